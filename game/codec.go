@@ -1,0 +1,173 @@
+package game
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+)
+
+// AppendJSON appends p as one JSON object, in schema pitchkafka.pitch/v1, to
+// buf and returns the extended buffer. It writes the fields in a fixed order
+// and allocates nothing when buf has room.
+func (p *Pitch) AppendJSON(buf []byte) []byte {
+	b := append(buf, `{"schema":"`...)
+	b = append(b, SchemaV1...)
+	b = append(b, `","ts":"`...)
+	b = p.TS.UTC().AppendFormat(b, TimestampLayout)
+	b = appendInt(b, `","game_pk":`, p.GamePK)
+	b = appendInt(b, `,"game_seq":`, int64(p.GameSeq))
+	b = appendString(b, `,"game_date":`, p.GameDate)
+	b = appendString(b, `,"home_team":`, p.HomeTeam)
+	b = appendString(b, `,"away_team":`, p.AwayTeam)
+	b = appendInt(b, `,"inning":`, int64(p.Inning))
+	b = appendString(b, `,"inning_topbot":`, p.InningTopBot)
+	b = appendInt(b, `,"at_bat_number":`, int64(p.AtBatNumber))
+	b = appendInt(b, `,"pitch_number":`, int64(p.PitchNumber))
+	b = appendID(b, `,"pitcher":`, p.Pitcher)
+	b = appendString(b, `,"pitcher_name":`, p.PitcherName)
+	b = appendID(b, `,"batter":`, p.Batter)
+	b = appendString(b, `,"batter_name":`, p.BatterName)
+	b = appendString(b, `,"p_throws":`, p.PThrows)
+	b = appendString(b, `,"stand":`, p.Stand)
+	b = appendInt(b, `,"balls":`, int64(p.Balls))
+	b = appendInt(b, `,"strikes":`, int64(p.Strikes))
+	b = appendInt(b, `,"outs_when_up":`, int64(p.OutsWhenUp))
+	b = appendID(b, `,"on_1b":`, p.On1B)
+	b = appendID(b, `,"on_2b":`, p.On2B)
+	b = appendID(b, `,"on_3b":`, p.On3B)
+	b = appendInt(b, `,"home_score":`, int64(p.HomeScore))
+	b = appendInt(b, `,"away_score":`, int64(p.AwayScore))
+	b = appendString(b, `,"pitch_type":`, p.PitchType)
+	b = appendString(b, `,"pitch_name":`, p.PitchName)
+	b = append(b, `,"release_speed":`...)
+	b = appendSpeed(b, p.ReleaseSpeed)
+	b = appendString(b, `,"type":`, p.Type)
+	b = appendString(b, `,"description":`, p.Description)
+	b = appendString(b, `,"bb_type":`, p.BBType)
+	b = appendString(b, `,"events":`, p.Events)
+	b = appendString(b, `,"des":`, p.Des)
+	b = appendInt(b, `,"post_home_score":`, int64(p.PostHomeScore))
+	b = appendInt(b, `,"post_away_score":`, int64(p.PostAwayScore))
+	b = append(b, `,"game_over":`...)
+	b = strconv.AppendBool(b, p.GameOver)
+	return append(b, '}')
+}
+
+// MarshalJSON implements json.Marshaler with AppendJSON.
+func (p Pitch) MarshalJSON() ([]byte, error) {
+	return p.AppendJSON(make([]byte, 0, 768)), nil
+}
+
+func appendInt(b []byte, name string, v int64) []byte {
+	return strconv.AppendInt(append(b, name...), v, 10)
+}
+
+// appendID writes a player id, or null for 0 (nobody).
+func appendID(b []byte, name string, id int64) []byte {
+	if id == 0 {
+		return append(append(b, name...), "null"...)
+	}
+	return appendInt(b, name, id)
+}
+
+// appendSpeed writes mph with one decimal, as Statcast does, or null for 0.
+func appendSpeed(b []byte, mph float64) []byte {
+	if mph == 0 {
+		return append(b, "null"...)
+	}
+	return strconv.AppendFloat(b, mph, 'f', 1, 64)
+}
+
+// appendString writes s as a JSON string, or null when s is empty.
+func appendString(b []byte, name, s string) []byte {
+	b = append(b, name...)
+	if s == "" {
+		return append(b, "null"...)
+	}
+	return appendQuoted(b, s)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendQuoted writes s as a JSON string literal. Invalid UTF-8 becomes U+FFFD.
+func appendQuoted(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// ErrInvalidPitch is wrapped by every error Decode returns, so callers can
+// tell a bad record from a failure of their own.
+var ErrInvalidPitch = errors.New("not a valid " + SchemaV1 + " event")
+
+// Decode parses one pitch event and checks it is a usable v1 event: valid
+// JSON of the right types, schema pitchkafka.pitch/v1, and the fields that
+// identify and order a pitch (game_pk, game_seq, pitcher, ts) present.
+// Errors wrap ErrInvalidPitch and say what is wrong.
+func Decode(data []byte) (Pitch, error) {
+	var p Pitch
+	if len(bytes.TrimSpace(data)) == 0 {
+		return p, fmt.Errorf("%w: empty value", ErrInvalidPitch)
+	}
+	if err := json.Unmarshal(data, &p); err != nil {
+		return Pitch{}, fmt.Errorf("%w: %v", ErrInvalidPitch, err)
+	}
+	if err := p.validate(); err != nil {
+		return Pitch{}, fmt.Errorf("%w: %v", ErrInvalidPitch, err)
+	}
+	return p, nil
+}
+
+func (p *Pitch) validate() error {
+	switch {
+	case p.Schema != SchemaV1:
+		return fmt.Errorf("schema %q, want %q", p.Schema, SchemaV1)
+	case p.TS.IsZero():
+		return errors.New("ts missing")
+	case p.GamePK <= 0:
+		return errors.New("game_pk missing or not positive")
+	case p.GameSeq <= 0:
+		return errors.New("game_seq missing or not positive")
+	case p.Pitcher <= 0:
+		return errors.New("pitcher missing or not positive")
+	case p.InningTopBot != "Top" && p.InningTopBot != "Bot":
+		return fmt.Errorf("inning_topbot %q, want Top or Bot", p.InningTopBot)
+	}
+	return nil
+}

@@ -1,0 +1,167 @@
+package game
+
+import (
+	"math/rand/v2"
+)
+
+// Pitch results before the count is applied.
+type result int
+
+const (
+	resBall result = iota
+	resCalledStrike
+	resSwingingStrike
+	resFoul
+	resInPlay
+	resHitByPitch
+	numResults
+)
+
+// byCount is the share of pitches at each count that end as ball, called
+// strike, swinging strike, foul or in play: MLB 2016, every pitch, from
+// Retrosheet (../shared/BASEBALL.md). Indexed [balls][strikes].
+var byCount = [4][3][5]float64{
+	{{39.7, 31.8, 6.4, 11.1, 10.8}, {41.1, 11.1, 11.4, 18.4, 17.8}, {44.7, 3.7, 13.3, 19.9, 18.0}},
+	{{35.0, 23.2, 8.8, 16.2, 16.6}, {34.8, 11.1, 12.0, 21.0, 20.9}, {37.7, 4.1, 14.0, 22.9, 21.0}},
+	{{33.3, 24.6, 7.7, 16.7, 17.6}, {29.1, 11.5, 11.6, 23.7, 23.9}, {29.5, 4.8, 13.4, 26.5, 25.5}},
+	{{39.8, 51.4, 1.2, 3.7, 3.8}, {27.3, 16.0, 8.6, 23.4, 24.7}, {21.8, 5.2, 11.7, 30.4, 30.7}},
+}
+
+// Tuning knobs that move the 2016 by-count base rates to the 2024 league,
+// set by the calibration test in calibration_test.go.
+const (
+	whiffScale      = 1.13   // 2024 strikes out more than 2016
+	calledScale     = 1.00   // called strikes as in the table
+	ballScale       = 0.985  // slightly fewer balls
+	hitByPitchShare = 0.0030 // of all pitches
+	foulTipShare    = 0.045  // of fouls
+)
+
+// matchup is everything that shades one pitch's result.
+type matchup struct {
+	pitcher *Pitcher
+	batter  *Batter
+	kind    PitchKind
+	fatigue float64 // 0 fresh, rising past the pitcher's stamina
+}
+
+// drawResult picks what a pitch does at the given count.
+func drawResult(rng *rand.Rand, balls, strikes int, m matchup) result {
+	if rng.Float64() < hitByPitchShare {
+		return resHitByPitch
+	}
+	base := byCount[balls][strikes]
+	var w [5]float64
+	w[resBall] = base[resBall] * ballScale * m.pitcher.Control * (1 + m.fatigue*0.25) * m.batter.Eye
+	w[resCalledStrike] = base[resCalledStrike] * calledScale * m.kind.Called / m.batter.Eye
+	w[resSwingingStrike] = base[resSwingingStrike] * whiffScale * m.kind.Whiff * m.pitcher.Stuff / m.batter.Contact * (1 - m.fatigue*0.2)
+	w[resFoul] = base[resFoul]
+	w[resInPlay] = base[resInPlay]
+	total := w[0] + w[1] + w[2] + w[3] + w[4]
+	x := rng.Float64() * total
+	for i, v := range w {
+		if x < v {
+			return result(i)
+		}
+		x -= v
+	}
+	return resInPlay
+}
+
+// Batted-ball types, as Statcast names them.
+const (
+	GroundBall = "ground_ball"
+	LineDrive  = "line_drive"
+	FlyBall    = "fly_ball"
+	Popup      = "popup"
+)
+
+// Outcomes of a ball in play, before the runners are moved.
+type hitKind int
+
+const (
+	hitNone hitKind = iota // an out, or an error
+	hitSingle
+	hitDouble
+	hitTriple
+	hitHomeRun
+)
+
+// battedBall is what happened to a ball put in play.
+type battedBall struct {
+	bbType string
+	hit    hitKind
+	error  bool
+	field  int // fielder position 1-9 the ball went to
+}
+
+// hitRates holds, per batted-ball type, the chance of single, double, triple
+// and home run for a league-average matchup.
+var hitRates = map[string][4]float64{
+	GroundBall: {0.213, 0.017, 0.002, 0},
+	LineDrive:  {0.432, 0.156, 0.009, 0.014},
+	FlyBall:    {0.033, 0.058, 0.008, 0.120},
+	Popup:      {0.017, 0.002, 0, 0},
+}
+
+const errorRate = 0.014
+
+// drawBattedBall decides the type and the result of a ball in play.
+func drawBattedBall(rng *rand.Rand, m matchup) battedBall {
+	bb := battedBall{bbType: drawBBType(rng, m)}
+	rates := hitRates[bb.bbType]
+	contact := m.batter.Contact * (1 + m.fatigue*0.3) / m.pitcher.Stuff
+	x := rng.Float64()
+	for i, r := range rates {
+		scale := 0.5 + 0.5*contact
+		if hitKind(i+1) >= hitDouble {
+			scale *= 0.4 + 0.6*m.batter.Power
+		}
+		if hitKind(i+1) == hitHomeRun {
+			scale *= m.batter.Power * (1 + m.fatigue*0.5)
+		}
+		if x < r*scale {
+			bb.hit = hitKind(i + 1)
+			break
+		}
+		x -= r * scale
+	}
+	if bb.hit == hitNone && rng.Float64() < errorRate {
+		bb.error = true
+	}
+	bb.field = drawFielder(rng, bb.bbType, bb.hit)
+	return bb
+}
+
+func drawBBType(rng *rand.Rand, m matchup) string {
+	ground := 0.43 * m.kind.Grounders / (0.75 + 0.25*m.batter.Power)
+	line := 0.245
+	fly := 0.255 * (0.7 + 0.3*m.batter.Power)
+	pop := 0.07
+	x := rng.Float64() * (ground + line + fly + pop)
+	switch {
+	case x < ground:
+		return GroundBall
+	case x < ground+line:
+		return LineDrive
+	case x < ground+line+fly:
+		return FlyBall
+	}
+	return Popup
+}
+
+// drawFielder picks where the ball went: infielders for grounders and
+// popups, outfielders for fly balls and most hits in the air.
+func drawFielder(rng *rand.Rand, bbType string, hit hitKind) int {
+	switch {
+	case bbType == GroundBall && hit == hitNone:
+		return 3 + rng.IntN(4) // first baseman 3 … shortstop 6
+	case bbType == Popup:
+		return 2 + rng.IntN(5) // catcher 2 … shortstop 6
+	case bbType == GroundBall:
+		return 7 + rng.IntN(3)
+	case bbType == LineDrive && hit == hitNone:
+		return 3 + rng.IntN(7)
+	}
+	return 7 + rng.IntN(3)
+}
