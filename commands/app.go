@@ -1,0 +1,159 @@
+// Package commands wires pitchkafka's subcommands to the command line with
+// urfave/cli. It parses and checks flags, builds the logger and hands work
+// to game and kafkaio; it holds no Kafka or baseball logic of its own.
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+	"github.com/rs/zerolog"
+	"github.com/urfave/cli/v2"
+)
+
+// UsageError is a mistake on the command line: a bad flag or value. main
+// exits with status 2 for it.
+type UsageError struct {
+	Command string
+	Err     error
+}
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// Hint tells the user where to read about the command's flags.
+func (e *UsageError) Hint() string {
+	if e.Command == "" {
+		return "Run 'pitchkafka --help' for usage."
+	}
+	return fmt.Sprintf("Run 'pitchkafka %s --help' for usage.", e.Command)
+}
+
+func usageErrorf(c *cli.Context, format string, args ...any) error {
+	return &UsageError{Command: commandName(c), Err: fmt.Errorf(format, args...)}
+}
+
+func commandName(c *cli.Context) string {
+	if c == nil || c.Command == nil {
+		return ""
+	}
+	return c.Command.Name
+}
+
+// env is what every command shares: where output and logs go.
+type env struct {
+	stdout, stderr io.Writer
+	log            zerolog.Logger
+	// stderrIsTerminal says whether a person is watching stderr.
+	stderrIsTerminal bool
+}
+
+// New builds the pitchkafka application writing its product to stdout and
+// its logs to stderr.
+func New(version string, stdout, stderr io.Writer) *cli.App {
+	e := &env{stdout: stdout, stderr: stderr, stderrIsTerminal: isTerminal(stderr)}
+	app := &cli.App{
+		Name:    "pitchkafka",
+		Usage:   "simulate baseball pitch by pitch and stream it through Kafka",
+		Version: version,
+		Description: "pitchkafka publishes every pitch of simulated MLB games to a Kafka topic and reads it back\n" +
+			"the two classic ways: event sourcing (last-pitch) and consumer groups (announce).\n\n" +
+			"Try it with no Kafka at all:   pitchkafka demo\n" +
+			"Or run the parts yourself:     pitchkafka broker; pitchkafka publish;\n" +
+			"                               pitchkafka last-pitch --from-beginning; pitchkafka announce",
+		Writer:                    stdout,
+		ErrWriter:                 stderr,
+		DisableSliceFlagSeparator: true,
+		EnableBashCompletion:      true,
+		HideHelpCommand:           true,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "debug, info, warn or error"},
+			&cli.StringFlag{Name: "log-format", Usage: "console or json (default: console when stderr is a terminal, json otherwise)"},
+		},
+		Before: func(c *cli.Context) error { return e.setupLog(c) },
+		Commands: []*cli.Command{
+			publishCommand(e),
+			lastPitchCommand(e),
+			announceCommand(e),
+			brokerCommand(e),
+			demoCommand(e),
+		},
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usageErrorf(c, "unknown command %q", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
+		OnUsageError:   onUsageError,
+		ExitErrHandler: func(*cli.Context, error) {}, // only main decides the exit code
+	}
+	for _, cmd := range app.Commands {
+		cmd.OnUsageError = onUsageError
+	}
+	return app
+}
+
+func onUsageError(c *cli.Context, err error, _ bool) error {
+	return &UsageError{Command: commandName(c), Err: err}
+}
+
+func (e *env) setupLog(c *cli.Context) error {
+	level, err := zerolog.ParseLevel(c.String("log-level"))
+	if err != nil || level > zerolog.ErrorLevel || level < zerolog.DebugLevel {
+		return &UsageError{Err: fmt.Errorf("--log-level %q: use debug, info, warn or error", c.String("log-level"))}
+	}
+	format := c.String("log-format")
+	if format == "" {
+		format = "json"
+		if e.stderrIsTerminal {
+			format = "console"
+		}
+	}
+	var w io.Writer
+	switch format {
+	case "json":
+		w = e.stderr
+	case "console":
+		w = zerolog.ConsoleWriter{Out: e.stderr, TimeFormat: "15:04:05", NoColor: !e.stderrIsTerminal || os.Getenv("NO_COLOR") != ""}
+	default:
+		return &UsageError{Err: fmt.Errorf("--log-format %q: use console or json", format)}
+	}
+	e.log = zerolog.New(w).Level(level).With().Timestamp().Logger()
+	return nil
+}
+
+// component returns a copy of e whose logs name the component.
+func (e *env) component(name string) *env {
+	c := *e
+	c.log = e.log.With().Str("component", name).Logger()
+	return &c
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// ignoreCanceled treats the end of a command by signal as success.
+func ignoreCanceled(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// oneOf checks a flag's value against its choices.
+func oneOf(c *cli.Context, flag string, choices ...string) (string, error) {
+	v := c.String(flag)
+	for _, ch := range choices {
+		if v == ch {
+			return v, nil
+		}
+	}
+	return "", usageErrorf(c, "--%s %q: use %s", flag, v, strings.Join(choices, " or "))
+}

@@ -1,0 +1,118 @@
+package commands
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/kafkaio"
+	"github.com/urfave/cli/v2"
+)
+
+func demoCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "demo",
+		Usage: "the one-command tour: broker, publisher, last-pitch and two announcers",
+		Description: "Runs everything in one process: the embedded broker on a free loopback port,\n" +
+			"a publisher, a last-pitch view and two announcers in one consumer group, so\n" +
+			"you can watch the log, event sourcing and a consumer group side by side.\n" +
+			"Every line of output says which component wrote it. Stop it with Ctrl-C.\n\n" +
+			"Examples:\n" +
+			"  pitchkafka demo                        # until Ctrl-C\n" +
+			"  pitchkafka demo --duration 1m --rate 5 # a calmer minute",
+		Flags: []cli.Flag{
+			&cli.Float64Flag{Name: "rate", Value: 10, Usage: "pitches per second"},
+			&cli.DurationFlag{Name: "duration", Usage: "stop after this long (0: until Ctrl-C)"},
+			&cli.DurationFlag{Name: "interval", Value: 10 * time.Second, Usage: "how often last-pitch prints its table"},
+			&cli.Uint64Flag{Name: "seed", Usage: "seed of the simulation (default: random)"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.Float64("rate") <= 0 || c.Duration("interval") <= 0 || c.Duration("duration") < 0 {
+				return usageErrorf(c, "--rate and --interval must be positive, --duration not negative")
+			}
+			return runDemo(c, e)
+		},
+	}
+}
+
+func runDemo(c *cli.Context, e *env) error {
+	ctx := c.Context
+	if d := c.Duration("duration"); d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d)
+		defer cancel()
+	}
+	b, err := startBroker(e, "127.0.0.1:0", 1, "")
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	kcfg := kafkaio.Config{Brokers: b.Bootstrap(), Timeout: kafkaio.DefaultTimeout}
+	const topic = "pitches"
+	pub := publishOptions{
+		topic:         kafkaio.TopicSpec{Name: topic, Partitions: 6, ReplicationFactor: -1},
+		season:        game.SeasonConfig{Seed: c.Uint64("seed"), Concurrent: 15, Rules: game.Rules{ExtraInningsRunner: true}},
+		league:        game.DefaultLeague(),
+		rate:          c.Float64("rate"),
+		statsInterval: 10 * time.Second,
+	}
+	if !c.IsSet("seed") {
+		pub.season.Seed = uint64(time.Now().UnixNano())
+	}
+	out := lineWriter{mu: &sync.Mutex{}, out: e.stdout}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	start := func(name string, run func(ctx context.Context, ce *env) error) {
+		ce := e.component(name)
+		ce.stdout = out.withPrefix(name + " | ")
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := run(ctx, ce); ignoreCanceled(err) != nil {
+				errs <- err
+			}
+		}()
+	}
+	start("publish", func(ctx context.Context, ce *env) error {
+		pub.kafka = withLog(kcfg, ce)
+		return runPublish(ctx, ce, pub)
+	})
+	// The consumers start once the publisher has created the topic.
+	if err := waitForTopic(ctx, withLog(kcfg, e), topic); err != nil {
+		return err
+	}
+	start("last-pitch", func(ctx context.Context, ce *env) error {
+		return runLastPitch(ctx, ce, lastPitchOptions{kafka: withLog(kcfg, ce), topic: topic, fromBeginning: true,
+			interval: c.Duration("interval"), output: "table"})
+	})
+	for _, name := range []string{"announce-1", "announce-2"} {
+		start(name, func(ctx context.Context, ce *env) error {
+			return runAnnounce(ctx, ce, announceOptions{kafka: withLog(kcfg, ce), topic: topic, group: "demo-announcers",
+				fromBeginning: true, output: "text"})
+		})
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+func withLog(cfg kafkaio.Config, e *env) kafkaio.Config {
+	cfg.Log = e.log
+	return cfg
+}
+
+// waitForTopic waits until the topic exists, so consumers find it.
+func waitForTopic(ctx context.Context, cfg kafkaio.Config, topic string) error {
+	for {
+		ok, err := kafkaio.TopicExists(cfg, topic)
+		if err != nil || ok {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}

@@ -1,0 +1,102 @@
+package commands
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/pitchkafka/pitchkafka/kafkaio"
+	"github.com/urfave/cli/v2"
+)
+
+// kafkaFlags are the flags every Kafka client command shares.
+func kafkaFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "brokers", Aliases: []string{"b"}, Value: "127.0.0.1:9092", EnvVars: []string{"PITCHKAFKA_BROKERS"},
+			Usage: "bootstrap brokers, host:port[,host:port…]"},
+		&cli.StringFlag{Name: "topic", Aliases: []string{"t"}, Value: "pitches", EnvVars: []string{"PITCHKAFKA_TOPIC"},
+			Usage: "the topic of pitch events"},
+		&cli.StringSliceFlag{Name: "X", Usage: "librdkafka property `key=value`, repeatable; wins over --config"},
+		&cli.StringFlag{Name: "config", Usage: "`FILE` of librdkafka key=value properties, # comments allowed"},
+		&cli.DurationFlag{Name: "timeout", Value: kafkaio.DefaultTimeout, Usage: "give up when no broker answers within this long"},
+	}
+}
+
+// kafkaConfig builds the client configuration from the shared flags.
+func kafkaConfig(c *cli.Context, e *env) (kafkaio.Config, error) {
+	props := map[string]string{}
+	if path := c.String("config"); path != "" {
+		f, err := os.Open(path)
+		if err != nil {
+			return kafkaio.Config{}, usageErrorf(c, "--config: %v", err)
+		}
+		props, err = kafkaio.ParseProperties(f)
+		f.Close()
+		if err != nil {
+			return kafkaio.Config{}, usageErrorf(c, "--config %s: %v", path, err)
+		}
+	}
+	for _, kv := range c.StringSlice("X") {
+		k, v, err := kafkaio.ParseProperty(kv)
+		if err != nil {
+			return kafkaio.Config{}, usageErrorf(c, "-X %v: write -X key=value, e.g. -X linger.ms=0", err)
+		}
+		props[k] = v
+	}
+	if c.Duration("timeout") <= 0 {
+		return kafkaio.Config{}, usageErrorf(c, "--timeout must be positive, e.g. --timeout 30s")
+	}
+	return kafkaio.Config{Brokers: c.String("brokers"), Properties: props, Timeout: c.Duration("timeout"), Log: e.log}, nil
+}
+
+// lineWriter serialises whole lines from several writers onto one, each
+// line prefixed, so concurrent components never interleave mid-line.
+type lineWriter struct {
+	mu  *sync.Mutex
+	out io.Writer
+}
+
+// prefixWriter writes complete lines to a shared lineWriter with a prefix.
+type prefixWriter struct {
+	dst    lineWriter
+	prefix string
+	buf    []byte
+}
+
+func (lw lineWriter) withPrefix(prefix string) *prefixWriter {
+	return &prefixWriter{dst: lw, prefix: prefix}
+}
+
+func (w *prefixWriter) Write(p []byte) (int, error) {
+	w.buf = append(w.buf, p...)
+	for {
+		i := bytes.IndexByte(w.buf, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		w.dst.mu.Lock()
+		_, err := fmt.Fprintf(w.dst.out, "%s%s\n", w.prefix, w.buf[:i])
+		w.dst.mu.Unlock()
+		w.buf = w.buf[i+1:]
+		if err != nil {
+			return len(p), err
+		}
+	}
+}
+
+// every calls fn every interval until done is closed.
+func every(interval time.Duration, done <-chan struct{}, fn func()) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-t.C:
+			fn()
+		}
+	}
+}

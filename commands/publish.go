@@ -1,0 +1,225 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"time"
+
+	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/kafkaio"
+	"github.com/urfave/cli/v2"
+)
+
+// publishOptions is everything publish needs, checked.
+type publishOptions struct {
+	kafka         kafkaio.Config
+	topic         kafkaio.TopicSpec
+	season        game.SeasonConfig
+	league        *game.League
+	rate          float64
+	count         int64
+	duration      time.Duration
+	statsInterval time.Duration
+}
+
+func publishCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "publish",
+		Usage: "simulate ball games and publish every pitch to Kafka",
+		Description: "Simulates MLB games pitch by pitch and publishes each pitch as a JSON event,\n" +
+			"keyed by game_pk so that each game's pitches stay in order on one partition.\n" +
+			"The producer is idempotent with acks=all, and every delivery report is checked:\n" +
+			"publish exits 0 only if every pitch was delivered.\n\n" +
+			"Examples:\n" +
+			"  pitchkafka publish                              # 20 pitches/s, endless\n" +
+			"  pitchkafka publish --rate 0 --count 1000000     # a million pitches, flat out\n" +
+			"  pitchkafka publish --games 30 --seed 2016       # 30 complete games, reproducible",
+		Flags: append(kafkaFlags(),
+			&cli.Float64Flag{Name: "rate", Value: 20, Usage: "pitches per second in total; 0 publishes as fast as the broker takes them"},
+			&cli.IntFlag{Name: "concurrent", Value: 15, Usage: "games in progress at once (1-15); a team is never in two games at once"},
+			&cli.IntFlag{Name: "games", Usage: "stop after this many complete games (0: endless)"},
+			&cli.Int64Flag{Name: "count", Usage: "stop after this many pitches (0: no limit)"},
+			&cli.DurationFlag{Name: "duration", Usage: "stop after this long (0: no limit)"},
+			&cli.Uint64Flag{Name: "seed", Usage: "the same seed gives the same pitches, every field but ts (default: random, logged)"},
+			&cli.IntFlag{Name: "partitions", Value: 6, Usage: "partitions of the topic if publish creates it"},
+			&cli.IntFlag{Name: "replication-factor", Value: -1, Usage: "replication factor if publish creates the topic (-1: the broker's default)"},
+			&cli.BoolFlag{Name: "classic-extras", Usage: "play extra innings without the automatic runner on second (pre-2020 rules)"},
+			&cli.StringFlag{Name: "league", Usage: "`FILE` with your own league, in the format of the README (default: built in)"},
+			&cli.DurationFlag{Name: "stats-interval", Value: 5 * time.Second, Usage: "how often to log progress on stderr"},
+		),
+		Action: func(c *cli.Context) error {
+			opts, err := parsePublish(c, e)
+			if err != nil {
+				return err
+			}
+			return runPublish(c.Context, e, opts)
+		},
+	}
+}
+
+func parsePublish(c *cli.Context, e *env) (publishOptions, error) {
+	kcfg, err := kafkaConfig(c, e)
+	if err != nil {
+		return publishOptions{}, err
+	}
+	opts := publishOptions{
+		kafka: kcfg,
+		topic: kafkaio.TopicSpec{Name: c.String("topic"), Partitions: c.Int("partitions"),
+			ReplicationFactor: c.Int("replication-factor")},
+		season: game.SeasonConfig{Seed: c.Uint64("seed"), Concurrent: c.Int("concurrent"), Games: c.Int("games"),
+			Rules: game.Rules{ExtraInningsRunner: !c.Bool("classic-extras")}},
+		rate: c.Float64("rate"), count: c.Int64("count"), duration: c.Duration("duration"),
+		statsInterval: c.Duration("stats-interval"),
+	}
+	if !c.IsSet("seed") {
+		opts.season.Seed = rand.Uint64()
+	}
+	switch {
+	case opts.rate < 0:
+		return opts, usageErrorf(c, "--rate %v: must be 0 (flat out) or more pitches per second", opts.rate)
+	case opts.topic.Partitions < 1:
+		return opts, usageErrorf(c, "--partitions %d: must be at least 1", opts.topic.Partitions)
+	case opts.season.Concurrent < 1 || opts.season.Concurrent > 15:
+		return opts, usageErrorf(c, "--concurrent %d: must be between 1 and 15", opts.season.Concurrent)
+	case opts.season.Games < 0 || opts.count < 0 || opts.duration < 0:
+		return opts, usageErrorf(c, "--games, --count and --duration must not be negative")
+	case opts.statsInterval <= 0:
+		return opts, usageErrorf(c, "--stats-interval must be positive, e.g. 5s")
+	}
+	opts.league, err = loadLeague(c)
+	return opts, err
+}
+
+func loadLeague(c *cli.Context) (*game.League, error) {
+	path := c.String("league")
+	if path == "" {
+		return game.DefaultLeague(), nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, usageErrorf(c, "--league: %v", err)
+	}
+	defer f.Close()
+	l, err := game.ParseLeague(f)
+	if err != nil {
+		return nil, usageErrorf(c, "--league %s: %v", path, err)
+	}
+	return l, nil
+}
+
+// runPublish simulates and publishes until a limit is reached or ctx ends,
+// then flushes. It fails if any pitch was not delivered.
+func runPublish(ctx context.Context, e *env, opts publishOptions) error {
+	season, err := game.NewSeason(opts.league, opts.season)
+	if err != nil {
+		return err
+	}
+	pub, err := kafkaio.NewPublisher(ctx, opts.kafka, opts.topic)
+	if err != nil {
+		return err
+	}
+	e.log.Info().Uint64("seed", opts.season.Seed).Str("topic", opts.topic.Name).Float64("rate", opts.rate).
+		Msg("publishing; rerun with --seed to repeat this stream")
+	if opts.duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.duration)
+		defer cancel()
+	}
+	progress := newProgress(e, pub)
+	done := make(chan struct{})
+	go every(opts.statsInterval, done, progress.log)
+	genErr := generate(ctx, season, pub, opts)
+	close(done)
+	closeErr := pub.Close(opts.kafka.Timeout)
+	progress.final()
+	if genErr != nil && !errors.Is(genErr, context.Canceled) && !errors.Is(genErr, context.DeadlineExceeded) {
+		return errors.Join(genErr, closeErr)
+	}
+	return closeErr
+}
+
+// generate feeds pitches to the publisher, paced at the rate.
+func generate(ctx context.Context, season *game.Season, pub *kafkaio.Publisher, opts publishOptions) error {
+	pace := newPacer(opts.rate)
+	for n := int64(0); opts.count == 0 || n < opts.count; n++ {
+		if err := pace.wait(ctx, n); err != nil {
+			return err
+		}
+		p, ok := season.Next()
+		if !ok {
+			return nil
+		}
+		p.TS = time.Now().Truncate(time.Millisecond)
+		if err := pub.Publish(ctx, &p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pacer spaces pitches evenly at a rate; rate 0 never waits.
+type pacer struct {
+	start time.Time
+	rate  float64
+}
+
+func newPacer(rate float64) *pacer { return &pacer{start: time.Now(), rate: rate} }
+
+// wait blocks until pitch n is due, or ctx ends.
+func (p *pacer) wait(ctx context.Context, n int64) error {
+	if p.rate == 0 {
+		return ctx.Err()
+	}
+	due := p.start.Add(time.Duration(float64(n) / p.rate * float64(time.Second)))
+	d := time.Until(due)
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// progress logs publish's counts and rates on stderr.
+type progress struct {
+	e      *env
+	pub    *kafkaio.Publisher
+	start  time.Time
+	last   kafkaio.PublisherStats
+	lastAt time.Time
+}
+
+func newProgress(e *env, pub *kafkaio.Publisher) *progress {
+	now := time.Now()
+	return &progress{e: e, pub: pub, start: now, lastAt: now}
+}
+
+func (p *progress) log() {
+	now, st := time.Now(), p.pub.Stats()
+	secs := now.Sub(p.lastAt).Seconds()
+	p.e.log.Info().Int64("sent", st.Sent).Int64("delivered", st.Delivered).Int64("failed", st.Failed).
+		Str("pitches_per_s", fmt.Sprintf("%.0f", float64(st.Delivered-p.last.Delivered)/secs)).
+		Str("mb_per_s", fmt.Sprintf("%.2f", float64(st.Bytes-p.last.Bytes)/secs/1e6)).Msg("progress")
+	p.last, p.lastAt = st, now
+}
+
+func (p *progress) final() {
+	st := p.pub.Stats()
+	secs := time.Since(p.start).Seconds()
+	ev := p.e.log.Info()
+	if st.Failed > 0 || st.Delivered < st.Sent {
+		ev = p.e.log.Error()
+	}
+	ev.Int64("sent", st.Sent).Int64("delivered", st.Delivered).Int64("failed", st.Failed).
+		Str("pitches_per_s", fmt.Sprintf("%.0f", float64(st.Delivered)/secs)).
+		Str("mb_per_s", fmt.Sprintf("%.2f", float64(st.Bytes)/secs/1e6)).
+		Str("elapsed", time.Since(p.start).Round(time.Millisecond).String()).Msg("done")
+}

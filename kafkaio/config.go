@@ -1,0 +1,153 @@
+// Package kafkaio is pitchkafka's adapter to Kafka: the only package that
+// imports the Kafka client (confluent-kafka-go, that is librdkafka) and the
+// embedded development broker (kfake). It takes and gives game types.
+package kafkaio
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/rs/zerolog"
+)
+
+// Config is what every client needs: where the brokers are, the user's own
+// librdkafka properties, how long to wait for a broker and where to log.
+type Config struct {
+	// Brokers is the bootstrap list, host:port[,host:port…].
+	Brokers string
+	// Properties are librdkafka properties from --config and -X. They win
+	// over pitchkafka's defaults.
+	Properties map[string]string
+	// Timeout bounds how long a command waits for an unreachable broker.
+	Timeout time.Duration
+	// Log receives pitchkafka's and librdkafka's log lines.
+	Log zerolog.Logger
+}
+
+// ParseProperties reads librdkafka properties, one key=value a line. Blank
+// lines and lines starting with # are skipped. Errors name the line.
+func ParseProperties(r io.Reader) (map[string]string, error) {
+	props := map[string]string{}
+	sc := bufio.NewScanner(r)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		key, value, err := ParseProperty(line)
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", n, err)
+		}
+		props[key] = value
+	}
+	return props, sc.Err()
+}
+
+// ParseProperty splits one "key=value" property, as -X takes it.
+func ParseProperty(kv string) (key, value string, err error) {
+	key, value, ok := strings.Cut(kv, "=")
+	key = strings.TrimSpace(key)
+	if !ok || key == "" {
+		return "", "", fmt.Errorf("%q is not key=value", Redact(kv))
+	}
+	return key, strings.TrimSpace(value), nil
+}
+
+// IsSecret reports whether a property holds a secret that must never be
+// logged: any key containing "password" or "secret".
+func IsSecret(key string) bool {
+	k := strings.ToLower(key)
+	return strings.Contains(k, "password") || strings.Contains(k, "secret")
+}
+
+// Redact hides the value of a secret "key=value" string.
+func Redact(kv string) string {
+	if key, _, ok := strings.Cut(kv, "="); ok && IsSecret(key) {
+		return key + "=[redacted]"
+	}
+	return kv
+}
+
+// configMap builds a librdkafka configuration: the given defaults, then the
+// bootstrap servers, then the user's properties, which win. librdkafka's
+// own logs go to a channel that drainLogs turns into zerolog lines.
+func (c Config) configMap(defaults kafka.ConfigMap) *kafka.ConfigMap {
+	cm := kafka.ConfigMap{
+		"bootstrap.servers":      c.Brokers,
+		"go.logs.channel.enable": true,
+		"client.id":              "pitchkafka",
+	}
+	for k, v := range defaults {
+		cm[k] = v
+	}
+	for k, v := range c.Properties {
+		cm[k] = v
+	}
+	return &cm
+}
+
+// describe returns the effective properties for a debug log, secrets hidden.
+func describe(cm *kafka.ConfigMap) string {
+	keys := make([]string, 0, len(*cm))
+	for k := range *cm {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		v := fmt.Sprint((*cm)[k])
+		if IsSecret(k) {
+			v = "[redacted]"
+		}
+		fmt.Fprintf(&b, "%s=%s ", k, v)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// drainLogs forwards librdkafka's log lines into zerolog until the client
+// closes the channel. librdkafka's chatty levels go to debug.
+func drainLogs(logs <-chan kafka.LogEvent, log zerolog.Logger, done chan<- struct{}) {
+	defer close(done)
+	for ev := range logs {
+		lvl := zerolog.DebugLevel
+		switch {
+		case ev.Level <= 3:
+			lvl = zerolog.WarnLevel
+		case ev.Level == 4:
+			lvl = zerolog.InfoLevel
+		}
+		log.WithLevel(lvl).Str("librdkafka", ev.Tag).Msg(ev.Message)
+	}
+}
+
+// errUnreachable is the one clear line for a broker that does not answer.
+func errUnreachable(brokers string, err error) error {
+	return &UnreachableError{Brokers: brokers, Err: err}
+}
+
+// UnreachableError says that no broker answered at the bootstrap address.
+type UnreachableError struct {
+	Brokers string
+	Err     error
+}
+
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("no broker at %s (%v) — start one with `pitchkafka broker`, or pass --brokers", e.Brokers, e.Err)
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// kafkaCode returns the librdkafka error code of err, or ErrNoError.
+func kafkaCode(err error) kafka.ErrorCode {
+	var ke kafka.Error
+	if errors.As(err, &ke) {
+		return ke.Code()
+	}
+	return kafka.ErrNoError
+}

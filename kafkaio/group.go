@@ -1,0 +1,195 @@
+package kafkaio
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync/atomic"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/rs/zerolog"
+)
+
+// GroupOptions configures a consumer-group member.
+type GroupOptions struct {
+	Topic string
+	Group string
+	// FromBeginning starts a group with no committed offsets at the earliest
+	// offset instead of the latest.
+	FromBeginning bool
+	// OnAssign and OnRevoke, if set, are told of partitions gained and lost.
+	OnAssign, OnRevoke func(partitions []int32)
+}
+
+// GroupReader is a member of a consumer group. It consumes at least once:
+// a record's offset is stored for commit only after the handler has
+// returned, the stored offsets are committed in the background, before
+// partitions are given up in a rebalance, and at shutdown.
+type GroupReader struct {
+	cfg      Config
+	opts     GroupOptions
+	consumer *kafka.Consumer
+	log      zerolog.Logger
+	logsDone chan struct{}
+	errs     *errorLog
+	skips    *skipLog
+
+	records, bytes atomic.Int64
+}
+
+// NewGroupReader joins the group and subscribes to the topic. It fails
+// within cfg.Timeout when no broker answers or the topic does not exist.
+func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
+	reset := "latest"
+	if opts.FromBeginning {
+		reset = "earliest"
+	}
+	defaults := kafka.ConfigMap{
+		"group.id":                      opts.Group,
+		"partition.assignment.strategy": "cooperative-sticky",
+		"enable.auto.commit":            true,
+		"enable.auto.offset.store":      false,
+		"auto.offset.reset":             reset,
+		"queued.min.messages":           consumerDefaults["queued.min.messages"],
+		"fetch.wait.max.ms":             consumerDefaults["fetch.wait.max.ms"],
+	}
+	cm := cfg.configMap(defaults)
+	cfg.Log.Debug().Str("config", describe(cm)).Msg("group consumer")
+	c, err := kafka.NewConsumer(cm)
+	if err != nil {
+		return nil, fmt.Errorf("create consumer: %w", err)
+	}
+	g := &GroupReader{cfg: cfg, opts: opts, consumer: c, log: cfg.Log, logsDone: make(chan struct{}),
+		errs: newErrorLog(cfg.Log), skips: newSkipLog(cfg.Log)}
+	go drainLogs(c.Logs(), cfg.Log, g.logsDone)
+	if err := g.subscribe(); err != nil {
+		g.consumer.Close()
+		<-g.logsDone
+		return nil, err
+	}
+	return g, nil
+}
+
+func (g *GroupReader) subscribe() error {
+	admin, err := kafka.NewAdminClientFromConsumer(g.consumer)
+	if err != nil {
+		return fmt.Errorf("create admin client: %w", err)
+	}
+	tm, err := waitForBroker(admin, g.cfg, g.opts.Topic)
+	admin.Close()
+	if err != nil {
+		return err
+	}
+	if tm.Error.Code() != kafka.ErrNoError {
+		return fmt.Errorf("topic %s: %v: start `pitchkafka publish`, or pass --topic", g.opts.Topic, tm.Error)
+	}
+	if err := g.consumer.Subscribe(g.opts.Topic, g.rebalance); err != nil {
+		return fmt.Errorf("subscribe to %s: %w", g.opts.Topic, err)
+	}
+	return nil
+}
+
+// rebalance runs inside Poll, between records, so every record handed out
+// before it has been handled and its offset stored.
+func (g *GroupReader) rebalance(c *kafka.Consumer, ev kafka.Event) error {
+	switch e := ev.(type) {
+	case kafka.AssignedPartitions:
+		g.log.WithLevel(changeLevel(e.Partitions)).Ints32("partitions", ids(e.Partitions)).Msg("assigned")
+		if g.opts.OnAssign != nil {
+			g.opts.OnAssign(ids(e.Partitions))
+		}
+		return c.IncrementalAssign(e.Partitions)
+	case kafka.RevokedPartitions:
+		if c.AssignmentLost() {
+			g.log.Warn().Ints32("partitions", ids(e.Partitions)).Msg("assignment lost; its uncommitted offsets will be read again by the new owner")
+		} else {
+			g.commit()
+			g.log.WithLevel(changeLevel(e.Partitions)).Ints32("partitions", ids(e.Partitions)).Msg("revoked")
+		}
+		if g.opts.OnRevoke != nil {
+			g.opts.OnRevoke(ids(e.Partitions))
+		}
+		return c.IncrementalUnassign(e.Partitions)
+	}
+	return nil
+}
+
+// commit synchronously commits the offsets stored so far for the current
+// assignment. During a revoke the assignment still holds the partitions
+// being given up, so their processed offsets are committed before they go.
+func (g *GroupReader) commit() {
+	if _, err := g.consumer.Commit(); err != nil && kafkaCode(err) != kafka.ErrNoOffset {
+		g.log.Warn().Err(err).Msg("commit failed; the next owner may read some records again")
+	}
+}
+
+// Run hands every good record to handle, then stores its offset for
+// commit, until ctx ends; then it commits and leaves the group. Invalid
+// records are logged, counted and skipped, and their offsets committed so
+// they never block the group. An error from handle stops the member
+// without storing that record's offset.
+func (g *GroupReader) Run(ctx context.Context, handle func(Record) error) error {
+	defer g.commit()
+	for ctx.Err() == nil {
+		switch ev := g.consumer.Poll(100).(type) {
+		case *kafka.Message:
+			if err := g.accept(ev, handle); err != nil {
+				return err
+			}
+		case kafka.Error:
+			g.errs.report(ev)
+			if ev.IsFatal() {
+				return fmt.Errorf("consumer failed: %w", ev)
+			}
+		}
+	}
+	return nil
+}
+
+func (g *GroupReader) accept(m *kafka.Message, handle func(Record) error) error {
+	g.bytes.Add(int64(len(m.Value)))
+	p, err := decodeRecord(m)
+	if err != nil {
+		g.skips.skip(m, err)
+	} else {
+		g.records.Add(1)
+		rec := Record{Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset), Timestamp: m.Timestamp, Pitch: p}
+		if err := handle(rec); err != nil {
+			return err
+		}
+	}
+	if _, err := g.consumer.StoreMessage(m); err != nil {
+		g.log.Warn().Err(err).Int32("partition", m.TopicPartition.Partition).Msg("store offset")
+	}
+	return nil
+}
+
+// Stats returns the counts so far. It is safe to call at any time.
+func (g *GroupReader) Stats() ConsumerStats {
+	return ConsumerStats{Records: g.records.Load(), Skipped: g.skips.count.Load(), Bytes: g.bytes.Load()}
+}
+
+// Close leaves the group, committing what was stored, and closes the client.
+func (g *GroupReader) Close() error {
+	err := g.consumer.Close()
+	<-g.logsDone
+	return err
+}
+
+func ids(tps []kafka.TopicPartition) []int32 {
+	out := make([]int32, len(tps))
+	for i, tp := range tps {
+		out[i] = tp.Partition
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// changeLevel logs real changes of assignment at info and the empty
+// increments of a cooperative rebalance at debug.
+func changeLevel(tps []kafka.TopicPartition) zerolog.Level {
+	if len(tps) == 0 {
+		return zerolog.DebugLevel
+	}
+	return zerolog.InfoLevel
+}

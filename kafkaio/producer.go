@@ -1,0 +1,173 @@
+package kafkaio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/game"
+)
+
+// producerDefaults are the settings publish runs with unless the user says
+// otherwise: every record acknowledged by all in-sync replicas, exactly once
+// per partition (idempotence), a bounded queue so memory stays flat, and a
+// 5 ms linger that trades a few milliseconds of latency for batching.
+var producerDefaults = kafka.ConfigMap{
+	"acks":                         "all",
+	"enable.idempotence":           true,
+	"linger.ms":                    5,
+	"queue.buffering.max.messages": 100000,
+	"queue.buffering.max.kbytes":   65536,
+	"go.delivery.report.fields":    "none",
+}
+
+// Record headers every pitch carries.
+var pitchHeaders = []kafka.Header{
+	{Key: "content-type", Value: []byte("application/json")},
+	{Key: "schema", Value: []byte(game.SchemaV1)},
+}
+
+// PublisherStats counts a publisher's pitches.
+type PublisherStats struct {
+	Sent      int64 // handed to the client
+	Delivered int64 // acknowledged by the broker
+	Failed    int64 // reported failed
+	Bytes     int64 // value bytes sent
+}
+
+// Publisher writes pitch events to a topic, keyed by game, and checks every
+// delivery report.
+type Publisher struct {
+	cfg      Config
+	producer *kafka.Producer
+	topic    string
+	buf      []byte
+	key      []byte
+	msg      kafka.Message
+
+	sent, delivered, failed, bytes atomic.Int64
+	fatal                          atomic.Pointer[error]
+	reportsDone, logsDone          chan struct{}
+	errs                           *errorLog
+}
+
+// NewPublisher connects to the cluster and creates the topic if it is
+// missing. It fails within cfg.Timeout when no broker answers.
+func NewPublisher(ctx context.Context, cfg Config, spec TopicSpec) (*Publisher, error) {
+	cm := cfg.configMap(producerDefaults)
+	cfg.Log.Debug().Str("config", describe(cm)).Msg("producer")
+	p, err := kafka.NewProducer(cm)
+	if err != nil {
+		return nil, fmt.Errorf("create producer: %w", err)
+	}
+	pub := &Publisher{
+		cfg: cfg, producer: p, topic: spec.Name,
+		reportsDone: make(chan struct{}), logsDone: make(chan struct{}),
+		errs: newErrorLog(cfg.Log),
+	}
+	go drainLogs(p.Logs(), cfg.Log, pub.logsDone)
+	go pub.readReports()
+	if err := pub.ensureTopic(ctx, spec); err != nil {
+		pub.closeNow()
+		return nil, err
+	}
+	pub.msg.TopicPartition = kafka.TopicPartition{Topic: &pub.topic, Partition: kafka.PartitionAny}
+	pub.msg.Headers = pitchHeaders
+	return pub, nil
+}
+
+func (p *Publisher) ensureTopic(ctx context.Context, spec TopicSpec) error {
+	admin, err := kafka.NewAdminClientFromProducer(p.producer)
+	if err != nil {
+		return fmt.Errorf("create admin client: %w", err)
+	}
+	defer admin.Close()
+	_, err = ensureTopic(ctx, admin, p.cfg, spec)
+	return err
+}
+
+// readReports counts delivery reports until the producer closes.
+func (p *Publisher) readReports() {
+	defer close(p.reportsDone)
+	for ev := range p.producer.Events() {
+		switch e := ev.(type) {
+		case *kafka.Message:
+			if e.TopicPartition.Error != nil {
+				if p.failed.Add(1) == 1 {
+					p.cfg.Log.Error().Err(e.TopicPartition.Error).Msg("delivery failed")
+				}
+				continue
+			}
+			p.delivered.Add(1)
+		case kafka.Error:
+			p.errs.report(e)
+			if e.IsFatal() {
+				err := error(e)
+				p.fatal.Store(&err)
+			}
+		}
+	}
+}
+
+// Publish hands one pitch to the client. When the client's queue is full it
+// waits for deliveries to make room, so memory stays bounded. It returns an
+// error when ctx ends first or the producer has failed for good.
+func (p *Publisher) Publish(ctx context.Context, pitch *game.Pitch) error {
+	p.buf = pitch.AppendJSON(p.buf[:0])
+	p.key = strconv.AppendInt(p.key[:0], pitch.GamePK, 10)
+	p.msg.Value, p.msg.Key, p.msg.Timestamp = p.buf, p.key, pitch.TS
+	for {
+		if fatal := p.fatal.Load(); fatal != nil {
+			return fmt.Errorf("producer failed: %w", *fatal)
+		}
+		err := p.producer.Produce(&p.msg, nil)
+		if err == nil {
+			p.sent.Add(1)
+			p.bytes.Add(int64(len(p.buf)))
+			return nil
+		}
+		if kafkaCode(err) != kafka.ErrQueueFull {
+			return fmt.Errorf("produce: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
+// Stats returns the counts so far. It is safe to call at any time.
+func (p *Publisher) Stats() PublisherStats {
+	return PublisherStats{Sent: p.sent.Load(), Delivered: p.delivered.Load(), Failed: p.failed.Load(), Bytes: p.bytes.Load()}
+}
+
+// ErrUndelivered is returned by Close when some pitches were not delivered.
+var ErrUndelivered = errors.New("pitches not delivered")
+
+// Close waits up to timeout for every outstanding pitch to be delivered,
+// then closes the client. It returns an error wrapping ErrUndelivered when
+// any pitch failed or was still outstanding.
+func (p *Publisher) Close(timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for p.producer.Len() > 0 && time.Now().Before(deadline) {
+		p.producer.Flush(100)
+	}
+	outstanding := p.producer.Len()
+	p.closeNow()
+	st := p.Stats()
+	if lost := st.Sent - st.Delivered; lost > 0 || outstanding > 0 {
+		return fmt.Errorf("%w: %d of %d (%d failed, %d still queued at shutdown)", ErrUndelivered, lost, st.Sent, st.Failed, outstanding)
+	}
+	return nil
+}
+
+func (p *Publisher) closeNow() {
+	p.producer.Close()
+	<-p.reportsDone
+	<-p.logsDone
+}
