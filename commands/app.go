@@ -6,10 +6,12 @@ package commands
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/mattn/go-isatty"
 	"github.com/rs/zerolog"
@@ -94,8 +96,29 @@ func New(version string, stdout, stderr io.Writer) *cli.App {
 	}
 	for _, cmd := range app.Commands {
 		cmd.OnUsageError = onUsageError
+		cmd.HideHelpCommand = true
 	}
+	statelessHelpFlags.Do(func() {
+		cli.HelpFlag = statelessBoolFlag{cli.HelpFlag.(*cli.BoolFlag)}
+		cli.VersionFlag = statelessBoolFlag{cli.VersionFlag.(*cli.BoolFlag)}
+	})
 	return app
+}
+
+var statelessHelpFlags sync.Once
+
+// statelessBoolFlag is a boolean flag whose Apply leaves the flag itself
+// untouched. urfave/cli shares its --help and --version flags between every
+// App in a process, and its own Apply writes to them, which races when two
+// Apps run at once (as in pitchkafka's tests).
+type statelessBoolFlag struct{ *cli.BoolFlag }
+
+// Apply defines the flag and its aliases on the set.
+func (f statelessBoolFlag) Apply(set *flag.FlagSet) error {
+	for _, name := range f.Names() {
+		set.Bool(name, false, f.Usage)
+	}
+	return nil
 }
 
 func onUsageError(c *cli.Context, err error, _ bool) error {

@@ -1,0 +1,213 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// simulatedLastPitches folds the simulator's own first n pitches for seed,
+// the way publish generates them, into the expected last-pitch table.
+func simulatedLastPitches(tb testing.TB, seed uint64, n int) map[int64]game.Pitch {
+	tb.Helper()
+	s, err := game.NewSeason(game.DefaultLeague(), game.SeasonConfig{Seed: seed, Concurrent: 15,
+		Rules: game.Rules{ExtraInningsRunner: true}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	last := map[int64]game.Pitch{}
+	for i := 0; i < n; i++ {
+		p, _ := s.Next()
+		last[p.Pitcher] = p // a pitcher's pitches come in the order Later sorts them
+	}
+	return last
+}
+
+func decodeArray(tb testing.TB, out string) []game.Pitch {
+	tb.Helper()
+	var raw []json.RawMessage
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		tb.Fatalf("last-pitch output is not one JSON array: %v\n%s", err, out)
+	}
+	ps := make([]game.Pitch, len(raw))
+	for i, r := range raw {
+		p, err := game.Decode(r)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		ps[i] = p
+	}
+	return ps
+}
+
+func TestPublishThenLastPitchEqualsTheSimulatorsState(t *testing.T) {
+	b := mustStartBroker(t)
+	const n, seed = 3000, 7
+	pub := mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", fmt.Sprint(n), "--seed", fmt.Sprint(seed))
+	if !strings.Contains(pub.stderr.String(), fmt.Sprintf(`"delivered":%d`, n)) {
+		t.Fatalf("publish did not report %d delivered:\n%s", n, pub.stderr)
+	}
+	lp := mustRun(t, "last-pitch", "--brokers", b.Bootstrap(), "--from-beginning", "--once", "--output", "json")
+	got := decodeArray(t, lp.stdout.String())
+	want := simulatedLastPitches(t, seed, n)
+	if len(got) != len(want) {
+		t.Fatalf("%d pitchers in the table, want %d", len(got), len(want))
+	}
+	for i, p := range got {
+		if i > 0 && got[i-1].Pitcher >= p.Pitcher {
+			t.Fatalf("output not sorted by pitcher at %d", i)
+		}
+		w := want[p.Pitcher]
+		w.TS = p.TS
+		if !reflect.DeepEqual(p, w) {
+			t.Fatalf("pitcher %d:\n got %+v\nwant %+v", p.Pitcher, p, w)
+		}
+	}
+	assertMatchesSchema(t, lp.stdout.String())
+}
+
+func assertMatchesSchema(tb testing.TB, array string) {
+	tb.Helper()
+	path, _ := filepath.Abs("../testdata/pitch.schema.json")
+	sch, err := jsonschema.NewCompiler().Compile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var events []json.RawMessage
+	if err := json.Unmarshal([]byte(array), &events); err != nil {
+		tb.Fatal(err)
+	}
+	for _, e := range events {
+		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(e))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := sch.Validate(v); err != nil {
+			tb.Fatalf("%v\n%s", err, e)
+		}
+	}
+}
+
+func TestLastPitchOnceReturnsPromptlyOnAnEmptyTopic(t *testing.T) {
+	b := mustStartBroker(t)
+	mustCreateTopic(t, b.Bootstrap(), "empty", 4)
+	start := time.Now()
+	lp := mustRun(t, "last-pitch", "--brokers", b.Bootstrap(), "--topic", "empty", "--from-beginning", "--once", "--output", "json")
+	if strings.TrimSpace(lp.stdout.String()) != "[]" {
+		t.Errorf("output %q, want []", lp.stdout)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %v on an empty topic", d)
+	}
+}
+
+// announced is one line of announce --output json.
+type announced struct {
+	Partition int32  `json:"partition"`
+	Offset    int64  `json:"offset"`
+	GamePK    int64  `json:"game_pk"`
+	GameSeq   int    `json:"game_seq"`
+	Text      string `json:"text"`
+}
+
+func parseAnnounced(tb testing.TB, out string) []announced {
+	tb.Helper()
+	var as []announced
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if line == "" {
+			continue
+		}
+		var a announced
+		if err := json.Unmarshal([]byte(line), &a); err != nil {
+			tb.Fatalf("bad announce line %q: %v", line, err)
+		}
+		as = append(as, a)
+	}
+	return as
+}
+
+func TestTwoAnnouncersInOneGroupPrintEveryOffset(t *testing.T) {
+	b := mustStartBroker(t)
+	const n = 2000
+	mustCreateTopic(t, b.Bootstrap(), "pitches", 6)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	members := make([]result, 2)
+	var wg sync.WaitGroup
+	for i := range members {
+		members[i] = result{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+		wg.Add(1)
+		go func(r *result) {
+			defer wg.Done()
+			r.err = New("test", r.stdout, r.stderr).RunContext(ctx, []string{"pitchkafka", "announce", "--brokers", b.Bootstrap(),
+				"--group", "two", "--from-beginning", "--output", "json"})
+		}(&members[i])
+	}
+	waitFor(t, 60*time.Second, "both announcers to own partitions", func() bool {
+		return ownsPartitions(members[0].stderr.String()) && ownsPartitions(members[1].stderr.String())
+	})
+	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", fmt.Sprint(n), "--seed", "3")
+	seen := func() map[[2]int64]bool {
+		set := map[[2]int64]bool{}
+		for _, m := range members {
+			for _, a := range parseAnnounced(t, m.stdout.String()) {
+				set[[2]int64{int64(a.Partition), a.Offset}] = true
+			}
+		}
+		return set
+	}
+	waitFor(t, 60*time.Second, fmt.Sprintf("%d offsets announced", n), func() bool { return len(seen()) >= n })
+	cancel()
+	wg.Wait()
+	for i, m := range members {
+		if m.err != nil {
+			t.Fatalf("announcer %d: %v\n%s", i, m.err, m.stderr)
+		}
+		if len(parseAnnounced(t, m.stdout.String())) == 0 {
+			t.Errorf("announcer %d printed nothing", i)
+		}
+	}
+	assertContiguous(t, seen(), n)
+}
+
+// ownsPartitions reports whether an announcer's log shows a non-empty assignment.
+func ownsPartitions(stderr string) bool {
+	for _, line := range strings.Split(stderr, "\n") {
+		if strings.Contains(line, `"message":"assigned"`) && !strings.Contains(line, `"partitions":[]`) {
+			return true
+		}
+	}
+	return false
+}
+
+// assertContiguous checks that the offsets seen cover 0..end-1 of every
+// partition and add up to n.
+func assertContiguous(tb testing.TB, seen map[[2]int64]bool, n int) {
+	tb.Helper()
+	ends := map[int64]int64{}
+	for k := range seen {
+		ends[k[0]] = max(ends[k[0]], k[1]+1)
+	}
+	total := int64(0)
+	for p, end := range ends {
+		for off := int64(0); off < end; off++ {
+			if !seen[[2]int64{p, off}] {
+				tb.Fatalf("partition %d offset %d was never announced", p, off)
+			}
+		}
+		total += end
+	}
+	if total != int64(n) {
+		tb.Fatalf("%d offsets in the log, want %d", total, n)
+	}
+}

@@ -1,0 +1,93 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pitchkafka/pitchkafka/kafkaio"
+	"github.com/rs/zerolog"
+)
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// MustStartBroker starts an in-process kfake cluster on a free loopback port
+// and stops it when the test ends.
+func mustStartBroker(tb testing.TB) *kafkaio.Broker {
+	tb.Helper()
+	b, err := kafkaio.StartBroker(kafkaio.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, Log: zerolog.Nop()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(b.Close)
+	return b
+}
+
+// result is what one run of the CLI wrote and returned.
+type result struct {
+	stdout, stderr *syncBuffer
+	err            error
+}
+
+// runCLI runs pitchkafka with args as a user would, until it returns.
+func runCLI(ctx context.Context, args ...string) result {
+	r := result{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	r.err = New("test", r.stdout, r.stderr).RunContext(ctx, append([]string{"pitchkafka"}, args...))
+	return r
+}
+
+// mustRun runs the CLI and fails the test if it returns an error.
+func mustRun(tb testing.TB, args ...string) result {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	r := runCLI(ctx, args...)
+	if r.err != nil {
+		tb.Fatalf("pitchkafka %s: %v\nstderr:\n%s", strings.Join(args, " "), r.err, r.stderr)
+	}
+	return r
+}
+
+// mustCreateTopic creates an empty topic with the given partitions.
+func mustCreateTopic(tb testing.TB, brokers, topic string, partitions int) {
+	tb.Helper()
+	cfg := kafkaio.Config{Brokers: brokers, Timeout: 10 * time.Second, Log: zerolog.Nop()}
+	pub, err := kafkaio.NewPublisher(context.Background(), cfg, kafkaio.TopicSpec{Name: topic, Partitions: partitions, ReplicationFactor: -1})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := pub.Close(5 * time.Second); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// waitFor polls cond until it holds or the timeout passes.
+func waitFor(tb testing.TB, timeout time.Duration, what string, cond func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			tb.Fatalf("timed out after %v waiting for %s", timeout, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

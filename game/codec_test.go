@@ -1,0 +1,141 @@
+package game
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// samplePitches returns the first n pitches of a seeded season, stamped
+// with increasing timestamps.
+func samplePitches(tb testing.TB, seed uint64, n int) []Pitch {
+	tb.Helper()
+	s, err := NewSeason(DefaultLeague(), SeasonConfig{Seed: seed, Concurrent: 15, Rules: Rules{ExtraInningsRunner: true}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	base := time.Date(2026, 11, 24, 13, 40, 0, 123_000_000, time.UTC)
+	out := make([]Pitch, n)
+	for i := range out {
+		out[i], _ = s.Next()
+		out[i].TS = base.Add(time.Duration(i) * time.Millisecond)
+	}
+	return out
+}
+
+func TestEncodeDecodeRoundTrip(t *testing.T) {
+	for _, p := range samplePitches(t, 1, 2000) {
+		data := p.AppendJSON(nil)
+		if !json.Valid(data) {
+			t.Fatalf("invalid JSON: %s", data)
+		}
+		got, err := Decode(data)
+		if err != nil {
+			t.Fatalf("decode %s: %v", data, err)
+		}
+		if !got.TS.Equal(p.TS) {
+			t.Fatalf("ts %v, want %v", got.TS, p.TS)
+		}
+		got.TS = p.TS
+		if !reflect.DeepEqual(got, p) {
+			t.Fatalf("round trip changed the pitch:\n got %+v\nwant %+v", got, p)
+		}
+	}
+}
+
+func TestEncodeMatchesEncodingJSON(t *testing.T) {
+	p := samplePitches(t, 3, 1)[0]
+	p.BatterName = "Jos\u00e9 \"Q\" O'Neil\\\n\t\x01"
+	var fromStd map[string]any
+	if err := json.Unmarshal(p.AppendJSON(nil), &fromStd); err != nil {
+		t.Fatal(err)
+	}
+	if fromStd["batter_name"] != p.BatterName {
+		t.Errorf("batter_name %q, want %q", fromStd["batter_name"], p.BatterName)
+	}
+	if fromStd["ts"] != "2026-11-24T13:40:00.123Z" {
+		t.Errorf("ts %q, want millisecond precision in UTC", fromStd["ts"])
+	}
+	if fromStd["events"] != nil && p.Events == "" {
+		t.Errorf("events %v, want null", fromStd["events"])
+	}
+}
+
+func TestDecodeRejects(t *testing.T) {
+	good := string(samplePitches(t, 1, 1)[0].AppendJSON(nil))
+	tests := []struct {
+		name, value, want string
+	}{
+		{"empty", "", "empty value"},
+		{"not json", "strike three!", "invalid character"},
+		{"truncated", good[:len(good)/2], "unexpected end"},
+		{"wrong type", strings.Replace(good, `"inning":1`, `"inning":"first"`, 1), "cannot unmarshal"},
+		{"unknown schema", strings.Replace(good, SchemaV1, "pitchkafka.pitch/v9", 1), "schema"},
+		{"missing game_pk", strings.Replace(good, `"game_pk":`, `"game_pkx":`, 1), "game_pk"},
+		{"missing ts", strings.Replace(good, `"ts":`, `"tsx":`, 1), "ts missing"},
+		{"array", "[1,2]", "cannot unmarshal"},
+		{"null", "null", "schema"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Decode([]byte(tc.value))
+			if !errors.Is(err, ErrInvalidPitch) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Decode(%.40q) = %v, want an ErrInvalidPitch mentioning %q", tc.value, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestLaterIsATotalOrder(t *testing.T) {
+	ts := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	a := Pitch{TS: ts, GamePK: 2, GameSeq: 1}
+	tests := []struct {
+		name string
+		b    Pitch
+		want bool // a later than b
+	}{
+		{"later ts wins", Pitch{TS: ts.Add(-time.Millisecond), GamePK: 9, GameSeq: 9}, true},
+		{"earlier ts loses", Pitch{TS: ts.Add(time.Millisecond), GamePK: 1, GameSeq: 1}, false},
+		{"same ts, higher game_pk wins", Pitch{TS: ts, GamePK: 1, GameSeq: 9}, true},
+		{"same ts and game, higher game_seq wins", Pitch{TS: ts, GamePK: 2, GameSeq: 2}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Later(&a, &tc.b); got != tc.want {
+				t.Errorf("Later = %v, want %v", got, tc.want)
+			}
+			if Later(&a, &tc.b) == Later(&tc.b, &a) {
+				t.Errorf("Later is not antisymmetric")
+			}
+		})
+	}
+}
+
+func BenchmarkEncode(b *testing.B) {
+	ps := samplePitches(b, 1, 1024)
+	buf := make([]byte, 0, 1024)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		buf = ps[i&1023].AppendJSON(buf[:0])
+	}
+	b.SetBytes(int64(len(buf)))
+}
+
+func BenchmarkDecode(b *testing.B) {
+	ps := samplePitches(b, 1, 1024)
+	data := make([][]byte, len(ps))
+	for i := range ps {
+		data[i] = ps[i].AppendJSON(nil)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Decode(data[i&1023]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
