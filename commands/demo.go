@@ -23,6 +23,7 @@ func demoCommand(e *env) *cli.Command {
 			"  pitchkafka demo --duration 1m --rate 5 # a calmer minute",
 		Flags: []cli.Flag{
 			&cli.Float64Flag{Name: "rate", Value: 10, Usage: "pitches per second"},
+			&cli.IntFlag{Name: "concurrent", Value: 4, Usage: "games in progress at once (1-15); fewer games finish sooner"},
 			&cli.DurationFlag{Name: "duration", Usage: "stop after this long (0: until Ctrl-C)"},
 			&cli.DurationFlag{Name: "interval", Value: 10 * time.Second, Usage: "how often last-pitch prints its table"},
 			&cli.Uint64Flag{Name: "seed", Usage: "seed of the simulation (default: random)"},
@@ -30,6 +31,9 @@ func demoCommand(e *env) *cli.Command {
 		Action: func(c *cli.Context) error {
 			if c.Float64("rate") <= 0 || c.Duration("interval") <= 0 || c.Duration("duration") < 0 {
 				return usageErrorf(c, "--rate and --interval must be positive, --duration not negative")
+			}
+			if n := c.Int("concurrent"); n < 1 || n > 15 {
+				return usageErrorf(c, "--concurrent %d: must be between 1 and 15", n)
 			}
 			return runDemo(c, e)
 		},
@@ -52,7 +56,7 @@ func runDemo(c *cli.Context, e *env) error {
 	const topic = "pitches"
 	pub := publishOptions{
 		topic:         kafkaio.TopicSpec{Name: topic, Partitions: 6, ReplicationFactor: -1},
-		season:        game.SeasonConfig{Seed: c.Uint64("seed"), Concurrent: 15, Rules: game.Rules{ExtraInningsRunner: true}},
+		season:        game.SeasonConfig{Seed: c.Uint64("seed"), Concurrent: c.Int("concurrent"), Rules: game.Rules{ExtraInningsRunner: true}},
 		league:        game.DefaultLeague(),
 		rate:          c.Float64("rate"),
 		statsInterval: 10 * time.Second,
