@@ -211,3 +211,39 @@ func assertContiguous(tb testing.TB, seen map[[2]int64]bool, n int) {
 		tb.Fatalf("%d offsets in the log, want %d", total, n)
 	}
 }
+
+// logField returns the value of a numeric field in the last JSON log line
+// with the given message.
+func logField(tb testing.TB, stderr, message, field string) int64 {
+	tb.Helper()
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		var m map[string]any
+		if json.Unmarshal([]byte(lines[i]), &m) != nil || m["message"] != message {
+			continue
+		}
+		if v, ok := m[field].(float64); ok {
+			return int64(v)
+		}
+	}
+	tb.Fatalf("no %q log line with %s in:\n%s", message, field, stderr)
+	return 0
+}
+
+func TestStoppedPublishDeliversExactlyWhatItReports(t *testing.T) {
+	b := mustStartBroker(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(1500*time.Millisecond, cancel) // as Ctrl-C does, through the context
+	pub := runCLI(ctx, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--seed", "4")
+	if pub.err != nil {
+		t.Fatalf("publish stopped mid-stream: %v\n%s", pub.err, pub.stderr)
+	}
+	delivered := logField(t, pub.stderr.String(), "done", "delivered")
+	if delivered == 0 || delivered != logField(t, pub.stderr.String(), "done", "sent") {
+		t.Fatalf("delivered %d of %d sent", delivered, logField(t, pub.stderr.String(), "done", "sent"))
+	}
+	lp := mustRun(t, "last-pitch", "--brokers", b.Bootstrap(), "--from-beginning", "--once", "--output", "json")
+	if replayed := logField(t, lp.stderr.String(), "caught up: the table is current", "replayed"); replayed != delivered {
+		t.Fatalf("the topic holds %d pitches, publish reported %d delivered", replayed, delivered)
+	}
+}

@@ -1,0 +1,259 @@
+package kafkaio
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/rs/zerolog"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+func mustStartBroker(tb testing.TB) *Broker {
+	tb.Helper()
+	b, err := StartBroker(BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, Log: zerolog.Nop()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(b.Close)
+	return b
+}
+
+func testConfig(b *Broker, log zerolog.Logger) Config {
+	return Config{Brokers: b.Bootstrap(), Timeout: 10 * time.Second, Log: log}
+}
+
+// mustPublish publishes the first n pitches of a seeded season.
+func mustPublish(tb testing.TB, cfg Config, topic string, n int) []game.Pitch {
+	tb.Helper()
+	season, err := game.NewSeason(game.DefaultLeague(), game.SeasonConfig{Seed: 9, Concurrent: 15})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: topic, Partitions: 3, ReplicationFactor: -1})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := make([]game.Pitch, n)
+	for i := range out {
+		out[i], _ = season.Next()
+		out[i].TS = time.Now().Truncate(time.Millisecond)
+		if err := pub.Publish(context.Background(), &out[i]); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := pub.Close(10 * time.Second); err != nil {
+		tb.Fatal(err)
+	}
+	if st := pub.Stats(); st.Delivered != int64(n) || st.Failed != 0 {
+		tb.Fatalf("stats %+v, want %d delivered", st, n)
+	}
+	return out
+}
+
+// readRaw reads n records of a topic with a plain client.
+func readRaw(tb testing.TB, brokers, topic string, n int) []*kafka.Message {
+	tb.Helper()
+	c, err := kafka.NewConsumer(&kafka.ConfigMap{"bootstrap.servers": brokers, "group.id": "raw-" + topic,
+		"auto.offset.reset": "earliest", "enable.auto.commit": false, "log_level": 3})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Subscribe(topic, nil); err != nil {
+		tb.Fatal(err)
+	}
+	var out []*kafka.Message
+	deadline := time.Now().Add(30 * time.Second)
+	for len(out) < n && time.Now().Before(deadline) {
+		if m, err := c.ReadMessage(200 * time.Millisecond); err == nil {
+			out = append(out, m)
+		}
+	}
+	if len(out) != n {
+		tb.Fatalf("read %d records, want %d", len(out), n)
+	}
+	return out
+}
+
+func TestPublishedRecordsCarryKeyHeadersAndTimestamp(t *testing.T) {
+	b := mustStartBroker(t)
+	sent := mustPublish(t, testConfig(b, zerolog.Nop()), "pitches", 500)
+	byID := map[[2]int64]game.Pitch{}
+	for _, p := range sent {
+		byID[[2]int64{p.GamePK, int64(p.GameSeq)}] = p
+	}
+	sch := mustCompileSchema(t)
+	for _, m := range readRaw(t, b.Bootstrap(), "pitches", len(sent)) {
+		p, err := game.Decode(m.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(m.Key) != strconv.FormatInt(p.GamePK, 10) {
+			t.Fatalf("key %q, want game_pk %d", m.Key, p.GamePK)
+		}
+		if !m.Timestamp.Equal(p.TS) {
+			t.Fatalf("record timestamp %v, want ts %v", m.Timestamp, p.TS)
+		}
+		headers := map[string]string{}
+		for _, h := range m.Headers {
+			headers[h.Key] = string(h.Value)
+		}
+		if headers["content-type"] != "application/json" || headers["schema"] != game.SchemaV1 {
+			t.Fatalf("headers %v", headers)
+		}
+		want := byID[[2]int64{p.GamePK, int64(p.GameSeq)}]
+		if !bytes.Equal(m.Value, want.AppendJSON(nil)) {
+			t.Fatalf("value differs from the pitch sent:\n got %s\nwant %s", m.Value, want.AppendJSON(nil))
+		}
+		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(m.Value))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func mustCompileSchema(tb testing.TB) *jsonschema.Schema {
+	tb.Helper()
+	path, _ := filepath.Abs("../testdata/pitch.schema.json")
+	sch, err := jsonschema.NewCompiler().Compile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sch
+}
+
+// produceRaw writes records exactly as given, bypassing the Publisher.
+func produceRaw(tb testing.TB, brokers, topic string, partition int32, values [][]byte) {
+	tb.Helper()
+	p, err := kafka.NewProducer(&kafka.ConfigMap{"bootstrap.servers": brokers, "log_level": 3,
+		"message.max.bytes": 2_000_000})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer p.Close()
+	for _, v := range values {
+		msg := &kafka.Message{TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: partition}, Value: v}
+		if err := p.Produce(msg, nil); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	for reports := 0; reports < len(values); {
+		select {
+		case ev := <-p.Events():
+			if m, ok := ev.(*kafka.Message); ok {
+				if m.TopicPartition.Error != nil {
+					tb.Fatal(m.TopicPartition.Error)
+				}
+				reports++
+			}
+		case <-time.After(30 * time.Second):
+			tb.Fatalf("%d of %d delivery reports after 30s", reports, len(values))
+		}
+	}
+}
+
+func TestReaderSkipsAndCountsBadRecordsAndKeepsTheGoodOnes(t *testing.T) {
+	b := mustStartBroker(t)
+	var logs bytes.Buffer
+	cfg := testConfig(b, zerolog.New(zerolog.SyncWriter(&logs)))
+	good := mustPublish(t, cfg, "mixed", 300)
+	valid := good[0].AppendJSON(nil)
+	bad := [][]byte{
+		[]byte("not json at all"),
+		valid[:len(valid)/2],
+		[]byte(strings.Replace(string(valid), `"inning":`, `"inning":"x","i":`, 1)),
+		[]byte(`{"schema":"pitchkafka.pitch/v1"}`),
+		[]byte(strings.Replace(string(valid), game.SchemaV1, "other/v2", 1)),
+		nil,
+		[]byte(`{"big":"` + strings.Repeat("x", 1_000_000-10) + `"}`), // 1 MB, Kafka's default maximum
+	}
+	produceRaw(t, b.Bootstrap(), "mixed", 1, bad)
+	r, err := NewReader(cfg, "mixed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := 0
+	if err := r.Run(context.Background(), ReadOptions{FromBeginning: true, Once: true}, func(Record) { got++ }); err != nil {
+		t.Fatal(err)
+	}
+	r.Close() // its log lines are all written once it is closed
+	if st := r.Stats(); got != len(good) || st.Skipped != int64(len(bad)) {
+		t.Fatalf("handled %d, skipped %d; want %d and %d", got, st.Skipped, len(good), len(bad))
+	}
+	if n := strings.Count(logs.String(), `"partition":1`); n < len(bad) {
+		t.Errorf("%d skip lines name partition 1, want %d:\n%s", n, len(bad), logs.String())
+	}
+}
+
+func TestUnreachableBrokerFailsWithinTheTimeoutWithOneClearLine(t *testing.T) {
+	cfg := Config{Brokers: "127.0.0.1:1", Timeout: 2 * time.Second, Log: zerolog.Nop()}
+	tests := []struct {
+		name string
+		open func() error
+	}{
+		{"publisher", func() error {
+			_, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: "t", Partitions: 1, ReplicationFactor: -1})
+			return err
+		}},
+		{"reader", func() error {
+			r, err := NewReader(cfg, "t")
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			return r.Run(context.Background(), ReadOptions{Once: true}, func(Record) {})
+		}},
+		{"group reader", func() error {
+			_, err := NewGroupReader(cfg, GroupOptions{Topic: "t", Group: "g"})
+			return err
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			err := tc.open()
+			var unreachable *UnreachableError
+			if !errors.As(err, &unreachable) {
+				t.Fatalf("error %v, want an UnreachableError", err)
+			}
+			if msg := err.Error(); !strings.Contains(msg, "127.0.0.1:1") || strings.Contains(msg, "\n") {
+				t.Errorf("error %q should name the address on one line", msg)
+			}
+			if d := time.Since(start); d > 8*time.Second {
+				t.Errorf("took %v with a 2s timeout", d)
+			}
+		})
+	}
+}
+
+func TestParseProperties(t *testing.T) {
+	props, err := ParseProperties(strings.NewReader("# comment\n\nlinger.ms = 0\nsasl.password=p=w\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if props["linger.ms"] != "0" || props["sasl.password"] != "p=w" || len(props) != 2 {
+		t.Errorf("props %v", props)
+	}
+	_, err = ParseProperties(strings.NewReader("ok=1\nsasl.password\n"))
+	if err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("error %v, want one naming line 2", err)
+	}
+	if got := Redact("sasl.password=hunter2"); strings.Contains(got, "hunter2") {
+		t.Errorf("Redact left the secret: %s", got)
+	}
+	cm := Config{Brokers: "b:1", Properties: map[string]string{"ssl.key.password": "hunter2"}}.configMap(nil)
+	if strings.Contains(describe(cm), "hunter2") {
+		t.Errorf("describe shows a secret: %s", describe(cm))
+	}
+}
