@@ -18,6 +18,10 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // the first signal stops the command cleanly; a second one kills it
+	}()
 	err := commands.New(version(), os.Stdout, os.Stderr).RunContext(ctx, os.Args)
 	stop()
 	os.Exit(exitCode(err))

@@ -111,16 +111,19 @@ func describe(cm *kafka.ConfigMap) string {
 }
 
 // drainLogs forwards librdkafka's log lines into zerolog until the client
-// closes the channel. librdkafka's chatty levels go to debug.
+// closes the channel. Its errors (syslog level 3) go to debug because
+// librdkafka also reports them as error events, which pitchkafka logs once
+// per code every few seconds instead of once per retry; its warnings stay
+// warnings and its notices go to debug.
 func drainLogs(logs <-chan kafka.LogEvent, log zerolog.Logger, done chan<- struct{}) {
 	defer close(done)
 	for ev := range logs {
 		lvl := zerolog.DebugLevel
 		switch {
-		case ev.Level <= 3:
-			lvl = zerolog.WarnLevel
+		case ev.Level <= 2:
+			lvl = zerolog.ErrorLevel
 		case ev.Level == 4:
-			lvl = zerolog.InfoLevel
+			lvl = zerolog.WarnLevel
 		}
 		log.WithLevel(lvl).Str("librdkafka", ev.Tag).Msg(ev.Message)
 	}
