@@ -64,14 +64,14 @@ func (g *Game) hit(p *Pitch, bb battedBall) {
 			scored = append(scored, r)
 		}
 		if r := take(1); r != nil {
-			if g.rng.Float64() < 0.66+twoOut {
+			if g.rng.Float64() < 0.72+twoOut {
 				scored = append(scored, r)
 			} else {
 				g.bases[2] = r
 			}
 		}
 		if r := take(0); r != nil {
-			if g.bases[2] == nil && g.rng.Float64() < 0.32 {
+			if g.bases[2] == nil && g.rng.Float64() < 0.38 {
 				g.bases[2] = r
 			} else {
 				g.bases[1] = r
@@ -81,7 +81,7 @@ func (g *Game) hit(p *Pitch, bb battedBall) {
 	case hitDouble:
 		scored = append(scored, nonNil(take(2), take(1))...)
 		if r := take(0); r != nil {
-			if g.rng.Float64() < 0.45+twoOut {
+			if g.rng.Float64() < 0.52+twoOut {
 				scored = append(scored, r)
 			} else {
 				g.bases[2] = r

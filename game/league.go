@@ -62,7 +62,9 @@ type Pitcher struct {
 	Stamina    int        `json:"stamina,omitempty"`
 	Repertoire []PitchMix `json:"repertoire"`
 
-	cumShare []float64
+	// mixByCount holds, for each count, the cumulative weights of the
+	// repertoire with fastballs leaned on when behind in the count.
+	mixByCount [4][3][]float64
 }
 
 // PitchMix is one pitch type in a repertoire: how often and how fast.
@@ -71,7 +73,8 @@ type PitchMix struct {
 	Share float64 `json:"share"`
 	MPH   float64 `json:"mph"`
 
-	kind PitchKind
+	kind     *PitchKind
+	fastball bool
 }
 
 // Batter is a position player with his hitting skills.
@@ -84,6 +87,8 @@ type Batter struct {
 	Contact float64 `json:"contact,omitempty"`
 	Eye     float64 `json:"eye,omitempty"`
 	Power   float64 `json:"power,omitempty"`
+
+	invEye, invContact float64 // 1/Eye and 1/Contact, for the per-pitch draw
 }
 
 //go:embed league.json
@@ -234,22 +239,32 @@ func (p *Pitcher) prepareRepertoire() error {
 	total := 0.0
 	for i := range p.Repertoire {
 		m := &p.Repertoire[i]
-		kind, ok := LookupPitchKind(m.Type)
-		if !ok {
+		kind := lookupKind(m.Type)
+		if kind == nil {
 			return fmt.Errorf("pitcher %s: unknown pitch type %q", p.Name, m.Type)
 		}
 		if m.Share <= 0 || m.MPH < 40 || m.MPH > 106 {
 			return fmt.Errorf("pitcher %s: %s needs a positive share and mph between 40 and 106", p.Name, m.Type)
 		}
-		m.kind = kind
+		m.kind, m.fastball = kind, isFastball(kind.Code)
 		total += m.Share
 	}
-	p.cumShare = make([]float64, len(p.Repertoire))
-	cum := 0.0
 	for i := range p.Repertoire {
 		p.Repertoire[i].Share /= total
-		cum += p.Repertoire[i].Share
-		p.cumShare[i] = cum
+	}
+	for balls := range p.mixByCount {
+		for strikes := range p.mixByCount[balls] {
+			cum, sum := make([]float64, len(p.Repertoire)), 0.0
+			for i, m := range p.Repertoire {
+				w := m.Share
+				if m.fastball {
+					w *= fastballLean(balls, strikes)
+				}
+				sum += w
+				cum[i] = sum
+			}
+			p.mixByCount[balls][strikes] = cum
+		}
 	}
 	return nil
 }
@@ -264,8 +279,11 @@ func (b *Batter) check() error {
 	setDefault(&b.Contact, 1)
 	setDefault(&b.Eye, 1)
 	setDefault(&b.Power, 1)
+	b.prepare()
 	return nil
 }
+
+func (b *Batter) prepare() { b.invEye, b.invContact = 1/b.Eye, 1/b.Contact }
 
 func setDefault(v *float64, def float64) {
 	if *v == 0 {
@@ -294,7 +312,7 @@ func generatePitcher(rng *rand.Rand, id int64, role string) *Pitcher {
 		if k.Include == 0 || rng.Float64() >= k.Include {
 			continue
 		}
-		share := k.LeagueShare / k.Include * math.Exp(rng.NormFloat64()*0.35)
+		share := k.LeagueShare * mixCorrection[k.Code] / k.Include * math.Exp(rng.NormFloat64()*0.35)
 		mph := k.MPH + arm + rng.NormFloat64()*k.SD*0.6
 		p.Repertoire = append(p.Repertoire, PitchMix{Type: k.Code, Share: share, MPH: round1(mph)})
 	}
@@ -308,8 +326,18 @@ func generatePitcher(rng *rand.Rand, id int64, role string) *Pitcher {
 	return p
 }
 
+// mixCorrection scales each type's weight when generating repertoires, so
+// that the league as pitched (starters throw more pitches than relievers,
+// and shares are renormalised per pitcher) matches the Statcast mix. The
+// factors are the measured ratio of target to pitched share;
+// TestLeaguePitchMixMatchesStatcast checks the result.
+var mixCorrection = map[string]float64{
+	"FF": 1.018, "SI": 1.049, "SL": 0.917, "CH": 0.988, "CU": 1.021,
+	"FC": 0.934, "KC": 0.922, "ST": 1.159, "FS": 1.978, "SV": 0.900,
+}
+
 func generateBatter(rng *rand.Rand, id int64) *Batter {
-	return &Batter{
+	b := &Batter{
 		ID:      id,
 		Name:    generateName(rng),
 		Bats:    pickOf(rng, []float64{0.55, 0.35, 0.10}, "R", "L", "S"),
@@ -317,6 +345,8 @@ func generateBatter(rng *rand.Rand, id int64) *Batter {
 		Eye:     clamp(1+rng.NormFloat64()*0.08, 0.8, 1.25),
 		Power:   clamp(math.Exp(rng.NormFloat64()*0.35), 0.35, 2.2),
 	}
+	b.prepare()
+	return b
 }
 
 var firstNames = strings.Fields(`Aaron Adam Alex Andrew Ben Blake Brandon Brian Carlos Chris Cody Colin Daniel
@@ -355,7 +385,8 @@ func pickOf(rng *rand.Rand, weights []float64, options ...string) string {
 
 func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
 
-func round1(v float64) float64 { return math.Round(v*10) / 10 }
+// round1 rounds a positive value to one decimal.
+func round1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }
 
 func hashString(s string) uint64 {
 	h := fnv.New64a()

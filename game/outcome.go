@@ -32,33 +32,36 @@ var byCount = [4][3][5]float64{
 const (
 	whiffScale      = 1.13   // 2024 strikes out more than 2016
 	calledScale     = 1.00   // called strikes as in the table
-	ballScale       = 0.985  // slightly fewer balls
+	ballScale       = 0.995  // about as many balls as 2016
 	hitByPitchShare = 0.0030 // of all pitches
 	foulTipShare    = 0.045  // of fouls
+	foulScale       = 1.05   // a few more two-strike fouls, as in 2024
 )
 
 // matchup is everything that shades one pitch's result.
 type matchup struct {
 	pitcher *Pitcher
 	batter  *Batter
-	kind    PitchKind
+	kind    *PitchKind
 	fatigue float64 // 0 fresh, rising past the pitcher's stamina
 }
 
-// drawResult picks what a pitch does at the given count.
+// drawResult picks what a pitch does at the given count. One uniform draw
+// decides both a hit-by-pitch and, failing that, the other results.
 func drawResult(rng *rand.Rand, balls, strikes int, m matchup) result {
-	if rng.Float64() < hitByPitchShare {
+	u := rng.Float64()
+	if u < hitByPitchShare {
 		return resHitByPitch
 	}
 	base := byCount[balls][strikes]
 	var w [5]float64
 	w[resBall] = base[resBall] * ballScale * m.pitcher.Control * (1 + m.fatigue*0.25) * m.batter.Eye
-	w[resCalledStrike] = base[resCalledStrike] * calledScale * m.kind.Called / m.batter.Eye
-	w[resSwingingStrike] = base[resSwingingStrike] * whiffScale * m.kind.Whiff * m.pitcher.Stuff / m.batter.Contact * (1 - m.fatigue*0.2)
-	w[resFoul] = base[resFoul]
+	w[resCalledStrike] = base[resCalledStrike] * calledScale * m.kind.Called * m.batter.invEye
+	w[resSwingingStrike] = base[resSwingingStrike] * whiffScale * m.kind.Whiff * m.pitcher.Stuff * m.batter.invContact * (1 - m.fatigue*0.2)
+	w[resFoul] = base[resFoul] * foulScale
 	w[resInPlay] = base[resInPlay]
 	total := w[0] + w[1] + w[2] + w[3] + w[4]
-	x := rng.Float64() * total
+	x := (u - hitByPitchShare) / (1 - hitByPitchShare) * total
 	for i, v := range w {
 		if x < v {
 			return result(i)

@@ -37,10 +37,8 @@ var pitchKinds = []PitchKind{
 
 // LookupPitchKind returns the pitch type with the given Statcast code.
 func LookupPitchKind(code string) (PitchKind, bool) {
-	for _, k := range pitchKinds {
-		if k.Code == code {
-			return k, true
-		}
+	if k := lookupKind(code); k != nil {
+		return *k, true
 	}
 	return PitchKind{}, false
 }
@@ -48,4 +46,14 @@ func LookupPitchKind(code string) (PitchKind, bool) {
 // PitchKinds returns every pitch type pitchkafka knows, in a fixed order.
 func PitchKinds() []PitchKind {
 	return append([]PitchKind(nil), pitchKinds...)
+}
+
+// lookupKind returns the shared PitchKind of a code, or nil.
+func lookupKind(code string) *PitchKind {
+	for i := range pitchKinds {
+		if pitchKinds[i].Code == code {
+			return &pitchKinds[i]
+		}
+	}
+	return nil
 }

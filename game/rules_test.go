@@ -138,8 +138,7 @@ func TestRulesSituations(t *testing.T) {
 }
 
 func testMatchup(g *Game) matchup {
-	k, _ := LookupPitchKind("FF")
-	return matchup{pitcher: g.staffs[g.fielding()].current, batter: g.batter, kind: k}
+	return matchup{pitcher: g.staffs[g.fielding()].current, batter: g.batter, kind: lookupKind("FF")}
 }
 
 func loaded(g *Game) [3]*Batter {

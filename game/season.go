@@ -84,17 +84,26 @@ func GamePKBase(seed uint64) int64 {
 // Next returns the next pitch of the season, without ts. It returns false
 // once the configured number of games is complete.
 func (s *Season) Next() (Pitch, bool) {
+	var p Pitch
+	ok := s.NextInto(&p)
+	return p, ok
+}
+
+// NextInto writes the next pitch of the season into p, all of it but ts,
+// which it leaves as it was. It reports false, leaving p alone, once the
+// configured number of games is complete.
+func (s *Season) NextInto(p *Pitch) bool {
 	s.startGames()
 	if len(s.active) == 0 {
-		return Pitch{}, false
+		return false
 	}
 	i := s.turns.IntN(len(s.active))
 	g := s.active[i]
-	p := g.Next()
+	g.NextInto(p)
 	if g.Over() {
 		s.finish(i)
 	}
-	return p, true
+	return true
 }
 
 // startGames fills free slots with the next scheduled games, in schedule

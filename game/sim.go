@@ -65,44 +65,52 @@ func (g *Game) fielding() int { return 1 - g.batting() }
 // Next simulates the next pitch and returns its event, without ts. Calling
 // Next after the game is over returns the zero Pitch.
 func (g *Game) Next() Pitch {
+	var p Pitch
+	g.NextInto(&p)
+	return p
+}
+
+// NextInto simulates the next pitch into p, overwriting all of it but ts,
+// and reports false, leaving p alone, once the game is over.
+func (g *Game) NextInto(p *Pitch) bool {
 	if g.over {
-		return Pitch{}
+		return false
 	}
 	if g.batter == nil {
 		g.startPlateAppearance()
 	}
 	st := g.staffs[g.fielding()]
-	p := g.situation(st.current)
+	g.situation(p, st.current)
 	m := matchup{pitcher: st.current, batter: g.batter, fatigue: st.fatigue()}
 	mix := chooseMix(g.rng, st.current, g.balls, g.strikes)
 	m.kind = mix.kind
 	p.PitchType, p.PitchName = mix.kind.Code, mix.kind.Name
 	p.ReleaseSpeed = round1(mix.MPH + g.rng.NormFloat64()*1.3 - m.fatigue)
 	st.pitches++
-	g.play(&p, drawResult(g.rng, g.balls, g.strikes, m), m)
+	g.play(p, drawResult(g.rng, g.balls, g.strikes, m), m)
 	p.PostAwayScore, p.PostHomeScore = g.score[0], g.score[1]
 	p.GameOver = g.over
-	return p
+	return true
 }
 
-// situation fills in everything known before the pitch is thrown.
-func (g *Game) situation(pitcher *Pitcher) Pitch {
+// situation fills in everything known before the pitch is thrown, and
+// clears what the pitch itself will set. It assigns field by field, leaving
+// ts alone, because this runs for every pitch.
+func (g *Game) situation(p *Pitch, pitcher *Pitcher) {
 	g.seq++
 	g.pitchNum++
-	p := Pitch{
-		Schema: SchemaV1, GamePK: g.pk, GameSeq: g.seq, GameDate: g.date,
-		AwayTeam: g.teams[0].Abbr, HomeTeam: g.teams[1].Abbr,
-		Inning: g.inning, InningTopBot: "Bot", AtBatNumber: g.atBat, PitchNumber: g.pitchNum,
-		Pitcher: pitcher.ID, PitcherName: pitcher.Name, PThrows: pitcher.Throws,
-		Batter: g.batter.ID, BatterName: g.batter.Name, Stand: stance(g.batter, pitcher),
-		Balls: g.balls, Strikes: g.strikes, OutsWhenUp: g.outs,
-		On1B: runnerID(g.bases[0]), On2B: runnerID(g.bases[1]), On3B: runnerID(g.bases[2]),
-		AwayScore: g.score[0], HomeScore: g.score[1],
-	}
+	p.Schema, p.GamePK, p.GameSeq, p.GameDate = SchemaV1, g.pk, g.seq, g.date
+	p.AwayTeam, p.HomeTeam = g.teams[0].Abbr, g.teams[1].Abbr
+	p.Inning, p.InningTopBot, p.AtBatNumber, p.PitchNumber = g.inning, "Bot", g.atBat, g.pitchNum
 	if g.top {
 		p.InningTopBot = "Top"
 	}
-	return p
+	p.Pitcher, p.PitcherName, p.PThrows = pitcher.ID, pitcher.Name, pitcher.Throws
+	p.Batter, p.BatterName, p.Stand = g.batter.ID, g.batter.Name, stance(g.batter, pitcher)
+	p.Balls, p.Strikes, p.OutsWhenUp = g.balls, g.strikes, g.outs
+	p.On1B, p.On2B, p.On3B = runnerID(g.bases[0]), runnerID(g.bases[1]), runnerID(g.bases[2])
+	p.AwayScore, p.HomeScore = g.score[0], g.score[1]
+	p.BBType, p.Events, p.Des = "", "", ""
 }
 
 func stance(b *Batter, p *Pitcher) string {
@@ -160,14 +168,14 @@ func (g *Game) play(p *Pitch, res result, m matchup) {
 	}
 }
 
-func ballDescription(rng *rand.Rand, k PitchKind) string {
+func ballDescription(rng *rand.Rand, k *PitchKind) string {
 	if k.Whiff > 1 && rng.Float64() < 0.15 {
 		return "blocked_ball"
 	}
 	return "ball"
 }
 
-func swingDescription(rng *rand.Rand, k PitchKind) string {
+func swingDescription(rng *rand.Rand, k *PitchKind) string {
 	if k.Whiff > 1 && rng.Float64() < 0.12 {
 		return "swinging_strike_blocked"
 	}
@@ -260,26 +268,18 @@ func (g *Game) lead() int {
 // chooseMix picks the pitch type: more fastballs when behind in the count,
 // more breaking and off-speed pitches when ahead.
 func chooseMix(rng *rand.Rand, p *Pitcher, balls, strikes int) *PitchMix {
-	lean := 1 + 0.18*float64(balls-strikes)
-	total := 0.0
-	var weights [12]float64
-	for i := range p.Repertoire {
-		w := p.Repertoire[i].Share
-		if isFastball(p.Repertoire[i].Type) {
-			w *= lean
-		}
-		weights[i] = w
-		total += w
-	}
-	x := rng.Float64() * total
-	for i := range p.Repertoire {
-		if x < weights[i] {
+	cum := p.mixByCount[balls][strikes]
+	x := rng.Float64() * cum[len(cum)-1]
+	for i, c := range cum {
+		if x < c {
 			return &p.Repertoire[i]
 		}
-		x -= weights[i]
 	}
 	return &p.Repertoire[len(p.Repertoire)-1]
 }
+
+// fastballLean scales fastball usage at a count.
+func fastballLean(balls, strikes int) float64 { return 1 + 0.18*float64(balls-strikes) }
 
 func isFastball(code string) bool { return code == "FF" || code == "SI" || code == "FC" }
 
@@ -320,7 +320,10 @@ func (s *staff) fatigue() float64 {
 	if !s.starter {
 		onset = s.limit - 10
 	}
-	return math.Max(0, float64(s.pitches-onset)/25)
+	if s.pitches <= onset {
+		return 0
+	}
+	return float64(s.pitches-onset) / 25
 }
 
 // maybeRelieve makes a pitching change when a manager would: the starter
