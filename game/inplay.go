@@ -7,19 +7,19 @@ func (g *Game) ballInPlay(p *Pitch, bb battedBall) {
 	switch {
 	case bb.hit == hitHomeRun:
 		scored := g.advanceAll(4, b)
-		g.endPlateAppearance(p, "home_run", hitDes(b, bb)+scoredDes(scored[:len(scored)-1]))
+		g.endPlateAppearance(p, "home_run", g.des.hitDes(b, bb)+scoredDes(scored[:len(scored)-1]))
 	case bb.hit != hitNone:
 		g.hit(p, bb)
 	case bb.error:
 		scored := g.advanceAll(1, b)
-		g.endPlateAppearance(p, "field_error", errorDes(b, bb)+scoredDes(scored))
+		g.endPlateAppearance(p, "field_error", g.des.errorDes(b, bb)+scoredDes(scored))
 	case bb.bbType == GroundBall:
 		g.groundOut(p, bb)
 	case bb.bbType == FlyBall:
 		g.flyOut(p, bb)
 	default:
 		g.outs++
-		g.endPlateAppearance(p, "field_out", outDes(b, bb))
+		g.endPlateAppearance(p, "field_out", g.des.outDes(b, bb))
 	}
 }
 
@@ -93,7 +93,7 @@ func (g *Game) hit(p *Pitch, bb battedBall) {
 		g.bases[2] = b
 	}
 	scored = g.scoreRuns(scored, false)
-	g.endPlateAppearance(p, hitEvent[bb.hit], hitDes(b, bb)+scoredDes(scored))
+	g.endPlateAppearance(p, hitEvent[bb.hit], g.des.hitDes(b, bb)+scoredDes(scored))
 }
 
 var hitEvent = [...]string{hitSingle: "single", hitDouble: "double", hitTriple: "triple", hitHomeRun: "home_run"}
@@ -120,7 +120,7 @@ func (g *Game) groundOut(p *Pitch, bb battedBall) {
 			g.outs += 2
 			g.bases[0] = nil
 			scored := g.runnersMoveUpOnOut()
-			g.endPlateAppearance(p, "grounded_into_double_play", gidpDes(b, bb)+scoredDes(scored))
+			g.endPlateAppearance(p, "grounded_into_double_play", g.des.gidpDes(b, bb)+scoredDes(scored))
 			return
 		case x < 0.8:
 			g.outs++
@@ -133,7 +133,7 @@ func (g *Game) groundOut(p *Pitch, bb battedBall) {
 	}
 	g.outs++
 	scored := g.runnersMoveUpOnOut()
-	g.endPlateAppearance(p, "field_out", outDes(b, bb)+scoredDes(scored))
+	g.endPlateAppearance(p, "field_out", g.des.outDes(b, bb)+scoredDes(scored))
 }
 
 // runnersMoveUpOnOut advances runners one base on a ground out while the
@@ -163,13 +163,13 @@ func (g *Game) flyOut(p *Pitch, bb battedBall) {
 	if r := g.bases[2]; r != nil && g.outs < 3 && g.rng.Float64() < 0.75 {
 		g.bases[2] = nil
 		scored := g.scoreRuns([]*Batter{r}, false)
-		g.endPlateAppearance(p, "sac_fly", sacFlyDes(b, bb)+scoredDes(scored))
+		g.endPlateAppearance(p, "sac_fly", g.des.sacFlyDes(b, bb)+scoredDes(scored))
 		return
 	}
 	if r := g.bases[1]; r != nil && g.outs < 3 && g.bases[2] == nil && g.rng.Float64() < 0.3 {
 		g.bases[2], g.bases[1] = r, nil
 	}
-	g.endPlateAppearance(p, "field_out", outDes(b, bb))
+	g.endPlateAppearance(p, "field_out", g.des.outDes(b, bb))
 }
 
 // OutsOn returns the outs made by a plate appearance that ended in the given

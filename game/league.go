@@ -39,6 +39,8 @@ type Team struct {
 	Closer   *Pitcher   `json:"-"`
 	// Lineup is the batting order, the first nine Batters.
 	Lineup []*Batter `json:"-"`
+
+	index int // place in the league, for per-team bookkeeping
 }
 
 // Pitch roles a pitcher can have.
@@ -127,6 +129,7 @@ func ParseLeague(r io.Reader) (*League, error) {
 			return nil, fmt.Errorf("team %s appears twice", t.Abbr)
 		}
 		seen[t.Abbr] = true
+		t.index = i
 		if err := t.complete(i); err != nil {
 			return nil, fmt.Errorf("team %s: %w", t.Abbr, err)
 		}

@@ -98,13 +98,26 @@ type battedBall struct {
 	field  int // fielder position 1-9 the ball went to
 }
 
-// hitRates holds, per batted-ball type, the chance of single, double, triple
-// and home run for a league-average matchup.
-var hitRates = map[string][4]float64{
-	GroundBall: {0.213, 0.017, 0.002, 0},
-	LineDrive:  {0.432, 0.156, 0.009, 0.014},
-	FlyBall:    {0.033, 0.058, 0.008, 0.120},
-	Popup:      {0.017, 0.002, 0, 0},
+// hitRates holds, per batted-ball type (in the order of bbIndex), the
+// chance of single, double, triple and home run for a league-average matchup.
+var hitRates = [4][4]float64{
+	{0.213, 0.017, 0.002, 0},     // ground ball
+	{0.432, 0.156, 0.009, 0.014}, // line drive
+	{0.033, 0.058, 0.008, 0.120}, // fly ball
+	{0.017, 0.002, 0, 0},         // popup
+}
+
+// bbIndex numbers the batted-ball types: ground ball, line drive, fly ball, popup.
+func bbIndex(bbType string) int {
+	switch bbType {
+	case GroundBall:
+		return 0
+	case LineDrive:
+		return 1
+	case FlyBall:
+		return 2
+	}
+	return 3
 }
 
 const errorRate = 0.014
@@ -112,7 +125,7 @@ const errorRate = 0.014
 // drawBattedBall decides the type and the result of a ball in play.
 func drawBattedBall(rng *rand.Rand, m matchup) battedBall {
 	bb := battedBall{bbType: drawBBType(rng, m)}
-	rates := hitRates[bb.bbType]
+	rates := hitRates[bbIndex(bb.bbType)]
 	contact := m.batter.Contact * (1 + m.fatigue*0.3) / m.pitcher.Stuff
 	x := rng.Float64()
 	for i, r := range rates {

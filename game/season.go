@@ -27,25 +27,27 @@ type SeasonConfig struct {
 }
 
 // Season schedules games between the league's teams and interleaves their
-// pitches into one stream, as if the games were played side by side.
+// pitches into one stream, as if the games were played side by side: the
+// games in progress take turns, one pitch each.
 //
 // Each game's pitches depend only on the seed and the game's place in the
 // schedule, never on Concurrent or on timing. The order in which the games'
-// pitches interleave depends on the seed and Concurrent.
+// pitches interleave depends on Concurrent too.
 type Season struct {
 	league *League
 	cfg    SeasonConfig
 	pkBase int64
 
 	schedule *rand.Rand // who plays whom, day by day
-	turns    *rand.Rand // which game in progress throws the next pitch
+	turn     int        // the game in progress that throws the next pitch
 
 	today     []pairing // today's games not yet started
 	day       int
 	started   int
 	active    []*Game
-	busy      map[*Team]bool
-	teamGames map[*Team]int
+	busy      []bool // by team index: playing now
+	teamGames []int  // by team index: games started
+	des       *sentences
 }
 
 type pairing struct{ away, home *Team }
@@ -68,9 +70,9 @@ func NewSeason(league *League, cfg SeasonConfig) (*Season, error) {
 		cfg:       cfg,
 		pkBase:    GamePKBase(cfg.Seed),
 		schedule:  rand.New(rand.NewPCG(cfg.Seed, 1)),
-		turns:     rand.New(rand.NewPCG(cfg.Seed, uint64(cfg.Concurrent)<<8|2)),
-		busy:      map[*Team]bool{},
-		teamGames: map[*Team]int{},
+		busy:      make([]bool, len(league.Teams)),
+		teamGames: make([]int, len(league.Teams)),
+		des:       newSentences(),
 		day:       -1,
 	}, nil
 }
@@ -97,11 +99,13 @@ func (s *Season) NextInto(p *Pitch) bool {
 	if len(s.active) == 0 {
 		return false
 	}
-	i := s.turns.IntN(len(s.active))
-	g := s.active[i]
+	s.turn %= len(s.active)
+	g := s.active[s.turn]
 	g.NextInto(p)
 	if g.Over() {
-		s.finish(i)
+		s.finish(s.turn) // the next game slides into this turn
+	} else {
+		s.turn++
 	}
 	return true
 }
@@ -114,7 +118,7 @@ func (s *Season) startGames() {
 			s.newDay()
 		}
 		next := s.today[0]
-		if s.busy[next.away] || s.busy[next.home] {
+		if s.busy[next.away.index] || s.busy[next.home.index] {
 			return
 		}
 		s.today = s.today[1:]
@@ -137,19 +141,20 @@ func (s *Season) startGame(pr pairing) *Game {
 	date := s.cfg.OpeningDay.AddDate(0, 0, s.day).Format(time.DateOnly)
 	rng := rand.New(rand.NewPCG(s.cfg.Seed, uint64(pk)))
 	g := NewGame(pk, date, pr.away, pr.home, s.nextStarter(pr.away), s.nextStarter(pr.home), s.cfg.Rules, rng)
-	s.busy[pr.away], s.busy[pr.home] = true, true
+	g.des = s.des // the season's games share one memo of sentences
+	s.busy[pr.away.index], s.busy[pr.home.index] = true, true
 	return g
 }
 
 // nextStarter turns the team's rotation over, one starter a game.
 func (s *Season) nextStarter(t *Team) *Pitcher {
-	p := t.Rotation[s.teamGames[t]%len(t.Rotation)]
-	s.teamGames[t]++
+	p := t.Rotation[s.teamGames[t.index]%len(t.Rotation)]
+	s.teamGames[t.index]++
 	return p
 }
 
 func (s *Season) finish(i int) {
 	g := s.active[i]
-	s.busy[g.teams[0]], s.busy[g.teams[1]] = false, false
+	s.busy[g.teams[0].index], s.busy[g.teams[1].index] = false, false
 	s.active = append(s.active[:i], s.active[i+1:]...)
 }

@@ -33,13 +33,14 @@ type Game struct {
 	staffs          [2]*staff
 	batter          *Batter
 	over            bool
+	des             *sentences
 }
 
 // NewGame sets up a game between away and home with the given starters.
 func NewGame(pk int64, date string, away, home *Team, awayStarter, homeStarter *Pitcher, rules Rules, rng *rand.Rand) *Game {
 	g := &Game{
 		pk: pk, date: date, teams: [2]*Team{away, home}, rules: rules, rng: rng,
-		inning: 1, top: true, atBat: 1,
+		inning: 1, top: true, atBat: 1, des: newSentences(),
 	}
 	g.staffs[0] = newStaff(away, awayStarter, rng)
 	g.staffs[1] = newStaff(home, homeStarter, rng)
@@ -185,14 +186,14 @@ func swingDescription(rng *rand.Rand, k *PitchKind) string {
 func (g *Game) strike(p *Pitch) {
 	if g.strikes++; g.strikes == 3 {
 		g.outs++
-		g.endPlateAppearance(p, "strikeout", strikeoutDes(g.batter, p.Description))
+		g.endPlateAppearance(p, "strikeout", g.des.strikeoutDes(g.batter, p.Description))
 	}
 }
 
 // walk sends the batter to first, forcing runners ahead of him.
 func (g *Game) walk(p *Pitch, event string) {
 	scored := g.forceAdvance(g.batter)
-	g.endPlateAppearance(p, event, walkDes(g.batter, event)+scoredDes(scored))
+	g.endPlateAppearance(p, event, g.des.walkDes(g.batter, event)+scoredDes(scored))
 }
 
 // forceAdvance puts the batter on first and moves up only forced runners.
