@@ -82,6 +82,7 @@ func New(version string, stdout, stderr io.Writer) *cli.App {
 			publishCommand(e),
 			lastPitchCommand(e),
 			announceCommand(e),
+			statsCommand(e),
 			brokerCommand(e),
 			demoCommand(e),
 		},

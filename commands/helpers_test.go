@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 	"github.com/rs/zerolog"
 )
@@ -90,4 +91,22 @@ func waitFor(tb testing.TB, timeout time.Duration, what string, cond func() bool
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// mustReadAll reads every pitch on a topic with the real reader.
+func mustReadAll(tb testing.TB, brokers, topic string) []game.Pitch {
+	tb.Helper()
+	r, err := kafkaio.NewReader(kafkaio.Config{Brokers: brokers, Timeout: 10 * time.Second, Log: zerolog.Nop()}, topic)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer r.Close()
+	var out []game.Pitch
+	err = r.Run(context.Background(), kafkaio.ReadOptions{FromBeginning: true, Once: true}, func(rec kafkaio.Record) {
+		out = append(out, rec.Pitch)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
 }

@@ -1,24 +1,27 @@
 package game
 
-import "math"
+import (
+	"math"
+	"sort"
+)
 
 // Stats accumulates league figures from a stream of pitches, the same way
 // for simulated and replayed data.
 type Stats struct {
-	Pitches         int
-	Strikes         int // called, swinging, foul, in play
-	FirstPitches    int
-	FirstStrikes    int
-	PlateApps       int
-	AtBats          int
-	Hits            int
-	HomeRuns        int
-	Strikeouts      int
-	Walks           int
-	HitByPitch      int
-	Runs            int
-	Games           int // games seen to their end
-	ExtraInningGame int
+	Pitches         int `json:"pitches"`
+	Strikes         int `json:"strikes"` // called, swinging, foul, in play
+	FirstPitches    int `json:"first_pitches"`
+	FirstStrikes    int `json:"first_pitch_strikes"`
+	PlateApps       int `json:"plate_appearances"`
+	AtBats          int `json:"at_bats"`
+	Hits            int `json:"hits"`
+	HomeRuns        int `json:"home_runs"`
+	Strikeouts      int `json:"strikeouts"`
+	Walks           int `json:"walks"`
+	HitByPitch      int `json:"hit_by_pitch"`
+	Runs            int `json:"runs"`
+	Games           int `json:"games"` // games seen to their end
+	ExtraInningGame int `json:"extra_inning_games"`
 	speed           map[string]*speedSum
 }
 
@@ -90,6 +93,104 @@ func (s *Stats) addSpeed(code string, mph float64) {
 	ss.sum += mph
 	ss.sumSq += mph * mph
 }
+
+// Merge adds the counts of o to s.
+func (s *Stats) Merge(o *Stats) {
+	s.Pitches += o.Pitches
+	s.Strikes += o.Strikes
+	s.FirstPitches += o.FirstPitches
+	s.FirstStrikes += o.FirstStrikes
+	s.PlateApps += o.PlateApps
+	s.AtBats += o.AtBats
+	s.Hits += o.Hits
+	s.HomeRuns += o.HomeRuns
+	s.Strikeouts += o.Strikeouts
+	s.Walks += o.Walks
+	s.HitByPitch += o.HitByPitch
+	s.Runs += o.Runs
+	s.Games += o.Games
+	s.ExtraInningGame += o.ExtraInningGame
+	for code, o := range o.speed {
+		if s.speed == nil {
+			s.speed = map[string]*speedSum{}
+		}
+		ss := s.speed[code]
+		if ss == nil {
+			ss = &speedSum{}
+			s.speed[code] = ss
+		}
+		ss.n += o.n
+		ss.sum += o.sum
+		ss.sumSq += o.sumSq
+	}
+}
+
+// PitchTypeFigure is one pitch type's share and speed beside Statcast's.
+type PitchTypeFigure struct {
+	Code     string  `json:"pitch_type"`
+	Name     string  `json:"pitch_name"`
+	Share    float64 `json:"share"`
+	MPH      float64 `json:"mph"`
+	MLBShare float64 `json:"mlb_share"`
+	MLBMPH   float64 `json:"mlb_mph"`
+}
+
+// PitchTypeFigures returns the share and mean speed of every pitch type
+// seen, in the order of PitchKinds, then any unknown codes.
+func (s *Stats) PitchTypeFigures() []PitchTypeFigure {
+	var out []PitchTypeFigure
+	seen := map[string]bool{}
+	add := func(code, name string, mlbShare, mlbMPH float64) {
+		if s.speed[code] == nil {
+			return
+		}
+		mean, _ := s.MeanSpeed(code)
+		out = append(out, PitchTypeFigure{code, name, s.PitchTypeShare(code), mean, mlbShare, mlbMPH})
+		seen[code] = true
+	}
+	for _, k := range pitchKinds {
+		add(k.Code, k.Name, k.LeagueShare, k.MPH)
+	}
+	var unknown []string
+	for code := range s.speed {
+		if !seen[code] {
+			unknown = append(unknown, code)
+		}
+	}
+	sort.Strings(unknown)
+	for _, code := range unknown {
+		add(code, code, 0, 0)
+	}
+	return out
+}
+
+// StatsBook folds a stream of pitches game by game: a game's pitches count
+// in Total once its last pitch (game_over) is seen, so figures per game
+// never mix finished games with games still in progress.
+type StatsBook struct {
+	Total      Stats
+	inProgress map[int64]*Stats
+}
+
+// NewStatsBook returns an empty book.
+func NewStatsBook() *StatsBook { return &StatsBook{inProgress: map[int64]*Stats{}} }
+
+// Add counts one pitch.
+func (b *StatsBook) Add(p *Pitch) {
+	g := b.inProgress[p.GamePK]
+	if g == nil {
+		g = &Stats{}
+		b.inProgress[p.GamePK] = g
+	}
+	g.Add(p)
+	if p.GameOver {
+		b.Total.Merge(g)
+		delete(b.inProgress, p.GamePK)
+	}
+}
+
+// InProgress returns the number of games seen but not yet over.
+func (b *StatsBook) InProgress() int { return len(b.inProgress) }
 
 // TeamGames returns the number of team-games: two per complete game.
 func (s *Stats) TeamGames() float64 { return float64(2 * s.Games) }

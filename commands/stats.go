@@ -1,0 +1,139 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/kafkaio"
+	"github.com/urfave/cli/v2"
+)
+
+type statsOptions struct {
+	kafka         kafkaio.Config
+	topic         string
+	fromBeginning bool
+	once          bool
+	interval      time.Duration
+	output        string
+}
+
+func statsCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "stats",
+		Usage: "league figures from the stream, beside MLB's",
+		Description: "Analytics on a stream: folds every pitch on the topic into league figures (runs,\n" +
+			"K%, BB%, home runs, hits per team-game, pitches per plate appearance, strike%,\n" +
+			"the pitch mix and velocities) and prints them beside the 2024 MLB figures. A\n" +
+			"game counts once its last pitch is seen. It works the same on simulated and on\n" +
+			"replayed Statcast data. Like last-pitch it reads by assignment and commits nothing.\n\n" +
+			"Examples:\n" +
+			"  pitchkafka stats --from-beginning --once          # the whole log, then exit\n" +
+			"  pitchkafka stats --from-beginning --interval 30s  # keep counting, print every 30s\n" +
+			"  pitchkafka stats --from-beginning --once --output json | jq '.figures[0]'",
+		Flags: append(kafkaFlags(),
+			&cli.BoolFlag{Name: "from-beginning", Usage: "count the whole log (default: only new pitches)"},
+			&cli.BoolFlag{Name: "once", Usage: "read up to the end of the log as it is now, print and exit"},
+			&cli.DurationFlag{Name: "interval", Value: 10 * time.Second, Usage: "how often to print the figures"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "table", Usage: "table or json"},
+		),
+		Action: func(c *cli.Context) error {
+			kcfg, err := kafkaConfig(c, e)
+			if err != nil {
+				return err
+			}
+			output, err := oneOf(c, "output", "table", "json")
+			if err != nil {
+				return err
+			}
+			if c.Duration("interval") <= 0 {
+				return usageErrorf(c, "--interval must be positive, e.g. 10s")
+			}
+			return runStats(c.Context, e, statsOptions{kafka: kcfg, topic: c.String("topic"),
+				fromBeginning: c.Bool("from-beginning"), once: c.Bool("once"), interval: c.Duration("interval"), output: output})
+		},
+	}
+}
+
+// statsView is the book of figures, shared by the reader and the printer.
+type statsView struct {
+	mu   sync.Mutex
+	book *game.StatsBook
+}
+
+func (v *statsView) add(r kafkaio.Record) {
+	v.mu.Lock()
+	v.book.Add(&r.Pitch)
+	v.mu.Unlock()
+}
+
+// statsReport is what stats prints, in --output json as it is.
+type statsReport struct {
+	Games      int                    `json:"games"`
+	InProgress int                    `json:"games_in_progress"`
+	Counts     game.Stats             `json:"counts"`
+	Figures    []game.Figure          `json:"figures"`
+	PitchTypes []game.PitchTypeFigure `json:"pitch_types"`
+}
+
+func (v *statsView) report() statsReport {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	t := &v.book.Total
+	return statsReport{Games: t.Games, InProgress: v.book.InProgress(), Counts: *t, Figures: t.Figures(),
+		PitchTypes: t.PitchTypeFigures()}
+}
+
+func runStats(ctx context.Context, e *env, opts statsOptions) error {
+	reader, err := kafkaio.NewReader(opts.kafka, opts.topic)
+	if err != nil {
+		return err
+	}
+	defer reader.Close()
+	view := &statsView{book: game.NewStatsBook()}
+	printReport := func() error { return writeStats(e.stdout, opts.output, view.report()) }
+	done := make(chan struct{})
+	if !opts.once {
+		go every(opts.interval, done, func() { _ = printReport() })
+	}
+	err = reader.Run(ctx, kafkaio.ReadOptions{FromBeginning: opts.fromBeginning, Once: opts.once}, view.add)
+	close(done)
+	if err != nil {
+		return err
+	}
+	st := reader.Stats()
+	e.log.Info().Int64("pitches", st.Records).Int64("skipped", st.Skipped).Msg("stats read")
+	return printReport()
+}
+
+func writeStats(w io.Writer, output string, r statsReport) error {
+	if output == "json" {
+		buf, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(append(buf, '\n'))
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d complete games (%d in progress), %d pitches in complete games\n", r.Games, r.InProgress, r.Counts.Pitches)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "figure\tstream\tMLB 2024\t")
+	for _, f := range r.Figures {
+		fmt.Fprintf(tw, "%s\t%.*f\t%.*f\t\n", f.Name, f.Decimals, f.Value, f.Decimals, f.MLB)
+	}
+	fmt.Fprintln(tw, "\t\t\t")
+	fmt.Fprintln(tw, "pitch type\tshare\tmph\tStatcast share\tmph\t")
+	for _, p := range r.PitchTypes {
+		fmt.Fprintf(tw, "%s %s\t%.1f%%\t%.1f\t%.1f%%\t%.1f\t\n", p.Code, p.Name, 100*p.Share, p.MPH, 100*p.MLBShare, p.MLBMPH)
+	}
+	tw.Flush()
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -1,0 +1,82 @@
+package commands
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/pitchkafka/pitchkafka/game"
+)
+
+func TestStatsOnAPublishedStreamAgreesWithTheSimulator(t *testing.T) {
+	b := mustStartBroker(t)
+	const games, seed = 150, 77
+	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--games", fmt.Sprint(games), "--seed", fmt.Sprint(seed))
+	out := mustRun(t, "stats", "--brokers", b.Bootstrap(), "--from-beginning", "--once", "--output", "json")
+	var got statsReport
+	if err := json.Unmarshal([]byte(out.stdout.String()), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out.stdout)
+	}
+
+	season, err := game.NewSeason(game.DefaultLeague(), game.SeasonConfig{Seed: seed, Concurrent: 15, Games: games,
+		Rules: game.Rules{ExtraInningsRunner: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want game.Stats
+	for p, ok := season.Next(); ok; p, ok = season.Next() {
+		want.Add(&p)
+	}
+	if got.Games != games || got.InProgress != 0 || got.Counts.Pitches != want.Pitches {
+		t.Fatalf("games %d (%d in progress), pitches %d; want %d games, %d pitches", got.Games, got.InProgress,
+			got.Counts.Pitches, games, want.Pitches)
+	}
+	wantFigures := want.Figures()
+	for i, f := range got.Figures {
+		if f.Name != wantFigures[i].Name || math.Abs(f.Value-wantFigures[i].Value) > 1e-9 {
+			t.Errorf("%s = %v, the simulator says %v", f.Name, f.Value, wantFigures[i].Value)
+		}
+	}
+	if len(got.PitchTypes) < 8 {
+		t.Errorf("only %d pitch types", len(got.PitchTypes))
+	}
+	table := mustRun(t, "stats", "--brokers", b.Bootstrap(), "--from-beginning", "--once")
+	t.Logf("stats on %d published games:\n%s", games, table.stdout)
+}
+
+func TestTheSameSeedGivesTheSameEventsWhateverTheRate(t *testing.T) {
+	b := mustStartBroker(t)
+	events := func(topic, rate string) map[[2]int64]game.Pitch {
+		mustRun(t, "publish", "--brokers", b.Bootstrap(), "--topic", topic, "--rate", rate, "--count", "400", "--seed", "31")
+		out := map[[2]int64]game.Pitch{}
+		for _, p := range mustReadAll(t, b.Bootstrap(), topic) {
+			p.TS = time.Time{}
+			out[[2]int64{p.GamePK, int64(p.GameSeq)}] = p
+		}
+		return out
+	}
+	flatOut, paced := events("flat", "0"), events("paced", "4000")
+	if len(flatOut) != 400 || !reflect.DeepEqual(flatOut, paced) {
+		t.Fatalf("--rate 0 and --rate 4000 gave different pitches for the same seed (%d and %d)", len(flatOut), len(paced))
+	}
+}
+
+func TestPublishPlaysAUsersLeague(t *testing.T) {
+	b := mustStartBroker(t)
+	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--league", "../testdata/league-two-teams.json", "--concurrent", "1",
+		"--games", "2", "--rate", "0", "--seed", "1")
+	out := mustRun(t, "last-pitch", "--brokers", b.Bootstrap(), "--from-beginning", "--once", "--output", "json")
+	ace := false
+	for _, p := range decodeArray(t, out.stdout.String()) {
+		if p.HomeTeam+p.AwayTeam != "BOSNYY" && p.HomeTeam+p.AwayTeam != "NYYBOS" {
+			t.Fatalf("a game between %s and %s in a two-team league", p.AwayTeam, p.HomeTeam)
+		}
+		ace = ace || p.PitcherName == "Ace Lefty"
+	}
+	if !ace {
+		t.Error("Ace Lefty, Boston's listed starter, did not pitch")
+	}
+}
