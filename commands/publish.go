@@ -19,6 +19,7 @@ type publishOptions struct {
 	topic         kafkaio.TopicSpec
 	season        game.SeasonConfig
 	league        *game.League
+	replay        []string // Savant CSV files to replay instead of simulating
 	rate          float64
 	count         int64
 	duration      time.Duration
@@ -36,7 +37,8 @@ func publishCommand(e *env) *cli.Command {
 			"Examples:\n" +
 			"  pitchkafka publish                              # 20 pitches/s, endless\n" +
 			"  pitchkafka publish --rate 0 --count 1000000     # a million pitches, flat out\n" +
-			"  pitchkafka publish --games 30 --seed 2016       # 30 complete games, reproducible",
+			"  pitchkafka publish --games 30 --seed 2016       # 30 complete games, reproducible\n" +
+			"  pitchkafka publish --replay savant_data.csv     # real pitches from a Baseball Savant export",
 		Flags: append(kafkaFlags(),
 			&cli.Float64Flag{Name: "rate", Value: 20, Usage: "pitches per second in total; 0 publishes as fast as the broker takes them"},
 			&cli.IntFlag{Name: "concurrent", Value: 15, Usage: "games in progress at once (1-15); a team is never in two games at once"},
@@ -48,6 +50,7 @@ func publishCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "replication-factor", Value: -1, Usage: "replication factor if publish creates the topic (-1: the broker's default)"},
 			&cli.BoolFlag{Name: "classic-extras", Usage: "play extra innings without the automatic runner on second (pre-2020 rules)"},
 			&cli.StringFlag{Name: "league", Usage: "`FILE` with your own league, in the format of the README (default: built in)"},
+			&cli.StringSliceFlag{Name: "replay", Usage: "publish the pitches of Baseball Savant (Statcast) CSV `FILE`s instead of simulating; more files may follow as arguments"},
 			&cli.DurationFlag{Name: "stats-interval", Value: 5 * time.Second, Usage: "how often to log progress on stderr"},
 		),
 		Action: func(c *cli.Context) error {
@@ -76,6 +79,13 @@ func parsePublish(c *cli.Context, e *env) (publishOptions, error) {
 	}
 	if !c.IsSet("seed") {
 		opts.season.Seed = rand.Uint64()
+	}
+	opts.replay = c.StringSlice("replay")
+	if c.Args().Present() {
+		if len(opts.replay) == 0 {
+			return opts, usageErrorf(c, "unexpected argument %q: publish takes files only after --replay", c.Args().First())
+		}
+		opts.replay = append(opts.replay, c.Args().Slice()...)
 	}
 	switch {
 	case opts.rate < 0:
@@ -110,10 +120,17 @@ func loadLeague(c *cli.Context) (*game.League, error) {
 	return l, nil
 }
 
-// runPublish simulates and publishes until a limit is reached or ctx ends,
-// then flushes. It fails if any pitch was not delivered.
+// pitchSource is where published pitches come from: a simulated season or
+// a replay of real exports.
+type pitchSource interface {
+	NextInto(p *game.Pitch) bool
+}
+
+// runPublish simulates (or replays) and publishes until a limit is reached,
+// the source runs dry or ctx ends, then flushes. It fails if any pitch was
+// not delivered.
 func runPublish(ctx context.Context, e *env, opts publishOptions) error {
-	season, err := game.NewSeason(opts.league, opts.season)
+	source, err := openSource(e, opts)
 	if err != nil {
 		return err
 	}
@@ -121,8 +138,6 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	if err != nil {
 		return err
 	}
-	e.log.Info().Uint64("seed", opts.season.Seed).Str("topic", opts.topic.Name).Float64("rate", opts.rate).
-		Msg("publishing; rerun with --seed to repeat this stream")
 	if opts.duration > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, opts.duration)
@@ -131,7 +146,7 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	progress := newProgress(e, pub)
 	done := make(chan struct{})
 	go every(opts.statsInterval, done, progress.log)
-	genErr := generate(ctx, season, pub, opts)
+	genErr := generate(ctx, source, pub, opts)
 	close(done)
 	closeErr := pub.Close(opts.kafka.Timeout)
 	progress.final()
@@ -141,18 +156,61 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	return closeErr
 }
 
+// openSource builds the season to simulate, or reads every replay file,
+// so that a bad file fails before anything is published.
+func openSource(e *env, opts publishOptions) (pitchSource, error) {
+	if len(opts.replay) == 0 {
+		season, err := game.NewSeason(opts.league, opts.season)
+		if err != nil {
+			return nil, err
+		}
+		e.log.Info().Uint64("seed", opts.season.Seed).Str("topic", opts.topic.Name).Float64("rate", opts.rate).
+			Msg("publishing; rerun with --seed to repeat this stream")
+		return season, nil
+	}
+	var exports [][]game.Pitch
+	for _, path := range opts.replay {
+		ps, err := readStatcastFile(e, path)
+		if err != nil {
+			return nil, err
+		}
+		exports = append(exports, ps)
+	}
+	replay := game.NewReplay(exports...)
+	e.log.Info().Strs("files", opts.replay).Int("pitches", replay.Len()).Int("duplicates_left_out", replay.Duplicates()).
+		Str("topic", opts.topic.Name).Float64("rate", opts.rate).Msg("replaying Statcast pitches")
+	return replay, nil
+}
+
+func readStatcastFile(e *env, path string) ([]game.Pitch, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--replay: %w", err)
+	}
+	defer f.Close()
+	ps, skipped, err := game.ReadStatcast(f, path)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range skipped {
+		e.log.Warn().Str("file", s.File).Int("line", s.Line).Err(s.Err).Msg("skipped a row that cannot be replayed")
+	}
+	return ps, nil
+}
+
 // generate feeds pitches to the publisher, paced at the rate.
-func generate(ctx context.Context, season *game.Season, pub *kafkaio.Publisher, opts publishOptions) error {
+func generate(ctx context.Context, source pitchSource, pub *kafkaio.Publisher, opts publishOptions) error {
 	pace := newPacer(opts.rate)
+	var p game.Pitch
+	var clock game.Clock
 	for n := int64(0); opts.count == 0 || n < opts.count; n++ {
 		if err := pace.wait(ctx, n); err != nil {
 			return err
 		}
-		p, ok := season.Next()
-		if !ok {
+		if !source.NextInto(&p) {
 			return nil
 		}
-		p.TS = time.Now().Truncate(time.Millisecond)
+		clock.Stamp(&p, time.Now())
 		if err := pub.Publish(ctx, &p); err != nil {
 			return err
 		}
