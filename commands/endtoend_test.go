@@ -20,7 +20,13 @@ import (
 // the way publish generates them, into the expected last-pitch table.
 func simulatedLastPitches(tb testing.TB, seed uint64, n int) map[int64]game.Pitch {
 	tb.Helper()
-	s, err := game.NewSeason(game.DefaultLeague(), game.SeasonConfig{Seed: seed, Concurrent: 15,
+	return simulatedLastPitchesAt(tb, seed, 15, n)
+}
+
+// simulatedLastPitchesAt is simulatedLastPitches with concurrent games.
+func simulatedLastPitchesAt(tb testing.TB, seed uint64, concurrent, n int) map[int64]game.Pitch {
+	tb.Helper()
+	s, err := game.NewSeason(game.DefaultLeague(), game.SeasonConfig{Seed: seed, Concurrent: concurrent,
 		Rules: game.Rules{ExtraInningsRunner: true}})
 	if err != nil {
 		tb.Fatal(err)

@@ -110,3 +110,15 @@ func mustReadAll(tb testing.TB, brokers, topic string) []game.Pitch {
 	}
 	return out
 }
+
+// mustFail runs the CLI and returns its error, failing the test if there is none.
+func mustFail(tb testing.TB, args ...string) error {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	r := runCLI(ctx, args...)
+	if r.err == nil {
+		tb.Fatalf("pitchkafka %s succeeded, want an error", strings.Join(args, " "))
+	}
+	return r.err
+}

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -17,6 +18,7 @@ import (
 type lastPitchOptions struct {
 	kafka         kafkaio.Config
 	topic         string
+	changelog     string
 	fromBeginning bool
 	once          bool
 	interval      time.Duration
@@ -35,12 +37,18 @@ func lastPitchCommand(e *env) *cli.Command {
 			"Examples:\n" +
 			"  pitchkafka last-pitch --from-beginning                   # replay, then follow live\n" +
 			"  pitchkafka last-pitch --from-beginning --once            # replay to the end and print\n" +
-			"  pitchkafka last-pitch --from-beginning --once --output json | jq '.[0]'",
+			"  pitchkafka last-pitch --from-beginning --once --output json | jq '.[0]'\n" +
+			"  pitchkafka last-pitch --from-beginning --changelog last-pitch-changelog  # restart in seconds\n\n" +
+			"With --changelog, every change of the table is also written to a compacted topic\n" +
+			"(key: pitcher id), as Kafka Streams backs a state store. On restart the table is\n" +
+			"restored from that topic first and the pitch topic is resumed where the changes\n" +
+			"left off, instead of replaying it all: compaction keeps one record per pitcher.",
 		Flags: append(kafkaFlags(),
 			&cli.BoolFlag{Name: "from-beginning", Usage: "rebuild the state by replaying the whole log (default: only new pitches)"},
 			&cli.BoolFlag{Name: "once", Usage: "read up to the end of the log as it is now, print the table and exit"},
 			&cli.DurationFlag{Name: "interval", Value: 5 * time.Second, Usage: "how often to print the table"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "table", Usage: "table or json"},
+			&cli.StringFlag{Name: "changelog", Usage: "compacted `TOPIC` to write the table's changes to and restore it from on restart"},
 		),
 		Action: func(c *cli.Context) error {
 			opts, err := parseLastPitch(c, e)
@@ -64,8 +72,11 @@ func parseLastPitch(c *cli.Context, e *env) (lastPitchOptions, error) {
 	if c.Duration("interval") <= 0 {
 		return lastPitchOptions{}, usageErrorf(c, "--interval must be positive, e.g. 5s")
 	}
-	return lastPitchOptions{kafka: kcfg, topic: c.String("topic"), fromBeginning: c.Bool("from-beginning"),
-		once: c.Bool("once"), interval: c.Duration("interval"), output: output}, nil
+	if c.String("changelog") != "" && c.String("changelog") == c.String("topic") {
+		return lastPitchOptions{}, usageErrorf(c, "--changelog must name another topic than --topic")
+	}
+	return lastPitchOptions{kafka: kcfg, topic: c.String("topic"), changelog: c.String("changelog"),
+		fromBeginning: c.Bool("from-beginning"), once: c.Bool("once"), interval: c.Duration("interval"), output: output}, nil
 }
 
 // lastPitchView is the folded table, shared by the reader and the printer.
@@ -74,10 +85,11 @@ type lastPitchView struct {
 	table *game.LastPitches
 }
 
-func (v *lastPitchView) apply(r kafkaio.Record) {
+// apply folds one pitch into the table and reports whether it changed it.
+func (v *lastPitchView) apply(p *game.Pitch) bool {
 	v.mu.Lock()
-	v.table.Apply(&r.Pitch)
-	v.mu.Unlock()
+	defer v.mu.Unlock()
+	return v.table.Apply(p)
 }
 
 func (v *lastPitchView) snapshot() []game.Pitch {
@@ -87,37 +99,94 @@ func (v *lastPitchView) snapshot() []game.Pitch {
 }
 
 // runLastPitch replays and follows the log, printing the table every
-// interval, or once at the end with --once.
+// interval, or once at the end with --once. With a changelog it restores
+// the table first and records every change.
 func runLastPitch(ctx context.Context, e *env, opts lastPitchOptions) error {
+	view := &lastPitchView{table: game.NewLastPitches()}
+	readOpts := kafkaio.ReadOptions{FromBeginning: opts.fromBeginning, Once: opts.once}
+	var changelog *kafkaio.Changelog
+	if opts.changelog != "" {
+		var err error
+		if changelog, err = restoreLastPitches(ctx, e, opts, view, &readOpts); err != nil {
+			return err
+		}
+	}
 	reader, err := kafkaio.NewReader(opts.kafka, opts.topic)
 	if err != nil {
-		return err
+		return closeChangelog(e, changelog, opts, err)
 	}
 	defer reader.Close()
-	view := &lastPitchView{table: game.NewLastPitches()}
-	printTable := func() error { return printLastPitches(e.stdout, opts.output, view.snapshot()) }
+	redraw := opts.output == "table" && !opts.once && isTerminal(e.stdout)
+	printTable := func() error { return printLastPitches(e.stdout, opts.output, view.snapshot(), redraw) }
 	start := time.Now()
-	readOpts := kafkaio.ReadOptions{FromBeginning: opts.fromBeginning, Once: opts.once, CaughtUp: func() {
-		st := reader.Stats()
-		secs := time.Since(start).Seconds()
-		e.log.Info().Int64("replayed", st.Records).Int64("skipped", st.Skipped).
-			Str("records_per_s", fmt.Sprintf("%.0f", float64(st.Records)/secs)).
-			Str("elapsed", time.Since(start).Round(time.Millisecond).String()).Msg("caught up: the table is current")
-	}}
+	readOpts.CaughtUp = func() { logCaughtUp(e, reader.Stats(), start) }
 	done := make(chan struct{})
 	if !opts.once {
 		go every(opts.interval, done, func() { _ = printTable() })
 	}
-	err = reader.Run(ctx, readOpts, view.apply)
+	err = reader.Run(ctx, readOpts, func(r kafkaio.Record) {
+		if view.apply(&r.Pitch) && changelog != nil {
+			if err := changelog.Record(ctx, &r); err != nil && ctx.Err() == nil {
+				e.log.Error().Err(err).Msg("changelog write failed")
+			}
+		}
+	})
 	close(done)
-	if err != nil {
+	if err = closeChangelog(e, changelog, opts, err); err != nil {
 		return err
 	}
 	return printTable()
 }
 
+// restoreLastPitches opens the changelog, restores the table from it and
+// sets where each partition of the pitch topic resumes.
+func restoreLastPitches(ctx context.Context, e *env, opts lastPitchOptions, view *lastPitchView,
+	readOpts *kafkaio.ReadOptions) (*kafkaio.Changelog, error) {
+	start := time.Now()
+	changelog, err := kafkaio.OpenChangelog(ctx, opts.kafka, opts.changelog, opts.topic)
+	if err != nil {
+		return nil, err
+	}
+	resume, st, err := changelog.Restore(ctx, func(p *game.Pitch) { view.apply(p) })
+	if err != nil {
+		return nil, closeChangelog(e, changelog, opts, err)
+	}
+	e.log.Info().Str("changelog", opts.changelog).Int64("records", st.Records).Int("pitchers", view.table.Len()).
+		Interface("resume_offsets", resume).Str("elapsed", time.Since(start).Round(time.Millisecond).String()).
+		Msg("restored the table from the changelog")
+	if len(resume) > 0 {
+		// Partitions the changelog knows resume after their last change; any
+		// other partition is read from its beginning, so nothing is missed.
+		readOpts.Start, readOpts.FromBeginning = resume, true
+	}
+	return changelog, nil
+}
+
+func closeChangelog(e *env, changelog *kafkaio.Changelog, opts lastPitchOptions, err error) error {
+	if changelog == nil {
+		return err
+	}
+	err = errors.Join(err, changelog.Close(opts.kafka.Timeout))
+	st := changelog.Stats()
+	e.log.Info().Str("changelog", opts.changelog).Int64("changes", st.Delivered).Int64("failed", st.Failed).
+		Msg("changelog closed")
+	return err
+}
+
+func logCaughtUp(e *env, st kafkaio.ConsumerStats, start time.Time) {
+	secs := time.Since(start).Seconds()
+	e.log.Info().Int64("replayed", st.Records).Int64("skipped", st.Skipped).
+		Str("records_per_s", fmt.Sprintf("%.0f", float64(st.Records)/secs)).
+		Str("elapsed", time.Since(start).Round(time.Millisecond).String()).Msg("caught up: the table is current")
+}
+
+// clearScreen moves the cursor home and clears the terminal, so that the
+// table redraws in place.
+const clearScreen = "\x1b[H\x1b[2J"
+
 // printLastPitches writes the table as aligned text or as one JSON array.
-func printLastPitches(w io.Writer, output string, pitches []game.Pitch) error {
+// With redraw it first clears the terminal.
+func printLastPitches(w io.Writer, output string, pitches []game.Pitch, redraw bool) error {
 	if output == "json" {
 		buf := []byte{'['}
 		for i := range pitches {
@@ -130,6 +199,9 @@ func printLastPitches(w io.Writer, output string, pitches []game.Pitch) error {
 		return err
 	}
 	var b strings.Builder
+	if redraw {
+		b.WriteString(clearScreen)
+	}
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PITCHER\tTEAM\tPITCH\tMPH\tRESULT\tGAME\tINNING\tWHEN")
 	for i := range pitches {

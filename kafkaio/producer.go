@@ -76,7 +76,6 @@ func NewPublisher(ctx context.Context, cfg Config, spec TopicSpec) (*Publisher, 
 		return nil, err
 	}
 	pub.msg.TopicPartition = kafka.TopicPartition{Topic: &pub.topic, Partition: kafka.PartitionAny}
-	pub.msg.Headers = pitchHeaders
 	return pub, nil
 }
 
@@ -113,13 +112,19 @@ func (p *Publisher) readReports() {
 	}
 }
 
-// Publish hands one pitch to the client. When the client's queue is full it
-// waits for deliveries to make room, so memory stays bounded. It returns an
-// error when ctx ends first or the producer has failed for good.
+// Publish hands one pitch to the client, keyed by its game. When the
+// client's queue is full it waits for deliveries to make room, so memory
+// stays bounded. It returns an error when ctx ends first or the producer has
+// failed for good.
 func (p *Publisher) Publish(ctx context.Context, pitch *game.Pitch) error {
 	p.buf = pitch.AppendJSON(p.buf[:0])
 	p.key = strconv.AppendInt(p.key[:0], pitch.GamePK, 10)
-	p.msg.Value, p.msg.Key, p.msg.Timestamp = p.buf, p.key, pitch.TS
+	p.msg.Value, p.msg.Key, p.msg.Timestamp, p.msg.Headers = p.buf, p.key, pitch.TS, pitchHeaders
+	return p.produce(ctx)
+}
+
+// produce hands p.msg to the client, waiting while its queue is full.
+func (p *Publisher) produce(ctx context.Context) error {
 	for {
 		if fatal := p.fatal.Load(); fatal != nil {
 			return fmt.Errorf("producer failed: %w", *fatal)

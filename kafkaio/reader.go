@@ -17,6 +17,8 @@ type Record struct {
 	// Timestamp is the record's timestamp, which publish sets to the pitch's ts.
 	Timestamp time.Time
 	Pitch     game.Pitch
+
+	headers []kafka.Header
 }
 
 // ConsumerStats counts what a consumer read.
@@ -78,6 +80,8 @@ type ReadOptions struct {
 	Once bool
 	// Start, when it has a partition, overrides where that partition starts.
 	Start map[int32]int64
+	// Partitions, if set, reads only these partitions.
+	Partitions []int32
 	// CaughtUp, if set, is called once when every partition has reached the
 	// end of the log as it stood at the start.
 	CaughtUp func()
@@ -156,7 +160,11 @@ func (r *Reader) assign(opts ReadOptions) (map[int32]int64, error) {
 	}
 	ends := map[int32]int64{}
 	var tps []kafka.TopicPartition
-	for _, p := range partitionIDs(tm) {
+	partitions := opts.Partitions
+	if partitions == nil {
+		partitions = partitionIDs(tm)
+	}
+	for _, p := range partitions {
 		low, high, err := r.consumer.QueryWatermarkOffsets(r.topic, p, int(r.cfg.timeout().Milliseconds()))
 		if err != nil {
 			return nil, fmt.Errorf("read offsets of %s/%d: %w", r.topic, p, err)
@@ -188,7 +196,7 @@ func (r *Reader) accept(m *kafka.Message, handle func(Record)) {
 	}
 	r.records.Add(1)
 	handle(Record{Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset),
-		Timestamp: m.Timestamp, Pitch: p})
+		Timestamp: m.Timestamp, Pitch: p, headers: m.Headers})
 }
 
 // Stats returns the counts so far. It is safe to call at any time.

@@ -1,0 +1,82 @@
+package commands
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestChangelogRestoreThenResumeEqualsAFullReplay(t *testing.T) {
+	b := mustStartBroker(t)
+	brokers := b.Bootstrap()
+	mustRun(t, "publish", "--brokers", brokers, "--rate", "0", "--count", "4000", "--seed", "5")
+	first := mustRun(t, "last-pitch", "--brokers", brokers, "--from-beginning", "--once", "--changelog", "lp-changelog")
+	changes := logField(t, first.stderr.String(), "changelog closed", "changes")
+	b.Compact()
+	mustRun(t, "publish", "--brokers", brokers, "--rate", "0", "--count", "3000", "--seed", "6")
+
+	restarted := mustRun(t, "last-pitch", "--brokers", brokers, "--once", "--changelog", "lp-changelog", "--output", "json")
+	full := mustRun(t, "last-pitch", "--brokers", brokers, "--from-beginning", "--once", "--output", "json")
+	if restarted.stdout.String() != full.stdout.String() {
+		t.Fatalf("restored and resumed table differs from a full replay:\n%s\nvs\n%s", restarted.stdout, full.stdout)
+	}
+	restored := logField(t, restarted.stderr.String(), "restored the table from the changelog", "records")
+	pitchers := logField(t, restarted.stderr.String(), "restored the table from the changelog", "pitchers")
+	resumed := logField(t, restarted.stderr.String(), "caught up: the table is current", "replayed")
+	t.Logf("first run wrote %d changes; after compaction the restart restored %d pitchers from %d changelog records, "+
+		"then read %d of the 7000 pitches", changes, pitchers, restored, resumed)
+	// Compaction keeps one record per pitcher, except in the last batch,
+	// which Kafka (and kfake) never compacts.
+	if restored*5 > changes || restored*10 > 7000 || restored < pitchers {
+		t.Errorf("restore read %d changelog records for %d pitchers of %d changes: compaction should leave about one each",
+			restored, pitchers, changes)
+	}
+	if resumed < 3000 || resumed >= 4000 {
+		t.Errorf("the restart read %d pitches: it should resume near the end of the first 4000, not replay them", resumed)
+	}
+}
+
+func TestOnceOnManyPartitionsMostlyEmpty(t *testing.T) {
+	b := mustStartBroker(t)
+	for _, partitions := range []int{1, 64} {
+		topic := fmt.Sprintf("p%d", partitions)
+		mustRun(t, "publish", "--brokers", b.Bootstrap(), "--topic", topic, "--partitions", fmt.Sprint(partitions),
+			"--rate", "0", "--count", "600", "--concurrent", "2", "--seed", "9")
+		start := time.Now()
+		out := mustRun(t, "last-pitch", "--brokers", b.Bootstrap(), "--topic", topic, "--from-beginning", "--once", "--output", "json")
+		if d := time.Since(start); d > 15*time.Second {
+			t.Errorf("%d partitions: took %v", partitions, d)
+		}
+		got := decodeArray(t, out.stdout.String())
+		want := simulatedLastPitchesAt(t, 9, 2, 600)
+		if len(got) != len(want) {
+			t.Fatalf("%d partitions: %d pitchers, want %d", partitions, len(got), len(want))
+		}
+		for _, p := range got {
+			if w := want[p.Pitcher]; w.GamePK != p.GamePK || w.GameSeq != p.GameSeq {
+				t.Fatalf("%d partitions: pitcher %d's last pitch is %d/%d, want %d/%d", partitions, p.Pitcher,
+					p.GamePK, p.GameSeq, w.GamePK, w.GameSeq)
+			}
+		}
+	}
+}
+
+func TestLastPitchRejectsItsOwnTopicAsChangelog(t *testing.T) {
+	r := mustFail(t, "last-pitch", "--changelog", "pitches")
+	if !strings.Contains(r.Error(), "--changelog") {
+		t.Errorf("error %q", r)
+	}
+}
+
+func TestTheTableRedrawsInPlaceOnlyWhenAsked(t *testing.T) {
+	for _, redraw := range []bool{true, false} {
+		var b strings.Builder
+		if err := printLastPitches(&b, "table", nil, redraw); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.HasPrefix(b.String(), clearScreen); got != redraw {
+			t.Errorf("redraw %v: output starts with a clear-screen: %v", redraw, got)
+		}
+	}
+}
