@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
@@ -17,6 +20,8 @@ type announceOptions struct {
 	group         string
 	fromBeginning bool
 	output        string
+	dlq           string
+	statsInterval time.Duration
 }
 
 func announceCommand(e *env) *cli.Command {
@@ -36,6 +41,8 @@ func announceCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "group", Aliases: []string{"g"}, Value: "announcers", Usage: "consumer group to join"},
 			&cli.BoolFlag{Name: "from-beginning", Usage: "a group with no committed offsets starts at the earliest offset (default: latest)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", Usage: "text or json"},
+			&cli.StringFlag{Name: "dlq", Usage: "dead-letter `TOPIC`: copy records that are not pitch events there before skipping them"},
+			&cli.DurationFlag{Name: "stats-interval", Value: 10 * time.Second, Usage: "how often to log partitions, lag and latency on stderr"},
 		),
 		Action: func(c *cli.Context) error {
 			opts, err := parseAnnounce(c, e)
@@ -59,23 +66,37 @@ func parseAnnounce(c *cli.Context, e *env) (announceOptions, error) {
 	if c.String("group") == "" {
 		return announceOptions{}, usageErrorf(c, "--group must not be empty")
 	}
+	if c.Duration("stats-interval") <= 0 {
+		return announceOptions{}, usageErrorf(c, "--stats-interval must be positive, e.g. 10s")
+	}
 	return announceOptions{kafka: kcfg, topic: c.String("topic"), group: c.String("group"),
-		fromBeginning: c.Bool("from-beginning"), output: output}, nil
+		fromBeginning: c.Bool("from-beginning"), output: output, dlq: c.String("dlq"),
+		statsInterval: c.Duration("stats-interval")}, nil
 }
 
-// runAnnounce narrates every pitch of the member's partitions until ctx ends.
+// runAnnounce narrates every pitch of the member's partitions until ctx
+// ends, logging its partitions, lag and latency every stats interval.
 func runAnnounce(ctx context.Context, e *env, opts announceOptions) error {
+	latency := &latencies{}
 	reader, err := kafkaio.NewGroupReader(opts.kafka, kafkaio.GroupOptions{
-		Topic: opts.topic, Group: opts.group, FromBeginning: opts.fromBeginning,
+		Topic: opts.topic, Group: opts.group, FromBeginning: opts.fromBeginning, DLQ: opts.dlq,
+		StatsInterval: opts.statsInterval, OnStats: func(st kafkaio.GroupStats) { logLag(e, st, latency) },
 	})
 	if err != nil {
 		return err
 	}
+	announcer := game.NewAnnouncer()
 	write := announceText
 	if opts.output == "json" {
 		write = announceJSON
 	}
-	err = reader.Run(ctx, func(r kafkaio.Record) error { return write(e.stdout, r) })
+	err = reader.Run(ctx, func(r kafkaio.Record) error {
+		if err := write(e.stdout, r, announcer.Lines(&r.Pitch)); err != nil {
+			return err
+		}
+		latency.add(time.Since(r.Timestamp))
+		return nil
+	})
 	closeErr := reader.Close()
 	st := reader.Stats()
 	e.log.Info().Int64("announced", st.Records).Int64("skipped", st.Skipped).Msg("announcer stopped")
@@ -87,15 +108,8 @@ func runAnnounce(ctx context.Context, e *env, opts announceOptions) error {
 
 // announceText writes a pitch's lines in one write, so that the line is
 // out before the offset is stored.
-func announceText(w io.Writer, r kafkaio.Record) error {
-	var b strings.Builder
-	b.WriteString(game.PitchLine(&r.Pitch))
-	b.WriteByte('\n')
-	for _, l := range game.PlayLines(&r.Pitch) {
-		b.WriteString(l)
-		b.WriteByte('\n')
-	}
-	_, err := io.WriteString(w, b.String())
+func announceText(w io.Writer, _ kafkaio.Record, lines []string) error {
+	_, err := io.WriteString(w, strings.Join(lines, "\n")+"\n")
 	return err
 }
 
@@ -108,8 +122,7 @@ type announcement struct {
 	Text      string `json:"text"`
 }
 
-func announceJSON(w io.Writer, r kafkaio.Record) error {
-	lines := append([]string{game.PitchLine(&r.Pitch)}, game.PlayLines(&r.Pitch)...)
+func announceJSON(w io.Writer, r kafkaio.Record, lines []string) error {
 	buf, err := json.Marshal(announcement{Partition: r.Partition, Offset: r.Offset, GamePK: r.Pitch.GamePK,
 		GameSeq: r.Pitch.GameSeq, Text: strings.Join(lines, "\n")})
 	if err != nil {
@@ -117,4 +130,41 @@ func announceJSON(w io.Writer, r kafkaio.Record) error {
 	}
 	_, err = w.Write(append(buf, '\n'))
 	return err
+}
+
+// latencies collects end-to-end latencies, from a record's timestamp to
+// its line being written, over one stats interval. It is used from the
+// consuming goroutine only.
+type latencies struct{ samples []time.Duration }
+
+func (l *latencies) add(d time.Duration) { l.samples = append(l.samples, d) }
+
+// take returns p50, p99 and max of the interval and starts a new one.
+func (l *latencies) take() (p50, p99, most time.Duration, n int) {
+	s := l.samples
+	l.samples = l.samples[:0]
+	if len(s) == 0 {
+		return 0, 0, 0, 0
+	}
+	slices.Sort(s)
+	at := func(q float64) time.Duration { return s[min(len(s)-1, int(q*float64(len(s))))] }
+	return at(0.50), at(0.99), s[len(s)-1], len(s)
+}
+
+// logLag logs the member's partitions, lag and latency on stderr.
+func logLag(e *env, st kafkaio.GroupStats, l *latencies) {
+	p50, p99, most, n := l.take()
+	perPartition := map[string]int64{}
+	partitions := make([]int32, 0, len(st.Partitions))
+	for _, p := range st.Partitions {
+		perPartition[strconv.Itoa(int(p.Partition))] = p.Lag
+		partitions = append(partitions, p.Partition)
+	}
+	e.log.Info().Ints32("partitions", partitions).Interface("lag_by_partition", perPartition).Int64("lag", st.TotalLag).
+		Int("announced", n).Str("latency_p50", ms(p50)).Str("latency_p99", ms(p99)).Str("latency_max", ms(most)).
+		Msg("lag and latency")
+}
+
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + "ms"
 }

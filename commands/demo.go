@@ -93,7 +93,7 @@ func runDemo(c *cli.Context, e *env) error {
 	for _, name := range []string{"announce-1", "announce-2"} {
 		start(name, func(ctx context.Context, ce *env) error {
 			return runAnnounce(ctx, ce, announceOptions{kafka: withLog(kcfg, ce), topic: topic, group: "demo-announcers",
-				fromBeginning: true, output: "text"})
+				fromBeginning: true, output: "text", statsInterval: 30 * time.Second})
 		})
 	}
 	wg.Wait()

@@ -88,27 +88,6 @@ func DescriptionPhrase(d string) string {
 	return strings.ReplaceAll(d, "_", " ")
 }
 
-// PlayLines narrates what a pitch ended: the plate appearance's result as a
-// sentence, the end of a half-inning, and the final score. It returns
-// nothing for a pitch that ended nothing.
-func PlayLines(p *Pitch) []string {
-	if !p.EndsPlateAppearance() && !p.GameOver {
-		return nil
-	}
-	var lines []string
-	if p.EndsPlateAppearance() {
-		lines = append(lines, "  "+resultSentence(p))
-	}
-	if p.GameOver {
-		return append(lines, FinalLine(p))
-	}
-	if p.OutsWhenUp+p.OutsOnPlay() >= 3 {
-		lines = append(lines, fmt.Sprintf("  End of the %s of the %s: %s %d, %s %d.", halfName(p), Ordinal(p.Inning),
-			p.AwayTeam, p.PostAwayScore, p.HomeTeam, p.PostHomeScore))
-	}
-	return lines
-}
-
 func resultSentence(p *Pitch) string {
 	s := p.Des
 	if s == "" {

@@ -2,9 +2,12 @@ package kafkaio
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"sync/atomic"
+	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/rs/zerolog"
@@ -19,6 +22,28 @@ type GroupOptions struct {
 	FromBeginning bool
 	// OnAssign and OnRevoke, if set, are told of partitions gained and lost.
 	OnAssign, OnRevoke func(partitions []int32)
+	// DLQ, if set, is a topic where records that are not valid pitch events
+	// are copied, with headers saying why and where from, before they are
+	// skipped.
+	DLQ string
+	// StatsInterval and OnStats, if set, report the member's lag from the
+	// consuming goroutine every interval.
+	StatsInterval time.Duration
+	OnStats       func(GroupStats)
+}
+
+// PartitionLag is one assigned partition's position and lag.
+type PartitionLag struct {
+	Partition     int32 `json:"partition"`
+	Position      int64 `json:"position"`
+	HighWatermark int64 `json:"high_watermark"`
+	Lag           int64 `json:"lag"`
+}
+
+// GroupStats is a member's view of its partitions at one moment.
+type GroupStats struct {
+	Partitions []PartitionLag
+	TotalLag   int64
 }
 
 // GroupReader is a member of a consumer group. It consumes at least once:
@@ -33,6 +58,8 @@ type GroupReader struct {
 	logsDone chan struct{}
 	errs     *errorLog
 	skips    *skipLog
+
+	dlq *deadLetters
 
 	records, bytes atomic.Int64
 }
@@ -66,6 +93,12 @@ func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
 		g.consumer.Close()
 		<-g.logsDone
 		return nil, err
+	}
+	if opts.DLQ != "" {
+		if g.dlq, err = openDeadLetters(cfg, opts.DLQ, opts.Topic); err != nil {
+			g.Close()
+			return nil, err
+		}
 	}
 	return g, nil
 }
@@ -118,9 +151,8 @@ func (g *GroupReader) rebalance(c *kafka.Consumer, ev kafka.Event) error {
 // assignment. During a revoke the assignment still holds the partitions
 // being given up, so their processed offsets are committed before they go.
 func (g *GroupReader) commit() {
-	if _, err := g.consumer.Commit(); err != nil && kafkaCode(err) != kafka.ErrNoOffset {
-		g.log.Warn().Err(err).Msg("commit failed; the next owner may read some records again")
-	}
+	offsets, err := g.consumer.Commit()
+	g.logCommit(offsets, err)
 }
 
 // Run hands every good record to handle, then stores its offset for
@@ -130,27 +162,87 @@ func (g *GroupReader) commit() {
 // without storing that record's offset.
 func (g *GroupReader) Run(ctx context.Context, handle func(Record) error) error {
 	defer g.commit()
+	nextStats := time.Now().Add(g.opts.StatsInterval)
 	for ctx.Err() == nil {
 		switch ev := g.consumer.Poll(100).(type) {
 		case *kafka.Message:
-			if err := g.accept(ev, handle); err != nil {
+			if err := g.accept(ctx, ev, handle); err != nil {
 				return err
 			}
+		case kafka.OffsetsCommitted:
+			g.logCommit(ev.Offsets, ev.Error)
 		case kafka.Error:
 			g.errs.report(ev)
 			if ev.IsFatal() {
 				return fmt.Errorf("consumer failed: %w", ev)
 			}
 		}
+		if g.opts.OnStats != nil && time.Now().After(nextStats) {
+			g.opts.OnStats(g.lag())
+			nextStats = time.Now().Add(g.opts.StatsInterval)
+		}
 	}
 	return nil
 }
 
-func (g *GroupReader) accept(m *kafka.Message, handle func(Record) error) error {
+// logCommit logs the offsets a commit stored in the group, at debug.
+func (g *GroupReader) logCommit(offsets []kafka.TopicPartition, err error) {
+	if err != nil {
+		if kafkaCode(err) != kafka.ErrNoOffset {
+			g.log.Warn().Err(err).Msg("commit failed; the next owner may read some records again")
+		}
+		return
+	}
+	committed := map[string]int64{}
+	for _, tp := range offsets {
+		if tp.Error == nil && tp.Offset >= 0 {
+			committed[strconv.Itoa(int(tp.Partition))] = int64(tp.Offset)
+		}
+	}
+	if len(committed) > 0 {
+		g.log.Debug().Interface("offsets", committed).Msg("committed")
+	}
+}
+
+// lag reads the member's positions and the high watermarks the client last
+// saw for its partitions.
+func (g *GroupReader) lag() GroupStats {
+	var st GroupStats
+	assigned, err := g.consumer.Assignment()
+	if err != nil || len(assigned) == 0 {
+		return st
+	}
+	positions, err := g.consumer.Position(assigned)
+	if err != nil {
+		return st
+	}
+	for _, tp := range positions {
+		low, high, err := g.consumer.GetWatermarkOffsets(g.opts.Topic, tp.Partition)
+		if err != nil || high < 0 {
+			continue
+		}
+		pos := int64(tp.Offset)
+		if pos < 0 {
+			pos = low // nothing consumed yet
+		}
+		pl := PartitionLag{Partition: tp.Partition, Position: pos, HighWatermark: high, Lag: max(0, high-pos)}
+		st.Partitions = append(st.Partitions, pl)
+		st.TotalLag += pl.Lag
+	}
+	sort.Slice(st.Partitions, func(i, j int) bool { return st.Partitions[i].Partition < st.Partitions[j].Partition })
+	return st
+}
+
+func (g *GroupReader) accept(ctx context.Context, m *kafka.Message, handle func(Record) error) error {
 	g.bytes.Add(int64(len(m.Value)))
 	p, err := decodeRecord(m)
 	if err != nil {
 		g.skips.skip(m, err)
+		if g.dlq != nil {
+			if err := g.dlq.send(ctx, m, err); err != nil {
+				return err // not stored: the poison record is read again rather than lost
+			}
+		}
 	} else {
 		g.records.Add(1)
 		rec := Record{Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset), Timestamp: m.Timestamp, Pitch: p}
@@ -173,6 +265,9 @@ func (g *GroupReader) Stats() ConsumerStats {
 func (g *GroupReader) Close() error {
 	err := g.consumer.Close()
 	<-g.logsDone
+	if g.dlq != nil {
+		err = errors.Join(err, g.dlq.close(g.cfg.timeout()))
+	}
 	return err
 }
 

@@ -1,0 +1,162 @@
+package game
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Announcer narrates pitches as they come, for any number of games at once.
+// Each pitch line needs only its own event; the half-inning summaries and
+// the line score at the end of a game come from a scorebook it keeps per
+// game. A game joined after its first pitch gets a line score marked
+// incomplete. It is not safe for concurrent use.
+type Announcer struct {
+	books map[int64]*scorebook
+	seen  int64 // pitches announced, to find the books of abandoned games
+}
+
+// maxBooks bounds the scorebooks kept for games whose end was never seen
+// (their partition moved to another announcer).
+const maxBooks = 512
+
+// NewAnnouncer returns an announcer with no games yet.
+func NewAnnouncer() *Announcer { return &Announcer{books: map[int64]*scorebook{}} }
+
+// scorebook is what an announcer has seen of one game.
+type scorebook struct {
+	away, home   string
+	runs         [2][]int // per team (away, home), per inning
+	hits, errors [2]int
+	halfRuns     int
+	halfHits     int
+	firstSeq     int
+	lastSeq      int
+	gaps         bool
+	lastSeen     int64
+}
+
+// Lines narrates one pitch: the pitch line, then what it ended, if anything.
+func (a *Announcer) Lines(p *Pitch) []string {
+	a.seen++
+	b := a.book(p)
+	b.record(p)
+	lines := []string{PitchLine(p)}
+	if p.EndsPlateAppearance() {
+		lines = append(lines, "  "+resultSentence(p))
+	}
+	switch {
+	case p.GameOver:
+		lines = append(lines, FinalLine(p))
+		lines = append(lines, b.lineScore(p)...)
+		delete(a.books, p.GamePK)
+	case p.OutsWhenUp+p.OutsOnPlay() >= 3:
+		lines = append(lines, b.halfSummary(p))
+		b.halfRuns, b.halfHits = 0, 0
+	}
+	return lines
+}
+
+func (a *Announcer) book(p *Pitch) *scorebook {
+	b := a.books[p.GamePK]
+	if b == nil {
+		if len(a.books) >= maxBooks {
+			a.forgetOldest()
+		}
+		b = &scorebook{away: p.AwayTeam, home: p.HomeTeam, firstSeq: p.GameSeq, lastSeq: p.GameSeq - 1}
+		a.books[p.GamePK] = b
+	}
+	b.lastSeen = a.seen
+	return b
+}
+
+func (a *Announcer) forgetOldest() {
+	var oldest int64
+	var oldestSeen int64 = -1
+	for pk, b := range a.books {
+		if oldestSeen < 0 || b.lastSeen < oldestSeen {
+			oldest, oldestSeen = pk, b.lastSeen
+		}
+	}
+	delete(a.books, oldest)
+}
+
+// record counts the runs, hits and errors of a pitch.
+func (b *scorebook) record(p *Pitch) {
+	if p.GameSeq != b.lastSeq+1 {
+		b.gaps = true
+	}
+	b.lastSeq = p.GameSeq
+	bat := 0
+	if !p.Top() {
+		bat = 1
+	}
+	for len(b.runs[bat]) < p.Inning {
+		b.runs[bat] = append(b.runs[bat], 0)
+	}
+	runs := p.RunsScored()
+	b.runs[bat][p.Inning-1] += runs
+	b.halfRuns += runs
+	if IsHit(p.Events) {
+		b.hits[bat]++
+		b.halfHits++
+	}
+	if p.Events == "field_error" {
+		b.errors[1-bat]++
+	}
+}
+
+func (b *scorebook) complete() bool { return b.firstSeq == 1 && !b.gaps }
+
+// halfSummary ends a half-inning: its runs and hits, and the score.
+func (b *scorebook) halfSummary(p *Pitch) string {
+	return fmt.Sprintf("  End of the %s of the %s: %s on %s. %s %d, %s %d.", halfName(p), Ordinal(p.Inning),
+		plural(b.halfRuns, "run"), plural(b.halfHits, "hit"), p.AwayTeam, p.PostAwayScore, p.HomeTeam, p.PostHomeScore)
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// lineScore draws the box a fan looks at: runs by inning, then R, H, E.
+// An x marks a bottom half that was not needed.
+func (b *scorebook) lineScore(last *Pitch) []string {
+	innings := max(last.Inning, 9)
+	var sb strings.Builder
+	header := fmt.Sprintf("  %-4s", "")
+	for i := 1; i <= innings; i++ {
+		header += fmt.Sprintf("%3d", i)
+	}
+	header += "    R  H  E"
+	lines := []string{header}
+	final := [2]int{last.PostAwayScore, last.PostHomeScore}
+	for team, abbr := range []string{b.away, b.home} {
+		sb.Reset()
+		fmt.Fprintf(&sb, "  %-4s", abbr)
+		for i := 1; i <= innings; i++ {
+			sb.WriteString(b.inningCell(team, i, last))
+		}
+		fmt.Fprintf(&sb, "  %3d%3d%3d", final[team], b.hits[team], b.errors[team])
+		lines = append(lines, sb.String())
+	}
+	if !b.complete() {
+		lines = append(lines, fmt.Sprintf("  (incomplete: this announcer saw pitches %d to %d of the game, with gaps: %v)",
+			b.firstSeq, b.lastSeq, b.gaps))
+	}
+	return lines
+}
+
+func (b *scorebook) inningCell(team, inning int, last *Pitch) string {
+	if team == 1 && inning == last.Inning && last.Top() {
+		return "  x" // the home team won without batting in the last inning
+	}
+	if inning > len(b.runs[team]) {
+		if inning > last.Inning || !b.complete() {
+			return "  -"
+		}
+		return "  0"
+	}
+	return fmt.Sprintf("%3d", b.runs[team][inning-1])
+}
