@@ -102,6 +102,8 @@ func New(version string, stdout, stderr io.Writer) *cli.App {
 	statelessHelpFlags.Do(func() {
 		cli.HelpFlag = statelessBoolFlag{cli.HelpFlag.(*cli.BoolFlag)}
 		cli.VersionFlag = statelessBoolFlag{cli.VersionFlag.(*cli.BoolFlag)}
+		// Log times to the millisecond: rebalances happen within a second.
+		zerolog.TimeFieldFormat = "2006-01-02T15:04:05.000Z07:00"
 	})
 	return app
 }
