@@ -86,7 +86,9 @@ func (m *member) stop(tb testing.TB, sig syscall.Signal) error {
 	case err := <-m.done:
 		return err
 	case <-time.After(30 * time.Second):
-		tb.Fatalf("%s did not stop within 30s of %v", m.name, sig)
+		m.cmd.Process.Signal(syscall.SIGQUIT) // Go prints every goroutine's stack
+		<-m.done
+		tb.Fatalf("%s did not stop within 30s of %v; its stderr ends:\n%s", m.name, sig, tail(m.stderr.String(), 12000))
 		return nil
 	}
 }
@@ -314,4 +316,11 @@ func TestAMemberKilledMidStreamLosesNothing(t *testing.T) {
 		t.Fatal("the killed member logged no commit, so the test proves nothing about what may repeat")
 	}
 	assertNoSharedPartitions(t, members)
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
 }

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -20,6 +21,7 @@ type publishOptions struct {
 	season        game.SeasonConfig
 	league        *game.League
 	replay        []string // Savant CSV files to replay instead of simulating
+	dryRun        bool     // write the events to stdout instead of Kafka
 	rate          float64
 	count         int64
 	duration      time.Duration
@@ -50,6 +52,7 @@ func publishCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "replication-factor", Value: -1, Usage: "replication factor if publish creates the topic (-1: the broker's default)"},
 			&cli.BoolFlag{Name: "classic-extras", Usage: "play extra innings without the automatic runner on second (pre-2020 rules)"},
 			&cli.StringFlag{Name: "league", Usage: "`FILE` with your own league, in the format of the README (default: built in)"},
+			&cli.BoolFlag{Name: "dry-run", Usage: "write the events to stdout, one JSON object a line, instead of publishing (no broker needed)"},
 			&cli.StringSliceFlag{Name: "replay", Usage: "publish the pitches of Baseball Savant (Statcast) CSV `FILE`s instead of simulating; more files may follow as arguments"},
 			&cli.DurationFlag{Name: "stats-interval", Value: 5 * time.Second, Usage: "how often to log progress on stderr"},
 		),
@@ -81,6 +84,7 @@ func parsePublish(c *cli.Context, e *env) (publishOptions, error) {
 		opts.season.Seed = rand.Uint64()
 	}
 	opts.replay = c.StringSlice("replay")
+	opts.dryRun = c.Bool("dry-run")
 	if c.Args().Present() {
 		if len(opts.replay) == 0 {
 			return opts, usageErrorf(c, "unexpected argument %q: publish takes files only after --replay", c.Args().First())
@@ -134,6 +138,9 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.dryRun {
+		return writeEvents(ctx, e, source, opts)
+	}
 	pub, err := kafkaio.NewPublisher(ctx, opts.kafka, opts.topic)
 	if err != nil {
 		return err
@@ -146,7 +153,7 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	progress := newProgress(e, pub)
 	done := make(chan struct{})
 	go every(opts.statsInterval, done, progress.log)
-	genErr := generate(ctx, source, pub, opts)
+	genErr := generate(ctx, source, opts, func(p *game.Pitch) error { return pub.Publish(ctx, p) })
 	close(done)
 	closeErr := pub.Close(opts.kafka.Timeout)
 	progress.final()
@@ -198,8 +205,9 @@ func readStatcastFile(e *env, path string) ([]game.Pitch, error) {
 	return ps, nil
 }
 
-// generate feeds pitches to the publisher, paced at the rate.
-func generate(ctx context.Context, source pitchSource, pub *kafkaio.Publisher, opts publishOptions) error {
+// generate stamps the source's pitches and hands them to emit, paced at the
+// rate, until the count is reached, the source runs dry or ctx ends.
+func generate(ctx context.Context, source pitchSource, opts publishOptions, emit func(*game.Pitch) error) error {
 	pace := newPacer(opts.rate)
 	var p game.Pitch
 	var clock game.Clock
@@ -211,11 +219,31 @@ func generate(ctx context.Context, source pitchSource, pub *kafkaio.Publisher, o
 			return nil
 		}
 		clock.Stamp(&p, time.Now())
-		if err := pub.Publish(ctx, &p); err != nil {
+		if err := emit(&p); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// writeEvents writes what publish would send to stdout as JSON lines.
+func writeEvents(ctx context.Context, e *env, source pitchSource, opts publishOptions) error {
+	if opts.duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.duration)
+		defer cancel()
+	}
+	out := bufio.NewWriterSize(e.stdout, 1<<16)
+	var buf []byte
+	err := generate(ctx, source, opts, func(p *game.Pitch) error {
+		buf = append(p.AppendJSON(buf[:0]), '\n')
+		_, err := out.Write(buf)
+		return err
+	})
+	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return out.Flush()
 }
 
 // pacer spaces pitches evenly at a rate; rate 0 never waits.

@@ -2,7 +2,6 @@ package game
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -145,7 +144,8 @@ func Decode(data []byte) (Pitch, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return p, fmt.Errorf("%w: empty value", ErrInvalidPitch)
 	}
-	if err := json.Unmarshal(data, &p); err != nil {
+	d := decoder{data: data}
+	if err := d.pitch(&p); err != nil {
 		return Pitch{}, fmt.Errorf("%w: %v", ErrInvalidPitch, err)
 	}
 	if err := p.validate(); err != nil {

@@ -261,14 +261,47 @@ func (g *GroupReader) Stats() ConsumerStats {
 	return ConsumerStats{Records: g.records.Load(), Skipped: g.skips.count.Load(), Bytes: g.bytes.Load()}
 }
 
-// Close leaves the group, committing what was stored, and closes the client.
+// Close leaves the group, committing what was stored, and closes the
+// client. It never blocks for longer than the client timeout.
 func (g *GroupReader) Close() error {
-	err := g.consumer.Close()
-	<-g.logsDone
+	g.leave(10 * time.Second)
+	closed := make(chan error, 1)
+	go func() { closed <- g.consumer.Close() }()
+	var err error
+	select {
+	case err = <-closed:
+		<-g.logsDone
+	case <-time.After(g.cfg.timeout()):
+		err = fmt.Errorf("leaving group %s took longer than %v; everything announced had its offset committed before",
+			g.opts.Group, g.cfg.timeout())
+	}
 	if g.dlq != nil {
 		err = errors.Join(err, g.dlq.close(g.cfg.timeout()))
 	}
 	return err
+}
+
+// leave unsubscribes and serves the rebalance that revokes every partition
+// (committing their stored offsets) until nothing is assigned, before the
+// client is closed. The librdkafka bundled here (2.11) can hang closing a
+// consumer whose cooperative rebalance is still under way (librdkafka issue
+// 4527, fixed in later releases); leaving
+// first, as its maintainers advise, avoids that. Records polled meanwhile
+// are not stored, so the next owner reads them: none is lost.
+func (g *GroupReader) leave(timeout time.Duration) {
+	if err := g.consumer.Unsubscribe(); err != nil {
+		g.log.Warn().Err(err).Msg("unsubscribe")
+		return
+	}
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); {
+		if ev, ok := g.consumer.Poll(100).(kafka.OffsetsCommitted); ok {
+			g.logCommit(ev.Offsets, ev.Error)
+		}
+		if assigned, err := g.consumer.Assignment(); err == nil && len(assigned) == 0 {
+			return
+		}
+	}
+	g.log.Warn().Msg("partitions still assigned after leaving the group; closing anyway")
 }
 
 func ids(tps []kafka.TopicPartition) []int32 {

@@ -16,13 +16,17 @@ import (
 // otherwise: every record acknowledged by all in-sync replicas, exactly once
 // per partition (idempotence), a bounded queue so memory stays flat, and a
 // 5 ms linger that trades a few milliseconds of latency for batching.
+// The Go client's own channels are sized down from a million slots each:
+// delivery reports are read as they come, and the produce channel is unused.
 var producerDefaults = kafka.ConfigMap{
 	"acks":                         "all",
 	"enable.idempotence":           true,
 	"linger.ms":                    5,
 	"queue.buffering.max.messages": 100000,
-	"queue.buffering.max.kbytes":   65536,
+	"queue.buffering.max.kbytes":   16384,
 	"go.delivery.report.fields":    "none",
+	"go.events.channel.size":       10000,
+	"go.produce.channel.size":      1,
 }
 
 // Record headers every pitch carries.

@@ -1,0 +1,670 @@
+package game
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// decoder parses one pitch event. It is written for this one flat shape,
+// an object of strings, numbers, booleans and nulls, because a replay
+// decodes every record and encoding/json spends most of its time on
+// reflection. It is as strict as encoding/json about types, accepts the
+// fields in any order and skips fields it does not know.
+type decoder struct {
+	data []byte
+	pos  int
+}
+
+var errEnd = errors.New("unexpected end of JSON input")
+
+func (d *decoder) ws() {
+	for d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (d *decoder) peek() (byte, error) {
+	d.ws()
+	if d.pos >= len(d.data) {
+		return 0, errEnd
+	}
+	return d.data[d.pos], nil
+}
+
+func (d *decoder) expect(c byte) error {
+	got, err := d.peek()
+	if err != nil {
+		return err
+	}
+	if got != c {
+		return fmt.Errorf("invalid character %q at offset %d, want %q", got, d.pos, c)
+	}
+	d.pos++
+	return nil
+}
+
+// pitch parses the whole input as one pitch event object.
+func (d *decoder) pitch(p *Pitch) error {
+	c, err := d.peek()
+	if err != nil {
+		return err
+	}
+	switch {
+	case c == 'n':
+		return d.literal("null")
+	case c == '[':
+		return errors.New("cannot unmarshal array into a pitch event")
+	case c != '{':
+		return d.invalid(c)
+	}
+	d.pos++
+	if c, err := d.peek(); err != nil {
+		return err
+	} else if c == '}' {
+		d.pos++
+		return d.end()
+	}
+	for {
+		key, err := d.key()
+		if err != nil {
+			return err
+		}
+		if err := d.expect(':'); err != nil {
+			return err
+		}
+		if err := d.field(p, key); err != nil {
+			return fmt.Errorf("%q: %w", key, err)
+		}
+		c, err := d.peek()
+		if err != nil {
+			return err
+		}
+		d.pos++
+		if c == '}' {
+			return d.end()
+		}
+		if c != ',' {
+			return d.invalidAt(c, d.pos-1)
+		}
+	}
+}
+
+func (d *decoder) end() error {
+	d.ws()
+	if d.pos != len(d.data) {
+		return fmt.Errorf("invalid character %q after the top-level value", d.data[d.pos])
+	}
+	return nil
+}
+
+func (d *decoder) invalid(c byte) error { return d.invalidAt(c, d.pos) }
+
+func (d *decoder) invalidAt(c byte, at int) error {
+	return fmt.Errorf("invalid character %q looking for beginning of value at offset %d", c, at)
+}
+
+// key reads an object key. It returns the bytes of the input when the key
+// holds no escapes, as every key of the schema does, so nothing is copied.
+func (d *decoder) key() ([]byte, error) {
+	if err := d.expect('"'); err != nil {
+		return nil, err
+	}
+	start := d.pos
+	for d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case '"':
+			d.pos++
+			return d.data[start : d.pos-1], nil
+		case '\\':
+			d.pos = start - 1
+			s, err := d.string()
+			return []byte(s), err
+		}
+		if d.data[d.pos] < 0x20 {
+			return nil, fmt.Errorf("invalid control character in string at offset %d", d.pos)
+		}
+		d.pos++
+	}
+	return nil, errEnd
+}
+
+// schemaFields are the schema's field names, for case-insensitive matching.
+var schemaFields = func() []string {
+	var m []string
+	for _, k := range []string{"schema", "ts", "game_pk", "game_seq", "game_date", "home_team", "away_team",
+		"inning", "inning_topbot", "at_bat_number", "pitch_number", "pitcher", "pitcher_name", "batter",
+		"batter_name", "p_throws", "stand", "balls", "strikes", "outs_when_up", "on_1b", "on_2b", "on_3b",
+		"home_score", "away_score", "pitch_type", "pitch_name", "release_speed", "type", "description",
+		"bb_type", "events", "des", "post_home_score", "post_away_score", "game_over"} {
+		m = append(m, k)
+	}
+	return m
+}()
+
+// field reads the value of one field into p.
+func (d *decoder) field(p *Pitch, key []byte) (err error) {
+	switch string(key) {
+	case "schema":
+		p.Schema, err = d.text()
+	case "ts":
+		p.TS, err = d.time()
+	case "game_pk":
+		p.GamePK, err = d.int()
+	case "game_seq":
+		p.GameSeq, err = d.smallInt()
+	case "game_date":
+		p.GameDate, err = d.text()
+	case "home_team":
+		p.HomeTeam, err = d.text()
+	case "away_team":
+		p.AwayTeam, err = d.text()
+	case "inning":
+		p.Inning, err = d.smallInt()
+	case "inning_topbot":
+		p.InningTopBot, err = d.text()
+	case "at_bat_number":
+		p.AtBatNumber, err = d.smallInt()
+	case "pitch_number":
+		p.PitchNumber, err = d.smallInt()
+	case "pitcher":
+		p.Pitcher, err = d.int()
+	case "pitcher_name":
+		p.PitcherName, err = d.text()
+	case "batter":
+		p.Batter, err = d.int()
+	case "batter_name":
+		p.BatterName, err = d.text()
+	case "p_throws":
+		p.PThrows, err = d.text()
+	case "stand":
+		p.Stand, err = d.text()
+	case "balls":
+		p.Balls, err = d.smallInt()
+	case "strikes":
+		p.Strikes, err = d.smallInt()
+	case "outs_when_up":
+		p.OutsWhenUp, err = d.smallInt()
+	case "on_1b":
+		p.On1B, err = d.int()
+	case "on_2b":
+		p.On2B, err = d.int()
+	case "on_3b":
+		p.On3B, err = d.int()
+	case "home_score":
+		p.HomeScore, err = d.smallInt()
+	case "away_score":
+		p.AwayScore, err = d.smallInt()
+	case "pitch_type":
+		p.PitchType, err = d.text()
+	case "pitch_name":
+		p.PitchName, err = d.text()
+	case "release_speed":
+		p.ReleaseSpeed, err = d.float()
+	case "type":
+		p.Type, err = d.text()
+	case "description":
+		p.Description, err = d.text()
+	case "bb_type":
+		p.BBType, err = d.text()
+	case "events":
+		p.Events, err = d.text()
+	case "des":
+		p.Des, err = d.text()
+	case "post_home_score":
+		p.PostHomeScore, err = d.smallInt()
+	case "post_away_score":
+		p.PostAwayScore, err = d.smallInt()
+	case "game_over":
+		p.GameOver, err = d.bool()
+	default:
+		if name, ok := foldedKey(string(key)); ok {
+			return d.field(p, []byte(name)) // encoding/json matches field names case-insensitively
+		}
+		err = d.skip(0)
+	}
+	return err
+}
+
+// foldedKey finds the schema field a key names up to case, as encoding/json does.
+func foldedKey(key string) (string, bool) {
+	for _, name := range schemaFields {
+		if strings.EqualFold(key, name) {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// wrongType reports a value of another JSON type than the field's.
+func (d *decoder) wrongType(want string) error {
+	c, err := d.peek()
+	if err != nil {
+		return err
+	}
+	kinds := map[byte]string{'"': "string", '{': "object", '[': "array", 't': "bool", 'f': "bool", 'n': "null"}
+	got, ok := kinds[c]
+	if !ok {
+		if c == '-' || (c >= '0' && c <= '9') {
+			got = "number"
+		} else {
+			return d.invalid(c)
+		}
+	}
+	return fmt.Errorf("cannot unmarshal %s into a %s", got, want)
+}
+
+// null consumes a null if one comes next.
+func (d *decoder) null() (bool, error) {
+	c, err := d.peek()
+	if err != nil || c != 'n' {
+		return false, err
+	}
+	return true, d.literal("null")
+}
+
+func (d *decoder) literal(word string) error {
+	if len(d.data)-d.pos < len(word) {
+		return errEnd
+	}
+	if string(d.data[d.pos:d.pos+len(word)]) != word {
+		return d.invalid(d.data[d.pos])
+	}
+	d.pos += len(word)
+	return nil
+}
+
+// text reads a string or null (the empty string).
+func (d *decoder) text() (string, error) {
+	if isNull, err := d.null(); isNull || err != nil {
+		return "", err
+	}
+	if c, _ := d.peek(); c != '"' {
+		return "", d.wrongType("string")
+	}
+	return d.string()
+}
+
+// string reads a JSON string. Strings of the schema's fixed vocabulary are
+// shared, not allocated.
+func (d *decoder) string() (string, error) {
+	d.pos++ // the opening quote
+	start := d.pos
+	for d.pos < len(d.data) {
+		c := d.data[d.pos]
+		switch {
+		case c == '"':
+			raw := d.data[start:d.pos]
+			d.pos++
+			if s, ok := vocabulary[string(raw)]; ok {
+				return s, nil
+			}
+			if !utf8.Valid(raw) {
+				return string([]rune(string(raw))), nil // invalid bytes become U+FFFD, as encoding/json does
+			}
+			return string(raw), nil
+		case c == '\\':
+			return d.escaped(start)
+		case c < 0x20:
+			return "", fmt.Errorf("invalid control character in string at offset %d", d.pos)
+		}
+		d.pos++
+	}
+	return "", errEnd
+}
+
+// escaped finishes reading a string that holds escapes, from start.
+func (d *decoder) escaped(start int) (string, error) {
+	buf := append([]byte(nil), d.data[start:d.pos]...)
+	for d.pos < len(d.data) {
+		c := d.data[d.pos]
+		switch {
+		case c == '"':
+			d.pos++
+			return string([]rune(string(buf))), nil
+		case c < 0x20:
+			return "", fmt.Errorf("invalid control character in string at offset %d", d.pos)
+		case c != '\\':
+			buf = append(buf, c)
+			d.pos++
+			continue
+		}
+		if d.pos+1 >= len(d.data) {
+			return "", errEnd
+		}
+		esc := d.data[d.pos+1]
+		d.pos += 2
+		switch esc {
+		case '"', '\\', '/':
+			buf = append(buf, esc)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			r, err := d.unicodeEscape()
+			if err != nil {
+				return "", err
+			}
+			buf = utf8.AppendRune(buf, r)
+		default:
+			return "", fmt.Errorf("invalid escape \\%c in string", esc)
+		}
+	}
+	return "", errEnd
+}
+
+// unicodeEscape reads the hex digits of \uXXXX, and of a second escape
+// when the first is half of a surrogate pair.
+func (d *decoder) unicodeEscape() (rune, error) {
+	r, err := d.hex4()
+	if err != nil {
+		return 0, err
+	}
+	if utf16.IsSurrogate(r) {
+		if d.pos+6 <= len(d.data) && d.data[d.pos] == '\\' && d.data[d.pos+1] == 'u' {
+			back := d.pos
+			d.pos += 2
+			r2, err := d.hex4()
+			if err != nil {
+				return 0, err
+			}
+			if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+				return dec, nil
+			}
+			d.pos = back // not a pair: the second escape stands on its own
+		}
+		return utf8.RuneError, nil
+	}
+	return r, nil
+}
+
+func (d *decoder) hex4() (rune, error) {
+	if d.pos+4 > len(d.data) {
+		return 0, errEnd
+	}
+	v, err := strconv.ParseUint(string(d.data[d.pos:d.pos+4]), 16, 32)
+	if err != nil {
+		return 0, fmt.Errorf("invalid \\u escape %q", d.data[d.pos:d.pos+4])
+	}
+	d.pos += 4
+	return rune(v), nil
+}
+
+// vocabulary holds the strings that recur in every stream, so that
+// decoding them shares one copy instead of allocating.
+var vocabulary = func() map[string]string {
+	m := map[string]string{SchemaV1: SchemaV1, "Top": "Top", "Bot": "Bot", "L": "L", "R": "R", "S": "S",
+		"B": "B", "X": "X"}
+	for _, k := range pitchKinds {
+		m[k.Code], m[k.Name] = k.Code, k.Name
+	}
+	for _, s := range []string{"ball", "blocked_ball", "called_strike", "swinging_strike", "swinging_strike_blocked",
+		"foul", "foul_tip", "foul_bunt", "missed_bunt", "hit_into_play", "hit_by_pitch", "pitchout",
+		GroundBall, LineDrive, FlyBall, Popup,
+		"single", "double", "triple", "home_run", "strikeout", "walk", "field_out", "force_out",
+		"grounded_into_double_play", "double_play", "sac_fly", "sac_bunt", "field_error", "fielders_choice",
+		"fielders_choice_out", "intent_walk", "strikeout_double_play", "triple_play", "catcher_interf"} {
+		m[s] = s
+	}
+	for _, t := range DefaultLeague().Teams {
+		m[t.Abbr] = t.Abbr
+	}
+	return m
+}()
+
+// number returns the bytes of a JSON number, checked against JSON's
+// grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+func (d *decoder) number() ([]byte, error) {
+	start := d.pos
+	d.optional('-')
+	switch {
+	case d.optional('0'):
+	case d.digits() == 0:
+		return nil, d.badNumber(start)
+	}
+	if d.optional('.') && d.digits() == 0 {
+		return nil, d.badNumber(start)
+	}
+	if d.optional('e') || d.optional('E') {
+		if !d.optional('+') {
+			d.optional('-')
+		}
+		if d.digits() == 0 {
+			return nil, d.badNumber(start)
+		}
+	}
+	return d.data[start:d.pos], nil
+}
+
+func (d *decoder) optional(c byte) bool {
+	if d.pos < len(d.data) && d.data[d.pos] == c {
+		d.pos++
+		return true
+	}
+	return false
+}
+
+func (d *decoder) digits() int {
+	n := 0
+	for d.pos < len(d.data) && d.data[d.pos] >= '0' && d.data[d.pos] <= '9' {
+		d.pos++
+		n++
+	}
+	return n
+}
+
+func (d *decoder) badNumber(start int) error {
+	if d.pos >= len(d.data) {
+		return errEnd
+	}
+	return fmt.Errorf("invalid number at offset %d", start)
+}
+
+// int reads a whole number, or null (0).
+func (d *decoder) int() (int64, error) {
+	if isNull, err := d.null(); isNull || err != nil {
+		return 0, err
+	}
+	if c, _ := d.peek(); c != '-' && (c < '0' || c > '9') {
+		return 0, d.wrongType("number")
+	}
+	b, err := d.number()
+	if err != nil {
+		return 0, err
+	}
+	neg := b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) > 18 {
+		return 0, fmt.Errorf("cannot unmarshal number %q into a whole number", b)
+	}
+	var v int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, fmt.Errorf("cannot unmarshal number %q into a whole number", b)
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, nil
+}
+
+func (d *decoder) smallInt() (int, error) {
+	v, err := d.int()
+	if v > math.MaxInt32 || v < math.MinInt32 {
+		return 0, fmt.Errorf("number %d out of range", v)
+	}
+	return int(v), err
+}
+
+// float reads a number, or null (0). Plain decimals such as 93.1 are read
+// directly, exactly as strconv would round them; anything else goes to
+// strconv.
+func (d *decoder) float() (float64, error) {
+	if isNull, err := d.null(); isNull || err != nil {
+		return 0, err
+	}
+	if c, _ := d.peek(); c != '-' && (c < '0' || c > '9') {
+		return 0, d.wrongType("number")
+	}
+	b, err := d.number()
+	if err != nil {
+		return 0, err
+	}
+	if v, ok := simpleDecimal(b); ok {
+		return v, nil
+	}
+	v, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return 0, fmt.Errorf("invalid number %q", b)
+	}
+	return v, nil
+}
+
+// simpleDecimal parses digits with an optional fraction of up to 15 digits
+// in all: mantissa and power of ten are then exact, and one division
+// rounds correctly.
+func simpleDecimal(b []byte) (float64, bool) {
+	var mant int64
+	digits, frac := 0, -1
+	for i, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			mant = mant*10 + int64(c-'0')
+			digits++
+		case c == '.' && frac < 0 && i > 0:
+			frac = 0
+			continue
+		default:
+			return 0, false
+		}
+		if frac >= 0 {
+			frac++
+		}
+	}
+	if digits == 0 || digits > 15 || frac == 0 {
+		return 0, false
+	}
+	return float64(mant) / math.Pow10(max(frac, 0)), true
+}
+
+func (d *decoder) bool() (bool, error) {
+	c, err := d.peek()
+	if err != nil {
+		return false, err
+	}
+	switch c {
+	case 't':
+		return true, d.literal("true")
+	case 'f':
+		return false, d.literal("false")
+	case 'n':
+		return false, d.literal("null")
+	}
+	return false, d.wrongType("bool")
+}
+
+// time reads an RFC 3339 timestamp string, as time.Time's JSON form is.
+func (d *decoder) time() (time.Time, error) {
+	if isNull, err := d.null(); isNull || err != nil {
+		return time.Time{}, err
+	}
+	if c, _ := d.peek(); c != '"' {
+		return time.Time{}, d.wrongType("string")
+	}
+	s, err := d.string()
+	if err != nil {
+		return time.Time{}, err
+	}
+	var t time.Time
+	if err := t.UnmarshalText([]byte(s)); err != nil { // the strict RFC 3339 of time.Time's JSON form
+		return time.Time{}, fmt.Errorf("not an RFC 3339 time: %w", err)
+	}
+	return t, nil
+}
+
+// skip passes over a value of any type, nested up to a limit.
+func (d *decoder) skip(depth int) error {
+	if depth > 64 {
+		return errors.New("value nested too deeply")
+	}
+	c, err := d.peek()
+	if err != nil {
+		return err
+	}
+	switch {
+	case c == '"':
+		_, err = d.string()
+		return err
+	case c == 't':
+		return d.literal("true")
+	case c == 'f':
+		return d.literal("false")
+	case c == 'n':
+		return d.literal("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		_, err = d.number()
+		return err
+	case c == '{' || c == '[':
+		return d.skipContainer(c, depth)
+	}
+	return d.invalid(c)
+}
+
+func (d *decoder) skipContainer(open byte, depth int) error {
+	closing := byte('}')
+	if open == '[' {
+		closing = ']'
+	}
+	d.pos++
+	if c, err := d.peek(); err != nil {
+		return err
+	} else if c == closing {
+		d.pos++
+		return nil
+	}
+	for {
+		if open == '{' {
+			if _, err := d.key(); err != nil {
+				return err
+			}
+			if err := d.expect(':'); err != nil {
+				return err
+			}
+		}
+		if err := d.skip(depth + 1); err != nil {
+			return err
+		}
+		c, err := d.peek()
+		if err != nil {
+			return err
+		}
+		d.pos++
+		if c == closing {
+			return nil
+		}
+		if c != ',' {
+			return d.invalidAt(c, d.pos-1)
+		}
+	}
+}
