@@ -22,6 +22,7 @@ type announceOptions struct {
 	output        string
 	dlq           string
 	statsInterval time.Duration
+	once          bool
 }
 
 func announceCommand(e *env) *cli.Command {
@@ -41,6 +42,7 @@ func announceCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "group", Aliases: []string{"g"}, Value: "announcers", Usage: "consumer group to join"},
 			&cli.BoolFlag{Name: "from-beginning", Usage: "a group with no committed offsets starts at the earliest offset (default: latest)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", Usage: "text or json"},
+			&cli.BoolFlag{Name: "once", Usage: "stop once this member's partitions are read up to the end of the log as it was at start"},
 			&cli.StringFlag{Name: "dlq", Usage: "dead-letter `TOPIC`: copy records that are not pitch events there before skipping them"},
 			&cli.DurationFlag{Name: "stats-interval", Value: 10 * time.Second, Usage: "how often to log partitions, lag and latency on stderr"},
 		),
@@ -71,7 +73,7 @@ func parseAnnounce(c *cli.Context, e *env) (announceOptions, error) {
 	}
 	return announceOptions{kafka: kcfg, topic: c.String("topic"), group: c.String("group"),
 		fromBeginning: c.Bool("from-beginning"), output: output, dlq: c.String("dlq"),
-		statsInterval: c.Duration("stats-interval")}, nil
+		statsInterval: c.Duration("stats-interval"), once: c.Bool("once")}, nil
 }
 
 // runAnnounce narrates every pitch of the member's partitions until ctx
@@ -79,7 +81,7 @@ func parseAnnounce(c *cli.Context, e *env) (announceOptions, error) {
 func runAnnounce(ctx context.Context, e *env, opts announceOptions) error {
 	latency := &latencies{}
 	reader, err := kafkaio.NewGroupReader(opts.kafka, kafkaio.GroupOptions{
-		Topic: opts.topic, Group: opts.group, FromBeginning: opts.fromBeginning, DLQ: opts.dlq,
+		Topic: opts.topic, Group: opts.group, FromBeginning: opts.fromBeginning, DLQ: opts.dlq, Once: opts.once,
 		StatsInterval: opts.statsInterval, OnStats: func(st kafkaio.GroupStats) { logLag(e, st, latency) },
 	})
 	if err != nil {

@@ -85,6 +85,7 @@ func New(version string, stdout, stderr io.Writer) *cli.App {
 			statsCommand(e),
 			brokerCommand(e),
 			demoCommand(e),
+			versionCommand(e),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -20,7 +21,8 @@ func kafkaFlags() []cli.Flag {
 		&cli.StringFlag{Name: "topic", Aliases: []string{"t"}, Value: "pitches", EnvVars: []string{"PITCHKAFKA_TOPIC"},
 			Usage: "the topic of pitch events"},
 		&cli.StringSliceFlag{Name: "X", Usage: "librdkafka property `key=value`, repeatable; wins over --config"},
-		&cli.StringFlag{Name: "config", Usage: "`FILE` of librdkafka key=value properties, # comments allowed"},
+		&cli.StringFlag{Name: "config", EnvVars: []string{"PITCHKAFKA_CONFIG"},
+			Usage: "`FILE` of librdkafka key=value properties, # comments allowed (default: ~/.config/pitchkafka/client.properties if it exists)"},
 		&cli.DurationFlag{Name: "timeout", Value: kafkaio.DefaultTimeout, Usage: "give up when no broker answers within this long"},
 	}
 }
@@ -28,7 +30,7 @@ func kafkaFlags() []cli.Flag {
 // kafkaConfig builds the client configuration from the shared flags.
 func kafkaConfig(c *cli.Context, e *env) (kafkaio.Config, error) {
 	props := map[string]string{}
-	if path := c.String("config"); path != "" {
+	if path := configPath(c); path != "" {
 		f, err := os.Open(path)
 		if err != nil {
 			return kafkaio.Config{}, usageErrorf(c, "--config: %v", err)
@@ -50,6 +52,25 @@ func kafkaConfig(c *cli.Context, e *env) (kafkaio.Config, error) {
 		return kafkaio.Config{}, usageErrorf(c, "--timeout must be positive, e.g. --timeout 30s")
 	}
 	return kafkaio.Config{Brokers: c.String("brokers"), Properties: props, Timeout: c.Duration("timeout"), Log: e.log}, nil
+}
+
+// configPath returns the properties file to read: --config, else
+// $PITCHKAFKA_CONFIG (the flag's environment variable), else
+// ~/.config/pitchkafka/client.properties when it exists, as kcat reads
+// ~/.config/kcat.conf.
+func configPath(c *cli.Context) string {
+	if path := c.String("config"); path != "" {
+		return path
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	path := filepath.Join(home, ".config", "pitchkafka", "client.properties")
+	if _, err := os.Stat(path); err != nil {
+		return ""
+	}
+	return path
 }
 
 // lineWriter serialises whole lines from several writers onto one, each

@@ -117,3 +117,12 @@ func TestAnnounceLogsLagAndLatency(t *testing.T) {
 		t.Fatal(r.err)
 	}
 }
+
+func TestAnnounceOnceStopsAtTheEndOfTheLog(t *testing.T) {
+	b := mustStartBroker(t)
+	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", "700", "--seed", "8")
+	out := mustRun(t, "announce", "--brokers", b.Bootstrap(), "--group", "once", "--from-beginning", "--once", "--output", "json")
+	if n := len(parseAnnounced(t, out.stdout.String())); n != 700 {
+		t.Errorf("announced %d pitches, want the 700 in the log", n)
+	}
+}

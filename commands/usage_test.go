@@ -3,6 +3,8 @@ package commands
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -43,6 +45,52 @@ func TestCommandLineMistakesAreUsageErrors(t *testing.T) {
 			}
 			if strings.Contains(r.stderr.String()+r.stdout.String(), "goroutine ") {
 				t.Errorf("printed a stack trace")
+			}
+		})
+	}
+}
+
+func TestVersion(t *testing.T) {
+	out := mustRun(t, "version").stdout.String()
+	for _, want := range []string{"pitchkafka test", "librdkafka 2.", "go1."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("version output %q lacks %q", out, want)
+		}
+	}
+}
+
+func TestConfigComesFromTheFlagTheEnvironmentOrTheHomeDirectory(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	write := func(path, content string) string {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	// A property librdkafka rejects shows which file was read.
+	write(filepath.Join(home, ".config", "pitchkafka", "client.properties"), "from.home=1\n")
+	env := write(filepath.Join(home, "env.properties"), "from.env=1\n")
+	flag := write(filepath.Join(home, "flag.properties"), "from.flag=1\n")
+	tests := []struct {
+		name, env string
+		args      []string
+		want      string
+	}{
+		{"home directory", "", nil, "from.home"},
+		{"environment", env, nil, "from.env"},
+		{"flag wins", env, []string{"--config", flag}, "from.flag"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("PITCHKAFKA_CONFIG", tc.env)
+			args := append([]string{"last-pitch", "--brokers", "127.0.0.1:1", "--timeout", "1s", "--once"}, tc.args...)
+			err := mustFail(t, args...)
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not come from %s", err, tc.want)
 			}
 		})
 	}

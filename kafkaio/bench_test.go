@@ -2,6 +2,7 @@ package kafkaio
 
 import (
 	"context"
+	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -10,6 +11,28 @@ import (
 	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/rs/zerolog"
 )
+
+// benchBrokers returns the broker benchmarks run against: the one named by
+// PITCHKAFKA_BENCH_BROKERS (scripts/bench.sh runs one in its own process),
+// else one in this process.
+func benchBrokers(b *testing.B) string {
+	if brokers := os.Getenv("PITCHKAFKA_BENCH_BROKERS"); brokers != "" {
+		return brokers
+	}
+	return mustStartBroker(b).Bootstrap()
+}
+
+// benchTopic names a topic for this run, from PITCHKAFKA_BENCH_TOPIC if set.
+func benchTopic(fallback string) string {
+	if t := os.Getenv("PITCHKAFKA_BENCH_TOPIC"); t != "" {
+		return t
+	}
+	return fallback
+}
+
+func benchConfig(brokers string) Config {
+	return Config{Brokers: brokers, Timeout: 10 * time.Second, Log: zerolog.Nop()}
+}
 
 // benchPitches returns n simulated pitches, stamped.
 func benchPitches(b *testing.B, n int) []game.Pitch {
@@ -28,9 +51,9 @@ func benchPitches(b *testing.B, n int) []game.Pitch {
 // BenchmarkPublisher measures Publisher.Publish, encoding included, to an
 // in-process broker; one op is one pitch delivered.
 func BenchmarkPublisher(b *testing.B) {
-	br := mustStartBroker(b)
+	brokers := benchBrokers(b)
 	pitches := benchPitches(b, 4096)
-	pub, err := NewPublisher(context.Background(), testConfig(br, zerolog.Nop()), TopicSpec{Name: "bench", Partitions: 6, ReplicationFactor: -1})
+	pub, err := NewPublisher(context.Background(), benchConfig(brokers), TopicSpec{Name: benchTopic("bench"), Partitions: 6, ReplicationFactor: -1})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -51,19 +74,20 @@ func BenchmarkPublisher(b *testing.B) {
 func BenchmarkRawProduce(b *testing.B) {
 	for _, withHeaders := range []bool{false, true} {
 		b.Run("headers="+strconv.FormatBool(withHeaders), func(b *testing.B) {
-			br := mustStartBroker(b)
+			brokers := benchBrokers(b)
 			pitches := benchPitches(b, 4096)
 			values, keys := make([][]byte, len(pitches)), make([][]byte, len(pitches))
 			for i := range pitches {
 				values[i] = pitches[i].AppendJSON(nil)
 				keys[i] = strconv.AppendInt(nil, pitches[i].GamePK, 10)
 			}
-			creator, err := NewPublisher(context.Background(), testConfig(br, zerolog.Nop()), TopicSpec{Name: "raw", Partitions: 6, ReplicationFactor: -1})
+			topic := benchTopic("raw")
+			creator, err := NewPublisher(context.Background(), benchConfig(brokers), TopicSpec{Name: topic, Partitions: 6, ReplicationFactor: -1})
 			if err != nil {
 				b.Fatal(err)
 			}
 			creator.Close(time.Second)
-			cm := Config{Brokers: br.Bootstrap(), Log: zerolog.Nop()}.configMap(producerDefaults)
+			cm := benchConfig(brokers).configMap(producerDefaults)
 			(*cm)["go.logs.channel.enable"] = false
 			(*cm)["log_level"] = 3
 			p, err := kafka.NewProducer(cm)
@@ -80,7 +104,6 @@ func BenchmarkRawProduce(b *testing.B) {
 				}
 				done <- n
 			}()
-			topic := "raw"
 			msg := kafka.Message{TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: kafka.PartitionAny}}
 			if withHeaders {
 				msg.Headers = pitchHeaders
@@ -109,4 +132,69 @@ func BenchmarkRawProduce(b *testing.B) {
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
 		})
 	}
+}
+
+// BenchmarkRawConsume is the consumer's raw limit: a Poll loop reading the
+// whole topic with the settings pitchkafka's readers use, decoding nothing.
+// One op is one full read; records/s is what counts.
+func BenchmarkRawConsume(b *testing.B) {
+	brokers := benchBrokers(b)
+	topic := benchTopic("")
+	if topic == "" {
+		topic = "consume"
+		pub, err := NewPublisher(context.Background(), benchConfig(brokers), TopicSpec{Name: topic, Partitions: 6, ReplicationFactor: -1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range benchPitches(b, 200000) {
+			if err := pub.Publish(context.Background(), &p); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := pub.Close(time.Minute); err != nil {
+			b.Fatal(err)
+		}
+	}
+	total := 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		total += rawReadAll(b, brokers, topic)
+	}
+	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "records/s")
+}
+
+func rawReadAll(b *testing.B, brokers, topic string) int {
+	defaults := kafka.ConfigMap{"group.id": "raw-bench", "log_level": 3}
+	for k, v := range consumerDefaults {
+		defaults[k] = v
+	}
+	cm := benchConfig(brokers).configMap(defaults)
+	(*cm)["go.logs.channel.enable"] = false
+	c, err := kafka.NewConsumer(cm)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	md, err := c.GetMetadata(&topic, false, 10000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var tps []kafka.TopicPartition
+	for _, p := range md.Topics[topic].Partitions {
+		tps = append(tps, kafka.TopicPartition{Topic: &topic, Partition: p.ID, Offset: kafka.OffsetBeginning})
+	}
+	pending := len(tps) // every partition, empty ones too, reports its end once
+	if err := c.Assign(tps); err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for pending > 0 {
+		switch c.Poll(100).(type) {
+		case *kafka.Message:
+			n++
+		case kafka.PartitionEOF:
+			pending--
+		}
+	}
+	return n
 }

@@ -154,3 +154,9 @@ func kafkaCode(err error) kafka.ErrorCode {
 	}
 	return kafka.ErrNoError
 }
+
+// LibraryVersion returns the version of librdkafka in use.
+func LibraryVersion() string {
+	_, v := kafka.LibraryVersion()
+	return v
+}

@@ -26,6 +26,9 @@ type GroupOptions struct {
 	// are copied, with headers saying why and where from, before they are
 	// skipped.
 	DLQ string
+	// Once stops the member when every partition it owns has reached the
+	// end of the log as it stood when Run began.
+	Once bool
 	// StatsInterval and OnStats, if set, report the member's lag from the
 	// consuming goroutine every interval.
 	StatsInterval time.Duration
@@ -162,7 +165,15 @@ func (g *GroupReader) commit() {
 // without storing that record's offset.
 func (g *GroupReader) Run(ctx context.Context, handle func(Record) error) error {
 	defer g.commit()
+	var ends map[int32]int64
+	if g.opts.Once {
+		var err error
+		if ends, err = g.logEnds(); err != nil {
+			return err
+		}
+	}
 	nextStats := time.Now().Add(g.opts.StatsInterval)
+	nextEndCheck := time.Now()
 	for ctx.Err() == nil {
 		switch ev := g.consumer.Poll(100).(type) {
 		case *kafka.Message:
@@ -181,8 +192,58 @@ func (g *GroupReader) Run(ctx context.Context, handle func(Record) error) error 
 			g.opts.OnStats(g.lag())
 			nextStats = time.Now().Add(g.opts.StatsInterval)
 		}
+		if ends != nil && time.Now().After(nextEndCheck) {
+			if g.reachedEnds(ends) {
+				return nil
+			}
+			nextEndCheck = time.Now().Add(100 * time.Millisecond)
+		}
 	}
 	return nil
+}
+
+// logEnds returns the end offset of every partition of the topic now.
+func (g *GroupReader) logEnds() (map[int32]int64, error) {
+	md, err := g.consumer.GetMetadata(&g.opts.Topic, false, int(g.cfg.timeout().Milliseconds()))
+	if err != nil {
+		return nil, errUnreachable(g.cfg.Brokers, err)
+	}
+	ends := map[int32]int64{}
+	for _, p := range md.Topics[g.opts.Topic].Partitions {
+		_, high, err := g.consumer.QueryWatermarkOffsets(g.opts.Topic, p.ID, int(g.cfg.timeout().Milliseconds()))
+		if err != nil {
+			return nil, fmt.Errorf("read offsets of %s/%d: %w", g.opts.Topic, p.ID, err)
+		}
+		ends[p.ID] = high
+	}
+	return ends, nil
+}
+
+// reachedEnds reports whether the member owns partitions and has read each
+// of them up to its end.
+func (g *GroupReader) reachedEnds(ends map[int32]int64) bool {
+	assigned, err := g.consumer.Assignment()
+	if err != nil || len(assigned) == 0 {
+		return false
+	}
+	positions, err := g.consumer.Position(assigned)
+	if err != nil {
+		return false
+	}
+	for _, tp := range positions {
+		pos := int64(tp.Offset)
+		if pos < 0 { // nothing read yet: done only if there is nothing to read
+			low, _, err := g.consumer.GetWatermarkOffsets(g.opts.Topic, tp.Partition)
+			if err != nil || low < ends[tp.Partition] {
+				return false
+			}
+			continue
+		}
+		if pos < ends[tp.Partition] {
+			return false
+		}
+	}
+	return true
 }
 
 // logCommit logs the offsets a commit stored in the group, at debug.

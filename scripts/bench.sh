@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Measures pitchkafka against the Kafka client's raw limit and against kcat,
+# all on one `pitchkafka broker` in its own process, A B A B, and prints the
+# medians and ratios. Run by hand (not by CI); installs nothing.
+#   bash scripts/bench.sh            # N=1000000 records
+#   N=200000 bash scripts/bench.sh   # quicker
+set -uo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-1000000}
+REPS=${REPS:-2}
+port=${PORT:-19097}
+brokers="127.0.0.1:$port"
+work=$(mktemp -d)
+bin="$work/pitchkafka"
+go build -o "$bin" . || exit 1
+go test -c -o "$work/kafkaio.test" ./kafkaio || exit 1
+"$bin" broker --listen "$brokers" >/dev/null 2>&1 &
+broker=$!
+trap 'kill $broker 2>/dev/null; rm -rf "$work"' EXIT
+sleep 1
+
+have_kcat=true
+if ! command -v kcat >/dev/null; then
+  echo "kcat not found: apt-get install kcat (its rows are left out)" >&2
+  have_kcat=false
+fi
+
+# seconds runs a command and prints its wall time in seconds.
+seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1 || echo "failed: $*" >&2; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
+rate() { echo "$N / $1" | bc -l; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+bench_rate() { # benchmark name, topic, benchtime -> records/s
+  PITCHKAFKA_BENCH_BROKERS=$brokers PITCHKAFKA_BENCH_TOPIC=$2 "$work/kafkaio.test" -test.run XXX -test.bench "$1" \
+    -test.benchtime "$3" 2>/dev/null | grep -o '[0-9.]* records/s' | head -1 | cut -d' ' -f1
+}
+
+echo "encoding $N pitches for kcat..." >&2
+"$bin" publish --dry-run --rate 0 --count "$N" --seed 1 > "$work/pitches.jsonl" 2>/dev/null
+
+declare -a pub raw kcatp lp kcatc rawc ann
+for rep in $(seq 1 "$REPS"); do
+  echo "round $rep: producers..." >&2
+  pub+=("$(rate "$(seconds "$bin" publish --brokers "$brokers" --topic "pub-$rep" --rate 0 --count "$N" --seed 1)")")
+  raw+=("$(bench_rate 'RawProduce/headers=true' "raw-$rep" "${N}x")")
+  if $have_kcat; then
+    kcatp+=("$(rate "$(seconds kcat -P -b "$brokers" -t "kcat-$rep" -X acks=all -X enable.idempotence=true \
+      -X linger.ms=5 -l "$work/pitches.jsonl")")")
+  fi
+  echo "round $rep: consumers..." >&2
+  lp+=("$(rate "$(seconds "$bin" last-pitch --brokers "$brokers" --topic pub-1 --from-beginning --once --output json)")")
+  if $have_kcat; then
+    kcatc+=("$(rate "$(seconds kcat -C -b "$brokers" -t pub-1 -o beginning -e -q)")")
+  fi
+  rawc+=("$(bench_rate 'RawConsume' pub-1 1x)")
+  ann+=("$(rate "$(seconds "$bin" announce --brokers "$brokers" --topic pub-1 --group "bench-$rep" --from-beginning --once)")")
+done
+
+echo "latency: 20 s at 1,000 pitches/s, twice..." >&2
+latency() { # topic, extra publish flags...
+  local topic=$1; shift
+  "$bin" --log-format json announce --brokers "$brokers" --topic "$topic" --group "lat-$topic" --stats-interval 8s \
+    >/dev/null 2>"$work/$topic.log" &
+  local ann=$!
+  "$bin" publish --brokers "$brokers" --topic "$topic" --rate 1000 --count 1 --seed 3 >/dev/null 2>&1 # create it
+  sleep 4
+  "$bin" publish --brokers "$brokers" --topic "$topic" --rate 1000 --duration 20s --seed 3 "$@" >/dev/null 2>&1
+  sleep 1
+  kill -INT $ann; wait $ann 2>/dev/null
+  grep '"lag and latency"' "$work/$topic.log" | grep -v '"announced":0' | tail -1 |
+    sed 's/.*"latency_p50":"\([^"]*\)","latency_p99":"\([^"]*\)","latency_max":"\([^"]*\)".*/p50 \1, p99 \2, max \3/'
+}
+lat0=$(latency lat-linger0 -X linger.ms=0)
+latd=$(latency lat-default)
+
+m() { median "$@"; }
+ratio() { echo "$1 / $2" | bc -l; }
+printf '\n%s records of about %s bytes, %s rounds A B A B, medians; machine: %s cores, %s\n\n' "$N" \
+  "$(head -c 100000 "$work/pitches.jsonl" | awk '{s+=length($0)} END {printf "%d", s/NR}')" "$REPS" "$(nproc)" \
+  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+printf '| measure | records/s | ratio |\n|---|---|---|\n'
+printf '| publish --rate 0 | %.0f | |\n' "$(m "${pub[@]}")"
+printf '| raw client produce loop (pre-encoded, headers) | %.0f | publish = %.2f× |\n' "$(m "${raw[@]}")" "$(ratio "$(m "${pub[@]}")" "$(m "${raw[@]}")")"
+$have_kcat && printf '| kcat -P of the same JSON lines | %.0f | publish = %.2f× |\n' "$(m "${kcatp[@]}")" "$(ratio "$(m "${pub[@]}")" "$(m "${kcatp[@]}")")"
+printf '| last-pitch --from-beginning --once | %.0f | |\n' "$(m "${lp[@]}")"
+$have_kcat && printf '| kcat -C -e to /dev/null | %.0f | last-pitch = %.2f× |\n' "$(m "${kcatc[@]}")" "$(ratio "$(m "${lp[@]}")" "$(m "${kcatc[@]}")")"
+printf '| raw client Poll loop | %.0f | last-pitch = %.2f× |\n' "$(m "${rawc[@]}")" "$(ratio "$(m "${lp[@]}")" "$(m "${rawc[@]}")")"
+printf '| announce --from-beginning --once > /dev/null | %.0f | = %.2f× last-pitch |\n' "$(m "${ann[@]}")" "$(ratio "$(m "${ann[@]}")" "$(m "${lp[@]}")")"
+printf '\nend-to-end publish → announce at 1,000 pitches/s:\n'
+printf -- '- -X linger.ms=0: %s\n- default settings (linger.ms=5): %s\n' "$lat0" "$latd"
