@@ -86,6 +86,7 @@ func New(version string, stdout, stderr io.Writer) *cli.App {
 			brokerCommand(e),
 			demoCommand(e),
 			versionCommand(e),
+			completionCommand(e),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {

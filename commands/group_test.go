@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 )
 
 var (
@@ -23,9 +25,13 @@ var (
 )
 
 // mustBuild builds the pitchkafka binary once per test run, for tests that
-// run it as a separate process.
+// run it as a separate process. PITCHKAFKA_TEST_BINARY names a prebuilt one
+// instead, for running these tests many times in a row.
 func mustBuild(tb testing.TB) string {
 	tb.Helper()
+	if prebuilt := os.Getenv("PITCHKAFKA_TEST_BINARY"); prebuilt != "" {
+		return prebuilt
+	}
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "pitchkafka-bin")
 		if err != nil {
@@ -45,10 +51,18 @@ func mustBuild(tb testing.TB) string {
 	return binary
 }
 
+// TestMain removes the built binary, and fails the run if any goroutine
+// outlived the tests: every command must end all it started.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if binary != "" {
 		os.RemoveAll(filepath.Dir(binary))
+	}
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goroutines outlived the tests:", err)
+			code = 1
+		}
 	}
 	os.Exit(code)
 }

@@ -3,7 +3,9 @@ package commands
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -93,5 +95,22 @@ func TestConfigComesFromTheFlagTheEnvironmentOrTheHomeDirectory(t *testing.T) {
 				t.Errorf("error %q does not come from %s", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestBashCompletionCompletesCommandsAndFlags(t *testing.T) {
+	bin := mustBuild(t)
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	script := fmt.Sprintf(`source <(%[1]q completion bash)
+COMP_WORDS=(%[1]q la); COMP_CWORD=1; _pitchkafka; echo "${COMPREPLY[*]}"
+COMP_WORDS=(%[1]q last-pitch --fr); COMP_CWORD=2; _pitchkafka; echo "${COMPREPLY[*]}"`, bin)
+	out, err := exec.Command("bash", "-c", script).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got := strings.TrimSpace(string(out)); got != "last-pitch\n--from-beginning" {
+		t.Errorf("completions %q", got)
 	}
 }
