@@ -92,8 +92,13 @@ func runAnnounce(ctx context.Context, e *env, opts announceOptions) error {
 	if opts.output == "json" {
 		write = announceJSON
 	}
+	pl := newPalette(e.stdout)
 	err = reader.Run(ctx, func(r kafkaio.Record) error {
-		if err := write(e.stdout, r, announcer.Lines(&r.Pitch)); err != nil {
+		lines := announcer.Lines(&r.Pitch)
+		if opts.output == "text" {
+			lines[0] = colourResult(pl, &r.Pitch, lines[0])
+		}
+		if err := write(e.stdout, r, lines); err != nil {
 			return err
 		}
 		latency.add(time.Since(r.Timestamp))
@@ -113,6 +118,15 @@ func runAnnounce(ctx context.Context, e *env, opts announceOptions) error {
 func announceText(w io.Writer, _ kafkaio.Record, lines []string) error {
 	_, err := io.WriteString(w, strings.Join(lines, "\n")+"\n")
 	return err
+}
+
+// colourResult colours what the pitch did, the end of its line.
+func colourResult(pl palette, p *game.Pitch, line string) string {
+	i := strings.LastIndex(line, ": ")
+	if i < 0 {
+		return line
+	}
+	return line[:i+2] + pl.result(p, line[i+2:])
 }
 
 // announcement is one pitch in --output json.

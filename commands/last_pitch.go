@@ -7,8 +7,8 @@ import (
 	"io"
 	"strings"
 	"sync"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
@@ -92,10 +92,15 @@ func (v *lastPitchView) apply(p *game.Pitch) bool {
 	return v.table.Apply(p)
 }
 
-func (v *lastPitchView) snapshot() []game.Pitch {
+func (v *lastPitchView) snapshot() []lastPitchRow {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	return v.table.Sorted()
+	pitches := v.table.Sorted()
+	rows := make([]lastPitchRow, len(pitches))
+	for i, p := range pitches {
+		rows[i] = lastPitchRow{pitch: p, speeds: v.table.RecentSpeeds(p.Pitcher)}
+	}
+	return rows
 }
 
 // runLastPitch replays and follows the log, printing the table every
@@ -184,16 +189,22 @@ func logCaughtUp(e *env, st kafkaio.ConsumerStats, start time.Time) {
 // table redraws in place.
 const clearScreen = "\x1b[H\x1b[2J"
 
+// lastPitchRow is one pitcher's row of the table.
+type lastPitchRow struct {
+	pitch  game.Pitch
+	speeds []float64
+}
+
 // printLastPitches writes the table as aligned text or as one JSON array.
 // With redraw it first clears the terminal.
-func printLastPitches(w io.Writer, output string, pitches []game.Pitch, redraw bool) error {
+func printLastPitches(w io.Writer, output string, rows []lastPitchRow, redraw bool) error {
 	if output == "json" {
 		buf := []byte{'['}
-		for i := range pitches {
+		for i := range rows {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			buf = pitches[i].AppendJSON(buf)
+			buf = rows[i].pitch.AppendJSON(buf)
 		}
 		_, err := w.Write(append(buf, ']', '\n'))
 		return err
@@ -202,19 +213,66 @@ func printLastPitches(w io.Writer, output string, pitches []game.Pitch, redraw b
 	if redraw {
 		b.WriteString(clearScreen)
 	}
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PITCHER\tTEAM\tPITCH\tMPH\tRESULT\tGAME\tINNING\tWHEN")
-	for i := range pitches {
-		p := &pitches[i]
+	pl := newPalette(w)
+	t := table{header: []string{"PITCHER", "TEAM", "PITCH", "MPH", "LAST 10", "RESULT", "GAME", "INNING", "WHEN"}}
+	for i := range rows {
+		p := &rows[i].pitch
 		result := game.DescriptionPhrase(p.Description)
 		if p.Events != "" {
 			result = strings.ReplaceAll(p.Events, "_", " ")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%s\t%s@%s\t%s\t%s\n", p.PitcherName, p.FieldingTeam(), p.PitchName,
-			p.ReleaseSpeed, result, p.AwayTeam, p.HomeTeam, game.HalfInning(p), p.TS.UTC().Format("15:04:05.000"))
+		t.add([]cell{{text: p.PitcherName}, {text: p.FieldingTeam()}, {text: p.PitchName},
+			{text: fmt.Sprintf("%.1f", p.ReleaseSpeed)}, {text: game.Sparkline(rows[i].speeds)},
+			{text: result, shown: pl.result(p, result)}, {text: p.AwayTeam + "@" + p.HomeTeam},
+			{text: game.HalfInning(p)}, {text: p.TS.UTC().Format("15:04:05.000")}})
 	}
-	tw.Flush()
-	fmt.Fprintf(&b, "(%d pitchers)\n", len(pitches))
+	t.write(&b)
+	fmt.Fprintf(&b, "(%d pitchers)\n", len(rows))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// cell is a table cell: its text, and what is shown (the text, maybe coloured).
+type cell struct{ text, shown string }
+
+// table lines cells up by their visible width, so colours do not disturb
+// the columns as they would with text/tabwriter.
+type table struct {
+	header []string
+	rows   [][]cell
+}
+
+func (t *table) add(row []cell) { t.rows = append(t.rows, row) }
+
+func (t *table) write(b *strings.Builder) {
+	widths := make([]int, len(t.header))
+	for i, h := range t.header {
+		widths[i] = utf8.RuneCountInString(h)
+	}
+	for _, row := range t.rows {
+		for i, c := range row {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c.text))
+		}
+	}
+	line := func(cells []cell) {
+		for i, c := range cells {
+			shown := c.shown
+			if shown == "" {
+				shown = c.text
+			}
+			b.WriteString(shown)
+			if i < len(cells)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c.text)+2))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	head := make([]cell, len(t.header))
+	for i, h := range t.header {
+		head[i] = cell{text: h}
+	}
+	line(head)
+	for _, row := range t.rows {
+		line(row)
+	}
 }

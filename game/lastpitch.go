@@ -1,6 +1,9 @@
 package game
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // LastPitches is a table folded from the pitch log: for every pitcher, the
 // last pitch he threw by the order of Later. It holds one entry per pitcher
@@ -8,11 +11,22 @@ import "sort"
 // partitions are read.
 type LastPitches struct {
 	byPitcher map[int64]Pitch
+	speeds    map[int64]*recentSpeeds
+}
+
+// SpeedHistory is how many recent speeds the table keeps per pitcher.
+const SpeedHistory = 10
+
+// recentSpeeds is a ring of a pitcher's last speeds, oldest first.
+type recentSpeeds struct {
+	mph  [SpeedHistory]float64
+	next int
+	n    int
 }
 
 // NewLastPitches returns an empty table.
 func NewLastPitches() *LastPitches {
-	return &LastPitches{byPitcher: map[int64]Pitch{}}
+	return &LastPitches{byPitcher: map[int64]Pitch{}, speeds: map[int64]*recentSpeeds{}}
 }
 
 // Apply folds one pitch into the table and reports whether it changed it.
@@ -21,7 +35,52 @@ func (t *LastPitches) Apply(p *Pitch) bool {
 		return false
 	}
 	t.byPitcher[p.Pitcher] = *p
+	if p.ReleaseSpeed > 0 {
+		r := t.speeds[p.Pitcher]
+		if r == nil {
+			r = &recentSpeeds{}
+			t.speeds[p.Pitcher] = r
+		}
+		r.mph[r.next] = p.ReleaseSpeed
+		r.next = (r.next + 1) % SpeedHistory
+		r.n = min(r.n+1, SpeedHistory)
+	}
 	return true
+}
+
+// RecentSpeeds returns up to SpeedHistory of the pitcher's latest speeds,
+// oldest first, as they were folded into the table.
+func (t *LastPitches) RecentSpeeds(pitcher int64) []float64 {
+	r := t.speeds[pitcher]
+	if r == nil {
+		return nil
+	}
+	out := make([]float64, 0, r.n)
+	for i := 0; i < r.n; i++ {
+		out = append(out, r.mph[(r.next-r.n+i+SpeedHistory)%SpeedHistory])
+	}
+	return out
+}
+
+// Sparkline draws speeds as ▁▂▃▄▅▆▇█, from the slowest to the fastest.
+func Sparkline(speeds []float64) string {
+	const bars = "▁▂▃▄▅▆▇█"
+	if len(speeds) == 0 {
+		return ""
+	}
+	lo, hi := speeds[0], speeds[0]
+	for _, v := range speeds {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	var b strings.Builder
+	for _, v := range speeds {
+		level := 3 // all alike: the middle
+		if hi > lo {
+			level = int((v - lo) / (hi - lo) * 7.999)
+		}
+		b.WriteString(string([]rune(bars)[level]))
+	}
+	return b.String()
 }
 
 // Get returns the last pitch of a pitcher.
