@@ -125,6 +125,8 @@ func runLastPitch(ctx context.Context, e *env, opts lastPitchOptions) error {
 	printTable := func() error { return printLastPitches(e.stdout, opts.output, view.snapshot(), redraw) }
 	start := time.Now()
 	readOpts.CaughtUp = func() { logCaughtUp(e, reader.Stats(), start) }
+	bar := startReplayBar(e, reader, &readOpts)
+	defer bar.stop()
 	done := make(chan struct{})
 	if !opts.once {
 		go every(opts.interval, done, func() { _ = printTable() })

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/pitchkafka/pitchkafka/game"
@@ -151,11 +152,24 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 		defer cancel()
 	}
 	progress := newProgress(e, pub)
+	var gamesOver atomic.Int64
+	bar, barValue := publishBar(e, opts, pub, &gamesOver)
 	done := make(chan struct{})
-	go every(opts.statsInterval, done, progress.log)
-	genErr := generate(ctx, source, opts, func(p *game.Pitch) error { return pub.Publish(ctx, p) })
+	if bar.shown() {
+		go every(200*time.Millisecond, done, func() { bar.set(barValue()) })
+	} else {
+		go every(opts.statsInterval, done, progress.log)
+	}
+	genErr := generate(ctx, source, opts, func(p *game.Pitch) error {
+		if p.GameOver {
+			gamesOver.Add(1)
+		}
+		return pub.Publish(ctx, p)
+	})
 	close(done)
 	closeErr := pub.Close(opts.kafka.Timeout)
+	bar.set(barValue())
+	bar.finish()
 	progress.final()
 	if genErr != nil && !errors.Is(genErr, context.Canceled) && !errors.Is(genErr, context.DeadlineExceeded) {
 		return errors.Join(genErr, closeErr)
@@ -224,6 +238,22 @@ func generate(ctx context.Context, source pitchSource, opts publishOptions, emit
 		}
 	}
 	return nil
+}
+
+// publishBar chooses what the progress bar counts: pitches for --count,
+// games for --games, seconds for --duration; no bar for an endless run.
+func publishBar(e *env, opts publishOptions, pub *kafkaio.Publisher, gamesOver *atomic.Int64) (*progressBar, func() int64) {
+	start := time.Now()
+	switch {
+	case opts.count > 0:
+		return newProgressBar(e, opts.count, "publishing", "pitches"), func() int64 { return pub.Stats().Delivered }
+	case opts.season.Games > 0 && len(opts.replay) == 0:
+		return newProgressBar(e, int64(opts.season.Games), "publishing", "games"), gamesOver.Load
+	case opts.duration > 0:
+		return newProgressBar(e, int64(opts.duration.Seconds()), "publishing", "s"),
+			func() int64 { return int64(time.Since(start).Seconds()) }
+	}
+	return &progressBar{}, func() int64 { return 0 }
 }
 
 // writeEvents writes what publish would send to stdout as JSON lines.

@@ -102,7 +102,10 @@ func runStats(ctx context.Context, e *env, opts statsOptions) error {
 	if !opts.once {
 		go every(opts.interval, done, func() { _ = printReport() })
 	}
-	err = reader.Run(ctx, kafkaio.ReadOptions{FromBeginning: opts.fromBeginning, Once: opts.once}, view.add)
+	readOpts := kafkaio.ReadOptions{FromBeginning: opts.fromBeginning, Once: opts.once}
+	bar := startReplayBar(e, reader, &readOpts)
+	defer bar.stop()
+	err = reader.Run(ctx, readOpts, view.add)
 	close(done)
 	if err != nil {
 		return err

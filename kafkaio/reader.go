@@ -85,6 +85,9 @@ type ReadOptions struct {
 	// CaughtUp, if set, is called once when every partition has reached the
 	// end of the log as it stood at the start.
 	CaughtUp func()
+	// Backlog, if set, is told how many records lie between where reading
+	// starts and the end of the log as it stands at the start.
+	Backlog func(records int64)
 }
 
 // Run reads pitches and hands each good one to handle, in order within each
@@ -159,6 +162,7 @@ func (r *Reader) assign(opts ReadOptions) (map[int32]int64, error) {
 		return nil, fmt.Errorf("topic %s: %v: start `pitchkafka publish`, or pass --topic", r.topic, tm.Error)
 	}
 	ends := map[int32]int64{}
+	backlog := int64(0)
 	var tps []kafka.TopicPartition
 	partitions := opts.Partitions
 	if partitions == nil {
@@ -178,11 +182,15 @@ func (r *Reader) assign(opts ReadOptions) (map[int32]int64, error) {
 		}
 		if int64(start) < high {
 			ends[p] = high
+			backlog += high - max(int64(start), low)
 		}
 		tps = append(tps, kafka.TopicPartition{Topic: &r.topic, Partition: p, Offset: start})
 	}
 	if err := r.consumer.Assign(tps); err != nil {
 		return nil, fmt.Errorf("assign %s: %w", r.topic, err)
+	}
+	if opts.Backlog != nil {
+		opts.Backlog(backlog)
 	}
 	return ends, nil
 }
