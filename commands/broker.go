@@ -20,11 +20,18 @@ func brokerCommand(e *env) *cli.Command {
 			"Examples:\n" +
 			"  pitchkafka broker                                 # 127.0.0.1:9092, in memory\n" +
 			"  pitchkafka broker --data-dir ./kafka-data         # survives restarts\n" +
-			"  pitchkafka broker --nodes 3 --listen 127.0.0.1:19092",
+			"  pitchkafka broker --nodes 3 --listen 127.0.0.1:19092\n" +
+			"  pitchkafka broker --user alice:s3cret:client --tls-cert broker.pem --tls-key broker-key.pem\n\n" +
+			"With --user, clients must authenticate (SASL PLAIN or SCRAM-SHA-256) and may do\n" +
+			"what their role allows: admin (everything), producer (create, describe and\n" +
+			"write topics), consumer (describe and read topics, join groups) or client (both).",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:9092", Usage: "host:port of the first node; more nodes take the next ports"},
 			&cli.IntFlag{Name: "nodes", Value: 1, Usage: "brokers in the cluster"},
 			&cli.StringFlag{Name: "data-dir", Usage: "`DIR` to persist to, so the cluster survives restarts (default: in memory)"},
+			&cli.StringSliceFlag{Name: "user", Usage: "require SASL and allow `NAME:PASSWORD[:ROLE]` (role admin, producer, consumer or client; default admin), repeatable"},
+			&cli.StringFlag{Name: "tls-cert", Usage: "PEM certificate `FILE`: speak TLS (with --tls-key)"},
+			&cli.StringFlag{Name: "tls-key", Usage: "PEM private key `FILE` of --tls-cert"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.Int("nodes") < 1 {
@@ -33,7 +40,15 @@ func brokerCommand(e *env) *cli.Command {
 			if _, _, err := net.SplitHostPort(c.String("listen")); err != nil {
 				return usageErrorf(c, "--listen %q: want host:port, e.g. 127.0.0.1:9092", c.String("listen"))
 			}
-			b, err := startBroker(e, c.String("listen"), c.Int("nodes"), c.String("data-dir"))
+			users, err := parseUsers(c)
+			if err != nil {
+				return err
+			}
+			if (c.String("tls-cert") == "") != (c.String("tls-key") == "") {
+				return usageErrorf(c, "--tls-cert and --tls-key go together")
+			}
+			b, err := startBroker(e, kafkaio.BrokerOptions{Listen: c.String("listen"), Nodes: c.Int("nodes"),
+				DataDir: c.String("data-dir"), Users: users, TLSCert: c.String("tls-cert"), TLSKey: c.String("tls-key")})
 			if err != nil {
 				return err
 			}
@@ -47,21 +62,43 @@ func brokerCommand(e *env) *cli.Command {
 	}
 }
 
+// parseUsers reads the --user flags.
+func parseUsers(c *cli.Context) ([]kafkaio.BrokerUser, error) {
+	var users []kafkaio.BrokerUser
+	for _, spec := range c.StringSlice("user") {
+		parts := strings.SplitN(spec, ":", 3)
+		if len(parts) < 2 || parts[0] == "" || parts[1] == "" {
+			return nil, usageErrorf(c, "--user wants NAME:PASSWORD[:ROLE], e.g. --user alice:s3cret:client")
+		}
+		u := kafkaio.BrokerUser{Name: parts[0], Password: parts[1], Role: kafkaio.RoleAdmin}
+		if len(parts) == 3 {
+			u.Role = parts[2]
+		}
+		switch u.Role {
+		case kafkaio.RoleAdmin, kafkaio.RoleProducer, kafkaio.RoleConsumer, kafkaio.RoleClient:
+		default:
+			return nil, usageErrorf(c, "--user %s: role %q, use admin, producer, consumer or client", u.Name, u.Role)
+		}
+		users = append(users, u)
+	}
+	return users, nil
+}
+
 // startBroker starts the embedded broker and says what it is.
-func startBroker(e *env, listen string, nodes int, dataDir string) (*kafkaio.Broker, error) {
-	b, err := kafkaio.StartBroker(kafkaio.BrokerOptions{Listen: listen, Nodes: nodes, DataDir: dataDir,
-		Log: e.log.With().Str("component", "broker").Logger()})
+func startBroker(e *env, opts kafkaio.BrokerOptions) (*kafkaio.Broker, error) {
+	opts.Log = e.log.With().Str("component", "broker").Logger()
+	b, err := kafkaio.StartBroker(opts)
 	if err != nil {
 		return nil, err
 	}
 	storage := "in memory: everything is gone when it stops"
-	if dataDir != "" {
-		storage = "persisted in " + dataDir
+	if opts.DataDir != "" {
+		storage = "persisted in " + opts.DataDir
 	}
-	e.log.Warn().Str("bootstrap", b.Bootstrap()).Str("storage", storage).
-		Msg("this is a development broker (kfake), not for production")
-	if host, _, _ := net.SplitHostPort(listen); !isLoopback(host) {
-		e.log.Warn().Str("listen", listen).Msg("listening beyond loopback with no authentication: anyone who can reach it can read and write")
+	e.log.Warn().Str("bootstrap", b.Bootstrap()).Str("storage", storage).Int("users", len(opts.Users)).
+		Bool("tls", opts.TLSCert != "").Msg("this is a development broker (kfake), not for production")
+	if host, _, _ := net.SplitHostPort(opts.Listen); !isLoopback(host) && len(opts.Users) == 0 {
+		e.log.Warn().Str("listen", opts.Listen).Msg("listening beyond loopback with no authentication: anyone who can reach it can read and write; add --user")
 	}
 	return b, nil
 }

@@ -47,7 +47,7 @@ func runDemo(c *cli.Context, e *env) error {
 		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
 	}
-	b, err := startBroker(e, "127.0.0.1:0", 1, "")
+	b, err := startBroker(e, kafkaio.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1})
 	if err != nil {
 		return err
 	}

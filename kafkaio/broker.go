@@ -1,12 +1,14 @@
 package kafkaio
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net"
 	"strconv"
 
 	"github.com/rs/zerolog"
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // BrokerOptions configures the embedded development broker.
@@ -20,7 +22,25 @@ type BrokerOptions struct {
 	DataDir string
 	// Partitions is the default partition count of auto-created topics.
 	Partitions int
-	Log        zerolog.Logger
+	// Users, if any, turn on SASL (PLAIN and SCRAM-SHA-256) and ACLs: only
+	// these users may connect, each allowed what its role allows.
+	Users []BrokerUser
+	// TLSCert and TLSKey, if set, are PEM files: the broker then speaks TLS.
+	TLSCert, TLSKey string
+	Log             zerolog.Logger
+}
+
+// Roles a broker user can have.
+const (
+	RoleAdmin    = "admin"    // everything, ACLs aside
+	RoleProducer = "producer" // create, describe and write topics
+	RoleConsumer = "consumer" // describe and read topics, join groups
+	RoleClient   = "client"   // producer and consumer
+)
+
+// BrokerUser is a SASL user of the embedded broker.
+type BrokerUser struct {
+	Name, Password, Role string
 }
 
 // Broker is an in-process Kafka-protocol cluster (kfake) for development,
@@ -62,11 +82,72 @@ func StartBroker(opts BrokerOptions) (*Broker, error) {
 	if opts.DataDir != "" {
 		kopts = append(kopts, kfake.DataDir(opts.DataDir))
 	}
+	security, err := securityOpts(opts)
+	if err != nil {
+		return nil, err
+	}
+	kopts = append(kopts, security...)
 	c, err := kfake.NewCluster(kopts...)
 	if err != nil {
 		return nil, fmt.Errorf("start broker on %s: %w", opts.Listen, err)
 	}
 	return &Broker{cluster: c}, nil
+}
+
+// securityOpts turns users and certificates into the cluster's options.
+func securityOpts(opts BrokerOptions) ([]kfake.Opt, error) {
+	var kopts []kfake.Opt
+	if opts.TLSCert != "" || opts.TLSKey != "" {
+		cert, err := tls.LoadX509KeyPair(opts.TLSCert, opts.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("--tls-cert and --tls-key: %w", err)
+		}
+		kopts = append(kopts, kfake.TLS(&tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}))
+	}
+	if len(opts.Users) == 0 {
+		return kopts, nil
+	}
+	kopts = append(kopts, kfake.EnableSASL(), kfake.EnableACLs())
+	for _, u := range opts.Users {
+		acls, err := roleACLs(u.Role)
+		if err != nil {
+			return nil, fmt.Errorf("user %s: %w", u.Name, err)
+		}
+		for _, mechanism := range []string{"PLAIN", "SCRAM-SHA-256"} {
+			if u.Role == RoleAdmin {
+				kopts = append(kopts, kfake.Superuser(mechanism, u.Name, u.Password))
+			} else {
+				kopts = append(kopts, kfake.User(mechanism, u.Name, u.Password, acls...))
+			}
+		}
+	}
+	return kopts, nil
+}
+
+// roleACLs returns what a role may do, on every topic and group.
+func roleACLs(role string) ([]kfake.ACL, error) {
+	allow := func(resource kmsg.ACLResourceType, ops ...kmsg.ACLOperation) []kfake.ACL {
+		var acls []kfake.ACL
+		for _, op := range ops {
+			acls = append(acls, kfake.ACL{Resource: resource, Name: "*", Pattern: kmsg.ACLResourcePatternTypeLiteral,
+				Operation: op, Allow: true})
+		}
+		return acls
+	}
+	produce := allow(kmsg.ACLResourceTypeTopic, kmsg.ACLOperationCreate, kmsg.ACLOperationDescribe, kmsg.ACLOperationWrite)
+	consume := append(allow(kmsg.ACLResourceTypeTopic, kmsg.ACLOperationDescribe, kmsg.ACLOperationRead),
+		allow(kmsg.ACLResourceTypeGroup, kmsg.ACLOperationDescribe, kmsg.ACLOperationRead)...)
+	switch role {
+	case RoleAdmin:
+		return nil, nil
+	case RoleProducer:
+		return produce, nil
+	case RoleConsumer:
+		return consume, nil
+	case RoleClient:
+		return append(produce, consume...), nil
+	}
+	return nil, fmt.Errorf("role %q: use admin, producer, consumer or client", role)
 }
 
 func splitListen(listen string) (string, int, error) {

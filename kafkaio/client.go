@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,21 +23,69 @@ func (c Config) timeout() time.Duration {
 }
 
 // waitForBroker asks for the cluster's metadata until a broker answers or
-// the timeout passes, and returns the metadata of topic.
-func waitForBroker(admin *kafka.AdminClient, cfg Config, topic string) (*kafka.TopicMetadata, error) {
-	md, err := admin.GetMetadata(&topic, false, int(cfg.timeout().Milliseconds()))
-	if err != nil {
-		if code := kafkaCode(err); code == kafka.ErrTopicAuthorizationFailed || code == kafka.ErrAuthentication ||
-			code == kafka.ErrSaslAuthenticationFailed {
+// the timeout passes, and returns the metadata of topic. It asks in short
+// turns so that a failed authentication, which authFailure reports, ends the
+// wait at once instead of after the timeout.
+func waitForBroker(admin *kafka.AdminClient, cfg Config, topic string, authFailure func() error) (*kafka.TopicMetadata, error) {
+	deadline := time.Now().Add(cfg.timeout())
+	var md *kafka.Metadata
+	var err error
+	for {
+		turn := min(time.Until(deadline), 500*time.Millisecond)
+		md, err = admin.GetMetadata(&topic, false, int(max(turn, time.Millisecond).Milliseconds()))
+		if err == nil {
+			break
+		}
+		if authErr := authFailure(); authErr != nil {
+			return nil, fmt.Errorf("authentication failed at %s: check sasl.username, sasl.password and sasl.mechanisms (%v)",
+				cfg.Brokers, authErr)
+		}
+		if code := kafkaCode(err); code == kafka.ErrTopicAuthorizationFailed {
 			return nil, describeAuthError(err, topic)
 		}
-		return nil, errUnreachable(cfg.Brokers, err)
+		if time.Now().After(deadline) {
+			return nil, errUnreachable(cfg.Brokers, err)
+		}
 	}
 	tm, ok := md.Topics[topic]
 	if !ok {
 		return &kafka.TopicMetadata{Topic: topic, Error: kafka.NewError(kafka.ErrUnknownTopicOrPart, "unknown topic", false)}, nil
 	}
 	return &tm, nil
+}
+
+// isAuthFailure reports whether a client error says authentication failed.
+// kfake drops the connection of a client that fails SASL, so librdkafka can
+// report it as a transport failure whose text names SASL authentication.
+func isAuthFailure(err kafka.Error) bool {
+	switch err.Code() {
+	case kafka.ErrAuthentication, kafka.ErrSaslAuthenticationFailed:
+		return true
+	}
+	msg := err.String()
+	return strings.Contains(msg, "SASL authentication error") || strings.Contains(msg, "Authentication failed")
+}
+
+// isNotAuthorized reports whether err denies access to a topic or the cluster.
+func isNotAuthorized(err error) bool {
+	switch kafkaCode(err) {
+	case kafka.ErrTopicAuthorizationFailed, kafka.ErrClusterAuthorizationFailed, kafka.ErrTransactionalIDAuthorizationFailed:
+		return true
+	}
+	return false
+}
+
+// consumerAuthFailure drains a consumer's queued events, before it reads
+// anything, and returns the first authentication failure among them.
+func consumerAuthFailure(c *kafka.Consumer) func() error {
+	return func() error {
+		for ev := c.Poll(0); ev != nil; ev = c.Poll(0) {
+			if e, ok := ev.(kafka.Error); ok && isAuthFailure(e) {
+				return e
+			}
+		}
+		return nil
+	}
 }
 
 func describeAuthError(err error, topic string) error {
@@ -57,8 +106,8 @@ type TopicSpec struct {
 }
 
 // ensureTopic creates the topic if it is missing and returns its partitions.
-func ensureTopic(ctx context.Context, admin *kafka.AdminClient, cfg Config, spec TopicSpec) ([]int32, error) {
-	tm, err := waitForBroker(admin, cfg, spec.Name)
+func ensureTopic(ctx context.Context, admin *kafka.AdminClient, cfg Config, spec TopicSpec, authFailure func() error) ([]int32, error) {
+	tm, err := waitForBroker(admin, cfg, spec.Name, authFailure)
 	if err != nil {
 		return nil, err
 	}
@@ -77,16 +126,19 @@ func ensureTopic(ctx context.Context, admin *kafka.AdminClient, cfg Config, spec
 		return nil, fmt.Errorf("create topic %s: %w", spec.Name, err)
 	}
 	if code := res[0].Error.Code(); code != kafka.ErrNoError && code != kafka.ErrTopicAlreadyExists {
+		if isNotAuthorized(res[0].Error) {
+			return nil, fmt.Errorf("not authorized to create topic %s: ask for a Create ACL, or create it first (%v)", spec.Name, res[0].Error)
+		}
 		return nil, fmt.Errorf("create topic %s: %w", spec.Name, res[0].Error)
 	}
 	cfg.Log.Info().Str("topic", spec.Name).Int("partitions", spec.Partitions).Msg("created topic")
-	return waitForPartitions(ctx, admin, cfg, spec.Name)
+	return waitForPartitions(ctx, admin, cfg, spec.Name, authFailure)
 }
 
 // waitForPartitions waits until a new topic's partitions show in metadata.
-func waitForPartitions(ctx context.Context, admin *kafka.AdminClient, cfg Config, topic string) ([]int32, error) {
+func waitForPartitions(ctx context.Context, admin *kafka.AdminClient, cfg Config, topic string, authFailure func() error) ([]int32, error) {
 	for {
-		tm, err := waitForBroker(admin, cfg, topic)
+		tm, err := waitForBroker(admin, cfg, topic, authFailure)
 		if err != nil {
 			return nil, err
 		}
@@ -160,7 +212,7 @@ func TopicExists(cfg Config, topic string) (bool, error) {
 		return false, fmt.Errorf("create admin client: %w", err)
 	}
 	defer admin.Close()
-	tm, err := waitForBroker(admin, cfg, topic)
+	tm, err := waitForBroker(admin, cfg, topic, func() error { return nil })
 	if err != nil {
 		return false, err
 	}

@@ -111,7 +111,7 @@ func (g *GroupReader) subscribe() error {
 	if err != nil {
 		return fmt.Errorf("create admin client: %w", err)
 	}
-	tm, err := waitForBroker(admin, g.cfg, g.opts.Topic)
+	tm, err := waitForBroker(admin, g.cfg, g.opts.Topic, consumerAuthFailure(g.consumer))
 	admin.Close()
 	if err != nil {
 		return err

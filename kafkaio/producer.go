@@ -54,7 +54,7 @@ type Publisher struct {
 	msg      kafka.Message
 
 	sent, delivered, failed, bytes atomic.Int64
-	fatal                          atomic.Pointer[error]
+	fatal, authFailed              atomic.Pointer[error]
 	reportsDone, logsDone          chan struct{}
 	errs                           *errorLog
 }
@@ -89,7 +89,12 @@ func (p *Publisher) ensureTopic(ctx context.Context, spec TopicSpec) error {
 		return fmt.Errorf("create admin client: %w", err)
 	}
 	defer admin.Close()
-	_, err = ensureTopic(ctx, admin, p.cfg, spec)
+	_, err = ensureTopic(ctx, admin, p.cfg, spec, func() error {
+		if err := p.authFailed.Load(); err != nil {
+			return *err
+		}
+		return nil
+	})
 	return err
 }
 
@@ -99,18 +104,24 @@ func (p *Publisher) readReports() {
 	for ev := range p.producer.Events() {
 		switch e := ev.(type) {
 		case *kafka.Message:
-			if e.TopicPartition.Error != nil {
+			if err := e.TopicPartition.Error; err != nil {
 				if p.failed.Add(1) == 1 {
-					p.cfg.Log.Error().Err(e.TopicPartition.Error).Msg("delivery failed")
+					p.cfg.Log.Error().Err(err).Msg("delivery failed")
+				}
+				if isNotAuthorized(err) {
+					p.fatal.CompareAndSwap(nil, &err)
 				}
 				continue
 			}
 			p.delivered.Add(1)
 		case kafka.Error:
 			p.errs.report(e)
-			if e.IsFatal() {
-				err := error(e)
-				p.fatal.Store(&err)
+			err := error(e)
+			if isAuthFailure(e) {
+				p.authFailed.CompareAndSwap(nil, &err)
+			}
+			if e.IsFatal() || isNotAuthorized(e) {
+				p.fatal.CompareAndSwap(nil, &err)
 			}
 		}
 	}
@@ -130,8 +141,8 @@ func (p *Publisher) Publish(ctx context.Context, pitch *game.Pitch) error {
 // produce hands p.msg to the client, waiting while its queue is full.
 func (p *Publisher) produce(ctx context.Context) error {
 	for {
-		if fatal := p.fatal.Load(); fatal != nil {
-			return fmt.Errorf("producer failed: %w", *fatal)
+		if err := p.fatalErr(); err != nil {
+			return err
 		}
 		err := p.producer.Produce(&p.msg, nil)
 		if err == nil {
@@ -148,6 +159,19 @@ func (p *Publisher) produce(ctx context.Context) error {
 		case <-time.After(time.Millisecond):
 		}
 	}
+}
+
+// fatalErr says why the producer cannot go on, or returns nil.
+func (p *Publisher) fatalErr() error {
+	fatal := p.fatal.Load()
+	if fatal == nil {
+		return nil
+	}
+	if isNotAuthorized(*fatal) {
+		return fmt.Errorf("not authorized to write topic %s: ask for a Write ACL on it, or use other credentials (%w)",
+			p.topic, *fatal)
+	}
+	return fmt.Errorf("producer failed: %w", *fatal)
 }
 
 // Stats returns the counts so far. It is safe to call at any time.
@@ -170,7 +194,11 @@ func (p *Publisher) Close(timeout time.Duration) error {
 	p.closeNow()
 	st := p.Stats()
 	if lost := st.Sent - st.Delivered; lost > 0 || outstanding > 0 {
-		return fmt.Errorf("%w: %d of %d (%d failed, %d still queued at shutdown)", ErrUndelivered, lost, st.Sent, st.Failed, outstanding)
+		err := fmt.Errorf("%w: %d of %d (%d failed, %d still queued at shutdown)", ErrUndelivered, lost, st.Sent, st.Failed, outstanding)
+		if cause := p.fatalErr(); cause != nil {
+			err = fmt.Errorf("%w; %w", cause, err)
+		}
+		return err
 	}
 	return nil
 }

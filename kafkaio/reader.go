@@ -153,7 +153,7 @@ func (r *Reader) assign(opts ReadOptions) (map[int32]int64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create admin client: %w", err)
 	}
-	tm, err := waitForBroker(admin, r.cfg, r.topic)
+	tm, err := waitForBroker(admin, r.cfg, r.topic, consumerAuthFailure(r.consumer))
 	admin.Close()
 	if err != nil {
 		return nil, err
