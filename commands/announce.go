@@ -49,7 +49,7 @@ func announceCommand(e *env) *cli.Command {
 		Action: func(c *cli.Context) error {
 			opts, err := parseAnnounce(c, e)
 			if err != nil {
-				return err
+				return doneIfListed(err)
 			}
 			return runAnnounce(c.Context, e, opts)
 		},

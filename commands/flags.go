@@ -2,9 +2,11 @@ package commands
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"path/filepath"
 	"sync"
 	"time"
@@ -20,15 +22,36 @@ func kafkaFlags() []cli.Flag {
 			Usage: "bootstrap brokers, host:port[,host:port…]"},
 		&cli.StringFlag{Name: "topic", Aliases: []string{"t"}, Value: "pitches", EnvVars: []string{"PITCHKAFKA_TOPIC"},
 			Usage: "the topic of pitch events"},
-		&cli.StringSliceFlag{Name: "X", Usage: "librdkafka property `key=value`, repeatable; wins over --config"},
+		&cli.StringSliceFlag{Name: "X", Usage: "librdkafka property `key=value`, repeatable; wins over --config; -X list prints them all"},
 		&cli.StringFlag{Name: "config", EnvVars: []string{"PITCHKAFKA_CONFIG"},
 			Usage: "`FILE` of librdkafka key=value properties, # comments allowed (default: ~/.config/pitchkafka/client.properties if it exists)"},
 		&cli.DurationFlag{Name: "timeout", Value: kafkaio.DefaultTimeout, Usage: "give up when no broker answers within this long"},
 	}
 }
 
-// kafkaConfig builds the client configuration from the shared flags.
+// errListed says that -X list printed the properties and there is nothing
+// more to do.
+var errListed = errors.New("properties listed")
+
+// doneIfListed turns errListed into success.
+func doneIfListed(err error) error {
+	if errors.Is(err, errListed) {
+		return nil
+	}
+	return err
+}
+
+// kafkaConfig builds the client configuration from the shared flags. With
+// -X list it prints librdkafka's properties instead and returns errListed.
 func kafkaConfig(c *cli.Context, e *env) (kafkaio.Config, error) {
+	if slices.Contains(c.StringSlice("X"), "list") {
+		table, err := kafkaio.PropertiesTable()
+		if err != nil {
+			return kafkaio.Config{}, err
+		}
+		_, err = io.WriteString(e.stdout, table)
+		return kafkaio.Config{}, errors.Join(errListed, err)
+	}
 	props := map[string]string{}
 	if path := configPath(c); path != "" {
 		f, err := os.Open(path)

@@ -53,7 +53,7 @@ func lastPitchCommand(e *env) *cli.Command {
 		Action: func(c *cli.Context) error {
 			opts, err := parseLastPitch(c, e)
 			if err != nil {
-				return err
+				return doneIfListed(err)
 			}
 			return runLastPitch(c.Context, e, opts)
 		},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -60,7 +61,7 @@ func publishCommand(e *env) *cli.Command {
 		Action: func(c *cli.Context) error {
 			opts, err := parsePublish(c, e)
 			if err != nil {
-				return err
+				return doneIfListed(err)
 			}
 			return runPublish(c.Context, e, opts)
 		},
@@ -125,6 +126,9 @@ func loadLeague(c *cli.Context) (*game.League, error) {
 	return l, nil
 }
 
+// publishMemoryLimit is the Go heap's soft limit while publishing.
+const publishMemoryLimit = 48 << 20
+
 // pitchSource is where published pitches come from: a simulated season or
 // a replay of real exports.
 type pitchSource interface {
@@ -145,6 +149,12 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	pub, err := kafkaio.NewPublisher(ctx, opts.kafka, opts.topic)
 	if err != nil {
 		return err
+	}
+	// A soft limit makes the collector work harder before the heap grows,
+	// so a long run stays within its bounded queue's footprint. It is only
+	// lowered, never raised over a limit the user set (GOMEMLIMIT).
+	if debug.SetMemoryLimit(-1) > publishMemoryLimit {
+		debug.SetMemoryLimit(publishMemoryLimit)
 	}
 	if opts.duration > 0 {
 		var cancel context.CancelFunc

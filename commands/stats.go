@@ -46,7 +46,7 @@ func statsCommand(e *env) *cli.Command {
 		Action: func(c *cli.Context) error {
 			kcfg, err := kafkaConfig(c, e)
 			if err != nil {
-				return err
+				return doneIfListed(err)
 			}
 			output, err := oneOf(c, "output", "table", "json")
 			if err != nil {

@@ -114,3 +114,12 @@ COMP_WORDS=(%[1]q last-pitch --fr); COMP_CWORD=2; _pitchkafka; echo "${COMPREPLY
 		t.Errorf("completions %q", got)
 	}
 }
+
+func TestXListPrintsLibrdkafkasProperties(t *testing.T) {
+	out := mustRun(t, "publish", "-X", "list").stdout.String()
+	for _, want := range []string{"bootstrap.servers", "linger.ms", "enable.idempotence", "security.protocol"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("-X list does not mention %s", want)
+		}
+	}
+}

@@ -34,6 +34,9 @@ bench_rate() { # benchmark name, topic, benchtime -> records/s
     -test.benchtime "$3" 2>/dev/null | grep -o '[0-9.]* records/s' | head -1 | cut -d' ' -f1
 }
 
+# create makes an empty topic of 6 partitions, as publish does.
+create() { "$bin" publish --brokers "$brokers" --topic "$1" --rate 0 --count 1 --seed 9 >/dev/null 2>&1; }
+
 echo "encoding $N pitches for kcat..." >&2
 "$bin" publish --dry-run --rate 0 --count "$N" --seed 1 > "$work/pitches.jsonl" 2>/dev/null
 
@@ -43,6 +46,7 @@ for rep in $(seq 1 "$REPS"); do
   pub+=("$(rate "$(seconds "$bin" publish --brokers "$brokers" --topic "pub-$rep" --rate 0 --count "$N" --seed 1)")")
   raw+=("$(bench_rate 'RawProduce/headers=true' "raw-$rep" "${N}x")")
   if $have_kcat; then
+    create "kcat-$rep" # the embedded broker creates no topic on its own
     kcatp+=("$(rate "$(seconds kcat -P -b "$brokers" -t "kcat-$rep" -X acks=all -X enable.idempotence=true \
       -X linger.ms=5 -l "$work/pitches.jsonl")")")
   fi
@@ -58,10 +62,10 @@ done
 echo "latency: 20 s at 1,000 pitches/s, twice..." >&2
 latency() { # topic, extra publish flags...
   local topic=$1; shift
+  create "$topic"
   "$bin" --log-format json announce --brokers "$brokers" --topic "$topic" --group "lat-$topic" --stats-interval 8s \
     >/dev/null 2>"$work/$topic.log" &
   local ann=$!
-  "$bin" publish --brokers "$brokers" --topic "$topic" --rate 1000 --count 1 --seed 3 >/dev/null 2>&1 # create it
   sleep 4
   "$bin" publish --brokers "$brokers" --topic "$topic" --rate 1000 --duration 20s --seed 3 "$@" >/dev/null 2>&1
   sleep 1
