@@ -152,8 +152,12 @@ var schemaFields = func() []string {
 	return m
 }()
 
-// field reads the value of one field into p.
+// field reads the value of one field into p. A null leaves the field as it
+// is, as encoding/json does for fields that are not pointers.
 func (d *decoder) field(p *Pitch, key []byte) (err error) {
+	if isNull, err := d.null(); isNull || err != nil {
+		return err
+	}
 	switch string(key) {
 	case "schema":
 		p.Schema, err = d.text()

@@ -1,0 +1,158 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os/exec"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pitchkafka/pitchkafka/game"
+)
+
+// brokerProcess is `pitchkafka broker` running as its own process.
+type brokerProcess struct {
+	cmd    *exec.Cmd
+	stdout *syncBuffer
+	done   chan error
+}
+
+func freeLoopbackAddr(tb testing.TB) string {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func startBrokerProcess(tb testing.TB, args ...string) *brokerProcess {
+	tb.Helper()
+	b := &brokerProcess{stdout: &syncBuffer{}, done: make(chan error, 1)}
+	b.cmd = exec.Command(mustBuild(tb), append([]string{"broker"}, args...)...)
+	b.cmd.Stdout = b.stdout
+	if err := b.cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	go func() { b.done <- b.cmd.Wait() }()
+	tb.Cleanup(func() { b.cmd.Process.Kill() })
+	waitFor(tb, 30*time.Second, "the broker to listen", func() bool { return strings.Contains(b.stdout.String(), "listening on") })
+	return b
+}
+
+func (b *brokerProcess) stop(tb testing.TB) {
+	tb.Helper()
+	b.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case <-b.done:
+	case <-time.After(30 * time.Second):
+		tb.Fatal("the broker did not stop")
+	}
+}
+
+// assertExactlyOnceInOrder checks every game's pitches are on the topic
+// once each, game_seq 1, 2, 3… without a gap.
+func assertExactlyOnceInOrder(tb testing.TB, pitches []game.Pitch, want int) {
+	tb.Helper()
+	seqs := map[int64][]int{}
+	for _, p := range pitches {
+		seqs[p.GamePK] = append(seqs[p.GamePK], p.GameSeq)
+	}
+	for pk, s := range seqs {
+		sort.Ints(s)
+		for i, seq := range s {
+			if seq != i+1 {
+				tb.Fatalf("game %d: game_seq %d where %d belongs (duplicate or gap)", pk, seq, i+1)
+			}
+		}
+	}
+	if len(pitches) != want {
+		tb.Fatalf("%d pitches on the topic, want %d", len(pitches), want)
+	}
+}
+
+func TestPublishRidesOutABrokerRestart(t *testing.T) {
+	addr, dir := freeLoopbackAddr(t), t.TempDir()
+	broker := startBrokerProcess(t, "--listen", addr, "--data-dir", dir)
+	const n = 15000
+	mustCreateTopic(t, addr, "pitches", 6)
+	ctx, stopConsumers := context.WithCancel(t.Context())
+	defer stopConsumers()
+	announcer := startInProcess(ctx, "announce", "--brokers", addr, "--group", "restart", "--from-beginning", "--output", "json")
+	view := startInProcess(ctx, "last-pitch", "--brokers", addr, "--from-beginning", "--interval", "300ms", "--output", "json")
+	published := make(chan result, 1)
+	go func() {
+		published <- runCLI(t.Context(), "publish", "--brokers", addr, "--rate", "3000", "--count", fmt.Sprint(n), "--seed", "5")
+	}()
+	time.Sleep(2 * time.Second)
+	broker.stop(t)
+	time.Sleep(time.Second)
+	startBrokerProcess(t, "--listen", addr, "--data-dir", dir)
+	var pub result
+	select {
+	case pub = <-published:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("publish did not finish within 2 minutes of the restart")
+	}
+	if pub.err != nil {
+		t.Fatalf("publish: %v\n%s", pub.err, tail(pub.stderr.String(), 4000))
+	}
+	if delivered := logField(t, pub.stderr.String(), "done", "delivered"); delivered != n {
+		t.Fatalf("delivered %d of %d", delivered, n)
+	}
+	assertExactlyOnceInOrder(t, mustReadAll(t, addr, "pitches"), n)
+
+	// The consumers reconnected and carried on.
+	waitFor(t, 90*time.Second, "the announcer to cover every offset", func() bool {
+		return len(seenSet(unionOf(t, announcer))) >= n
+	})
+	want := mustRun(t, "last-pitch", "--brokers", addr, "--from-beginning", "--once", "--output", "json").stdout.String()
+	waitFor(t, 60*time.Second, "the live table to match a fresh replay", func() bool {
+		return lastLine(view.stdout.String()) == strings.TrimSpace(want)
+	})
+	stopConsumers()
+	for _, r := range []*running{announcer, view} {
+		if err := <-r.done; err != nil {
+			t.Errorf("a consumer failed: %v\n%s", err, tail(r.stderr.String(), 3000))
+		}
+	}
+	assertContiguous(t, seenSet(unionOf(t, announcer)), n)
+}
+
+// running is a command running in this process.
+type running struct {
+	stdout, stderr *syncBuffer
+	done           chan error
+}
+
+func startInProcess(ctx context.Context, args ...string) *running {
+	r := &running{stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	go func() { r.done <- New("test", r.stdout, r.stderr).RunContext(ctx, append([]string{"pitchkafka"}, args...)) }()
+	return r
+}
+
+func unionOf(tb testing.TB, r *running) map[[2]int64][]string {
+	out := map[[2]int64][]string{}
+	out2 := r.stdout.String()
+	if i := strings.LastIndexByte(out2, '\n'); i >= 0 {
+		out2 = out2[:i+1]
+	} else {
+		out2 = ""
+	}
+	for _, a := range parseAnnounced(tb, out2) {
+		k := [2]int64{int64(a.Partition), a.Offset}
+		out[k] = append(out[k], "announcer")
+	}
+	return out
+}
+
+// lastLine returns the last complete line of s.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}

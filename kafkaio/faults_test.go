@@ -1,0 +1,106 @@
+package kafkaio
+
+import (
+	"bytes"
+	"context"
+	"sort"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/rs/zerolog"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// assertEachGameOnceInOrder checks every pitch arrived once and, per game,
+// in game_seq order without a gap.
+func assertEachGameOnceInOrder(tb testing.TB, got []game.Pitch, want int) {
+	tb.Helper()
+	seqs := map[int64][]int{}
+	for _, p := range got {
+		seqs[p.GamePK] = append(seqs[p.GamePK], p.GameSeq)
+	}
+	for pk, s := range seqs {
+		if !sort.IntsAreSorted(s) {
+			tb.Fatalf("game %d out of order: %v", pk, s)
+		}
+		for i, seq := range s {
+			if seq != i+1 {
+				tb.Fatalf("game %d: game_seq %d where %d belongs (duplicate or gap)", pk, seq, i+1)
+			}
+		}
+	}
+	if len(got) != want {
+		tb.Fatalf("%d pitches, want %d", len(got), want)
+	}
+}
+
+func TestNothingLostOrDuplicatedUnderBrokerErrors(t *testing.T) {
+	b := mustStartBroker(t)
+	var logs bytes.Buffer
+	cfg := testConfig(b, zerolog.New(zerolog.SyncWriter(&logs)).Level(zerolog.DebugLevel))
+	mustCreateTopic(t, cfg, "pitches")
+
+	produceFaults := b.cluster.Fault(
+		kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Err: kerr.NotLeaderForPartition, Count: 5},
+		kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Err: kerr.RequestTimedOut, Count: 5}, // applied, then reported failed
+	)
+	const n = 3000
+	mustPublish(t, cfg, "pitches", n)
+	if produceFaults.Hits() == 0 {
+		t.Fatal("no produce request was faulted")
+	}
+
+	consumeFaults := b.cluster.Fault(
+		kfake.Fault{Keys: []kmsg.Key{kmsg.Fetch}, Err: kerr.NetworkException, Count: 3},
+		kfake.Fault{Keys: []kmsg.Key{kmsg.Fetch}, Err: kerr.NotLeaderForPartition, Count: 3},
+		kfake.Fault{Keys: []kmsg.Key{kmsg.OffsetCommit}, Err: kerr.CoordinatorNotAvailable, Count: 3},
+		kfake.Fault{Keys: []kmsg.Key{kmsg.Heartbeat}, Err: kerr.NetworkException, Count: 3},
+	)
+	g, err := NewGroupReader(cfg, GroupOptions{Topic: "pitches", Group: "faults", FromBeginning: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	var got []game.Pitch
+	var count atomic.Int64
+	err = g.Run(ctx, func(r Record) error {
+		got = append(got, r.Pitch)
+		if count.Add(1) == n {
+			time.AfterFunc(2*time.Second, cancel) // let commits and heartbeats meet their faults
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if consumeFaults.Hits() == 0 {
+		t.Fatal("no fetch, commit or heartbeat was faulted")
+	}
+	t.Logf("faults answered: %d produce, %d fetch/commit/heartbeat", produceFaults.Hits(), consumeFaults.Hits())
+	// librdkafka retries produce and commit errors quietly; a failed fetch it
+	// reports, and pitchkafka logs it as a warning.
+	if !bytes.Contains(logs.Bytes(), []byte(`"level":"warn"`)) || !bytes.Contains(logs.Bytes(), []byte("Fetch from broker")) {
+		t.Errorf("the logs do not say a fetch failed:\n%.2000s", logs.String())
+	}
+	assertEachGameOnceInOrder(t, got, n)
+	assertCommittedToTheEnd(t, b.Bootstrap(), "pitches", "faults")
+}
+
+func mustCreateTopic(tb testing.TB, cfg Config, topic string) {
+	tb.Helper()
+	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: topic, Partitions: 3, ReplicationFactor: -1})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := pub.Close(5 * time.Second); err != nil {
+		tb.Fatal(err)
+	}
+}
