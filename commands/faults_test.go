@@ -132,7 +132,9 @@ type running struct {
 
 func startInProcess(ctx context.Context, args ...string) *running {
 	r := &running{stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
-	go func() { r.done <- New("test", r.stdout, r.stderr).RunContext(ctx, append([]string{"pitchkafka"}, args...)) }()
+	go func() {
+		r.done <- New("test", r.stdout, r.stderr).RunContext(ctx, append([]string{"pitchkafka"}, args...))
+	}()
 	return r
 }
 
