@@ -158,3 +158,40 @@ func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
 }
+
+func TestSIGINTMidStreamDeliversExactlyWhatPublishSays(t *testing.T) {
+	b := mustStartBroker(t)
+	cmd := exec.Command(mustBuild(t), "--log-format", "json", "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--seed", "12")
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("publish after SIGINT: %v\n%s", err, tail(stderr.String(), 3000))
+	}
+	delivered := logField(t, stderr.String(), "done", "delivered")
+	if delivered == 0 {
+		t.Fatal("nothing delivered in 1.5 s")
+	}
+	assertExactlyOnceInOrder(t, mustReadAll(t, b.Bootstrap(), "pitches"), int(delivered))
+}
+
+func TestEveryCommandGivesUpOnAnUnreachableBroker(t *testing.T) {
+	for _, args := range [][]string{
+		{"publish"}, {"last-pitch", "--once"}, {"announce"}, {"stats", "--once"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			start := time.Now()
+			err := mustFail(t, append(args, "--brokers", "127.0.0.1:1", "--timeout", "2s")...)
+			if msg := err.Error(); !strings.Contains(msg, "no broker at 127.0.0.1:1") || strings.Contains(msg, "\n") {
+				t.Errorf("error %q, want one line naming 127.0.0.1:1", msg)
+			}
+			if d := time.Since(start); d > 8*time.Second {
+				t.Errorf("gave up after %v with --timeout 2s", d)
+			}
+		})
+	}
+}
