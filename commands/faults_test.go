@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"os/exec"
-	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -59,17 +58,8 @@ func (b *brokerProcess) stop(tb testing.TB) {
 // once each, game_seq 1, 2, 3… without a gap.
 func assertExactlyOnceInOrder(tb testing.TB, pitches []game.Pitch, want int) {
 	tb.Helper()
-	seqs := map[int64][]int{}
-	for _, p := range pitches {
-		seqs[p.GamePK] = append(seqs[p.GamePK], p.GameSeq)
-	}
-	for pk, s := range seqs {
-		sort.Ints(s)
-		for i, seq := range s {
-			if seq != i+1 {
-				tb.Fatalf("game %d: game_seq %d where %d belongs (duplicate or gap)", pk, seq, i+1)
-			}
-		}
+	if err := game.CheckGameSequences(pitches); err != nil {
+		tb.Fatal(err)
 	}
 	if len(pitches) != want {
 		tb.Fatalf("%d pitches on the topic, want %d", len(pitches), want)

@@ -288,11 +288,8 @@ func (d *decoder) literal(word string) error {
 	return nil
 }
 
-// text reads a string or null (the empty string).
+// text reads a string.
 func (d *decoder) text() (string, error) {
-	if isNull, err := d.null(); isNull || err != nil {
-		return "", err
-	}
 	if c, _ := d.peek(); c != '"' {
 		return "", d.wrongType("string")
 	}
@@ -481,15 +478,17 @@ func (d *decoder) badNumber(start int) error {
 	return fmt.Errorf("invalid number at offset %d", start)
 }
 
-// int reads a whole number, or null (0).
-func (d *decoder) int() (int64, error) {
-	if isNull, err := d.null(); isNull || err != nil {
-		return 0, err
-	}
+// numberValue reads a value that must be a number.
+func (d *decoder) numberValue() ([]byte, error) {
 	if c, _ := d.peek(); c != '-' && (c < '0' || c > '9') {
-		return 0, d.wrongType("number")
+		return nil, d.wrongType("number")
 	}
-	b, err := d.number()
+	return d.number()
+}
+
+// int reads a whole number.
+func (d *decoder) int() (int64, error) {
+	b, err := d.numberValue()
 	if err != nil {
 		return 0, err
 	}
@@ -521,17 +520,10 @@ func (d *decoder) smallInt() (int, error) {
 	return int(v), err
 }
 
-// float reads a number, or null (0). Plain decimals such as 93.1 are read
-// directly, exactly as strconv would round them; anything else goes to
-// strconv.
+// float reads a number. Plain decimals such as 93.1 are read directly,
+// exactly as strconv would round them; anything else goes to strconv.
 func (d *decoder) float() (float64, error) {
-	if isNull, err := d.null(); isNull || err != nil {
-		return 0, err
-	}
-	if c, _ := d.peek(); c != '-' && (c < '0' || c > '9') {
-		return 0, d.wrongType("number")
-	}
-	b, err := d.number()
+	b, err := d.numberValue()
 	if err != nil {
 		return 0, err
 	}
@@ -582,17 +574,12 @@ func (d *decoder) bool() (bool, error) {
 		return true, d.literal("true")
 	case 'f':
 		return false, d.literal("false")
-	case 'n':
-		return false, d.literal("null")
 	}
 	return false, d.wrongType("bool")
 }
 
 // time reads an RFC 3339 timestamp string, as time.Time's JSON form is.
 func (d *decoder) time() (time.Time, error) {
-	if isNull, err := d.null(); isNull || err != nil {
-		return time.Time{}, err
-	}
 	if c, _ := d.peek(); c != '"' {
 		return time.Time{}, d.wrongType("string")
 	}

@@ -1,6 +1,7 @@
 package game
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 )
@@ -100,4 +101,23 @@ func (t *LastPitches) Sorted() []Pitch {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Pitcher < out[j].Pitcher })
 	return out
+}
+
+// CheckGameSequences checks that every game's pitches are there once each,
+// game_seq 1, 2, 3… without a gap, as a log that lost or repeated nothing
+// holds them. Pitches of one game may come in any order.
+func CheckGameSequences(pitches []Pitch) error {
+	seqs := map[int64][]int{}
+	for i := range pitches {
+		seqs[pitches[i].GamePK] = append(seqs[pitches[i].GamePK], pitches[i].GameSeq)
+	}
+	for pk, s := range seqs {
+		sort.Ints(s)
+		for i, seq := range s {
+			if seq != i+1 {
+				return fmt.Errorf("game %d: game_seq %d where %d belongs (a duplicate or a gap)", pk, seq, i+1)
+			}
+		}
+	}
+	return nil
 }

@@ -81,14 +81,7 @@ func (s *Stats) addSpeed(code string, mph float64) {
 	if code == "" || mph == 0 {
 		return
 	}
-	if s.speed == nil {
-		s.speed = map[string]*speedSum{}
-	}
-	ss := s.speed[code]
-	if ss == nil {
-		ss = &speedSum{}
-		s.speed[code] = ss
-	}
+	ss := s.speedOf(code)
 	ss.n++
 	ss.sum += mph
 	ss.sumSq += mph * mph
@@ -111,14 +104,7 @@ func (s *Stats) Merge(o *Stats) {
 	s.Games += o.Games
 	s.ExtraInningGame += o.ExtraInningGame
 	for code, o := range o.speed {
-		if s.speed == nil {
-			s.speed = map[string]*speedSum{}
-		}
-		ss := s.speed[code]
-		if ss == nil {
-			ss = &speedSum{}
-			s.speed[code] = ss
-		}
+		ss := s.speedOf(code)
 		ss.n += o.n
 		ss.sum += o.sum
 		ss.sumSq += o.sumSq
@@ -191,6 +177,19 @@ func (b *StatsBook) Add(p *Pitch) {
 
 // InProgress returns the number of games seen but not yet over.
 func (b *StatsBook) InProgress() int { return len(b.inProgress) }
+
+// speedOf returns the speed sums of a pitch type, made on first use.
+func (s *Stats) speedOf(code string) *speedSum {
+	if s.speed == nil {
+		s.speed = map[string]*speedSum{}
+	}
+	ss := s.speed[code]
+	if ss == nil {
+		ss = &speedSum{}
+		s.speed[code] = ss
+	}
+	return ss
+}
 
 // TeamGames returns the number of team-games: two per complete game.
 func (s *Stats) TeamGames() float64 { return float64(2 * s.Games) }

@@ -202,6 +202,20 @@ func (g *GroupReader) Run(ctx context.Context, handle func(Record) error) error 
 	return nil
 }
 
+// positions returns the member's position in each partition it owns, or
+// nothing if it owns none or the client cannot say.
+func (g *GroupReader) positions() []kafka.TopicPartition {
+	assigned, err := g.consumer.Assignment()
+	if err != nil || len(assigned) == 0 {
+		return nil
+	}
+	positions, err := g.consumer.Position(assigned)
+	if err != nil {
+		return nil
+	}
+	return positions
+}
+
 // logEnds returns the end offset of every partition of the topic now.
 func (g *GroupReader) logEnds() (map[int32]int64, error) {
 	md, err := g.consumer.GetMetadata(&g.opts.Topic, false, int(g.cfg.timeout().Milliseconds()))
@@ -222,12 +236,8 @@ func (g *GroupReader) logEnds() (map[int32]int64, error) {
 // reachedEnds reports whether the member owns partitions and has read each
 // of them up to its end.
 func (g *GroupReader) reachedEnds(ends map[int32]int64) bool {
-	assigned, err := g.consumer.Assignment()
-	if err != nil || len(assigned) == 0 {
-		return false
-	}
-	positions, err := g.consumer.Position(assigned)
-	if err != nil {
+	positions := g.positions()
+	if len(positions) == 0 {
 		return false
 	}
 	for _, tp := range positions {
@@ -269,15 +279,7 @@ func (g *GroupReader) logCommit(offsets []kafka.TopicPartition, err error) {
 // saw for its partitions.
 func (g *GroupReader) lag() GroupStats {
 	var st GroupStats
-	assigned, err := g.consumer.Assignment()
-	if err != nil || len(assigned) == 0 {
-		return st
-	}
-	positions, err := g.consumer.Position(assigned)
-	if err != nil {
-		return st
-	}
-	for _, tp := range positions {
+	for _, tp := range g.positions() {
 		low, high, err := g.consumer.GetWatermarkOffsets(g.opts.Topic, tp.Partition)
 		if err != nil || high < 0 {
 			continue
