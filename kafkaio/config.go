@@ -82,6 +82,7 @@ func (c Config) configMap(defaults kafka.ConfigMap) *kafka.ConfigMap {
 		"bootstrap.servers":      c.Brokers,
 		"go.logs.channel.enable": true,
 		"client.id":              "pitchkafka",
+		"statistics.interval.ms": statsInterval,
 	}
 	for k, v := range defaults {
 		cm[k] = v

@@ -62,7 +62,8 @@ type GroupReader struct {
 	errs     *errorLog
 	skips    *skipLog
 
-	dlq *deadLetters
+	dlq     *deadLetters
+	brokers *brokerErrors
 
 	records, bytes atomic.Int64
 }
@@ -90,7 +91,7 @@ func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
 		return nil, fmt.Errorf("create consumer: %w", err)
 	}
 	g := &GroupReader{cfg: cfg, opts: opts, consumer: c, log: cfg.Log, logsDone: make(chan struct{}),
-		errs: newErrorLog(cfg.Log), skips: newSkipLog(cfg.Log)}
+		errs: newErrorLog(cfg.Log), skips: newSkipLog(cfg.Log), brokers: &brokerErrors{log: cfg.Log}}
 	go drainLogs(c.Logs(), cfg.Log, g.logsDone)
 	if err := g.subscribe(); err != nil {
 		g.consumer.Close()
@@ -182,6 +183,8 @@ func (g *GroupReader) Run(ctx context.Context, handle func(Record) error) error 
 			}
 		case kafka.OffsetsCommitted:
 			g.logCommit(ev.Offsets, ev.Error)
+		case *kafka.Stats:
+			g.brokers.observe(ev.String(), -1)
 		case kafka.Error:
 			g.errs.report(ev)
 			if ev.IsFatal() {

@@ -57,6 +57,7 @@ type Publisher struct {
 	fatal, authFailed              atomic.Pointer[error]
 	reportsDone, logsDone          chan struct{}
 	errs                           *errorLog
+	brokerErrs                     *brokerErrors
 }
 
 // NewPublisher connects to the cluster and creates the topic if it is
@@ -71,7 +72,7 @@ func NewPublisher(ctx context.Context, cfg Config, spec TopicSpec) (*Publisher, 
 	pub := &Publisher{
 		cfg: cfg, producer: p, topic: spec.Name,
 		reportsDone: make(chan struct{}), logsDone: make(chan struct{}),
-		errs: newErrorLog(cfg.Log),
+		errs: newErrorLog(cfg.Log), brokerErrs: &brokerErrors{log: cfg.Log},
 	}
 	go drainLogs(p.Logs(), cfg.Log, pub.logsDone)
 	go pub.readReports()
@@ -114,6 +115,8 @@ func (p *Publisher) readReports() {
 				continue
 			}
 			p.delivered.Add(1)
+		case *kafka.Stats:
+			p.brokerErrs.observe(e.String(), p.delivered.Load()+p.failed.Load())
 		case kafka.Error:
 			p.errs.report(e)
 			err := error(e)

@@ -48,6 +48,7 @@ type Reader struct {
 	logsDone chan struct{}
 	errs     *errorLog
 	skips    *skipLog
+	brokers  *brokerErrors
 
 	records, bytes atomic.Int64
 }
@@ -66,7 +67,7 @@ func NewReader(cfg Config, topic string) (*Reader, error) {
 		return nil, fmt.Errorf("create consumer: %w", err)
 	}
 	r := &Reader{cfg: cfg, consumer: c, topic: topic, logsDone: make(chan struct{}),
-		errs: newErrorLog(cfg.Log), skips: newSkipLog(cfg.Log)}
+		errs: newErrorLog(cfg.Log), skips: newSkipLog(cfg.Log), brokers: &brokerErrors{log: cfg.Log}}
 	go drainLogs(c.Logs(), cfg.Log, r.logsDone)
 	return r, nil
 }
@@ -119,6 +120,8 @@ func (r *Reader) Run(ctx context.Context, opts ReadOptions, handle func(Record))
 			pending -= markDone(ends, ev.TopicPartition.Partition, int64(ev.TopicPartition.Offset)+1)
 		case kafka.PartitionEOF:
 			pending -= markDone(ends, ev.Partition, int64(ev.Offset))
+		case *kafka.Stats:
+			r.brokers.observe(ev.String(), -1)
 		case kafka.Error:
 			r.errs.report(ev)
 			if ev.IsFatal() {
