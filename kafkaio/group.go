@@ -59,11 +59,10 @@ type GroupReader struct {
 	consumer *kafka.Consumer
 	log      zerolog.Logger
 	logsDone chan struct{}
-	errs     *errorLog
+	events   consumerEvents
 	skips    *skipLog
 
-	dlq     *deadLetters
-	brokers *brokerErrors
+	dlq *deadLetters
 
 	records, bytes atomic.Int64
 }
@@ -91,7 +90,7 @@ func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
 		return nil, fmt.Errorf("create consumer: %w", err)
 	}
 	g := &GroupReader{cfg: cfg, opts: opts, consumer: c, log: cfg.Log, logsDone: make(chan struct{}),
-		errs: newErrorLog(cfg.Log), skips: newSkipLog(cfg.Log), brokers: &brokerErrors{log: cfg.Log}}
+		events: newConsumerEvents(cfg.Log), skips: newSkipLog(cfg.Log)}
 	go drainLogs(c.Logs(), cfg.Log, g.logsDone)
 	if err := g.subscribe(); err != nil {
 		g.consumer.Close()
@@ -183,12 +182,9 @@ func (g *GroupReader) Run(ctx context.Context, handle func(Record) error) error 
 			}
 		case kafka.OffsetsCommitted:
 			g.logCommit(ev.Offsets, ev.Error)
-		case *kafka.Stats:
-			g.brokers.observe(ev.String(), -1)
-		case kafka.Error:
-			g.errs.report(ev)
-			if ev.IsFatal() {
-				return fmt.Errorf("consumer failed: %w", ev)
+		case kafka.Event:
+			if err := g.events.handle(ev); err != nil {
+				return err
 			}
 		}
 		if g.opts.OnStats != nil && time.Now().After(nextStats) {
@@ -350,10 +346,10 @@ func (g *GroupReader) Close() error {
 // leave unsubscribes and serves the rebalance that revokes every partition
 // (committing their stored offsets) until nothing is assigned, before the
 // client is closed. The librdkafka bundled here (2.11) can hang closing a
-// consumer whose cooperative rebalance is still under way (librdkafka issue
-// 4527, fixed in later releases); leaving
-// first, as its maintainers advise, avoids that. Records polled meanwhile
-// are not stored, so the next owner reads them: none is lost.
+// consumer whose cooperative rebalance is still under way (librdkafka
+// issue 4527, fixed in later releases); leaving first, as its maintainers
+// advise, avoids that. Records polled meanwhile are not stored, so the next
+// owner reads them: none is lost.
 func (g *GroupReader) leave(timeout time.Duration) {
 	if err := g.consumer.Unsubscribe(); err != nil {
 		g.log.Warn().Err(err).Msg("unsubscribe")

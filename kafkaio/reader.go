@@ -46,9 +46,8 @@ type Reader struct {
 	consumer *kafka.Consumer
 	topic    string
 	logsDone chan struct{}
-	errs     *errorLog
+	events   consumerEvents
 	skips    *skipLog
-	brokers  *brokerErrors
 
 	records, bytes atomic.Int64
 }
@@ -67,7 +66,7 @@ func NewReader(cfg Config, topic string) (*Reader, error) {
 		return nil, fmt.Errorf("create consumer: %w", err)
 	}
 	r := &Reader{cfg: cfg, consumer: c, topic: topic, logsDone: make(chan struct{}),
-		errs: newErrorLog(cfg.Log), skips: newSkipLog(cfg.Log), brokers: &brokerErrors{log: cfg.Log}}
+		events: newConsumerEvents(cfg.Log), skips: newSkipLog(cfg.Log)}
 	go drainLogs(c.Logs(), cfg.Log, r.logsDone)
 	return r, nil
 }
@@ -101,42 +100,32 @@ func (r *Reader) Run(ctx context.Context, opts ReadOptions, handle func(Record))
 		return err
 	}
 	pending := len(ends)
-	caughtUp := func() {
-		if opts.CaughtUp != nil {
-			opts.CaughtUp()
-			opts.CaughtUp = nil
+	caughtUp := false
+	for {
+		if pending == 0 && !caughtUp {
+			caughtUp = true
+			if opts.CaughtUp != nil {
+				opts.CaughtUp()
+			}
+			if opts.Once {
+				return nil
+			}
 		}
-	}
-	if pending == 0 {
-		caughtUp()
-		if opts.Once {
+		if ctx.Err() != nil {
 			return nil
 		}
-	}
-	for ctx.Err() == nil {
 		switch ev := r.consumer.Poll(100).(type) {
 		case *kafka.Message:
 			r.accept(ev, handle)
 			pending -= markDone(ends, ev.TopicPartition.Partition, int64(ev.TopicPartition.Offset)+1)
 		case kafka.PartitionEOF:
 			pending -= markDone(ends, ev.Partition, int64(ev.Offset))
-		case *kafka.Stats:
-			r.brokers.observe(ev.String(), -1)
-		case kafka.Error:
-			r.errs.report(ev)
-			if ev.IsFatal() {
-				return fmt.Errorf("consumer failed: %w", ev)
+		case kafka.Event:
+			if err := r.events.handle(ev); err != nil {
+				return err
 			}
-		}
-		if pending == 0 {
-			caughtUp()
-			if opts.Once {
-				return nil
-			}
-			pending = -1
 		}
 	}
-	return nil
 }
 
 // markDone marks a partition caught up once its position reaches its end.
