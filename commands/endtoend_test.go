@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -148,16 +147,10 @@ func TestTwoAnnouncersInOneGroupPrintEveryOffset(t *testing.T) {
 	mustCreateTopic(t, b.Bootstrap(), "pitches", 6)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	members := make([]result, 2)
-	var wg sync.WaitGroup
-	for i := range members {
-		members[i] = result{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
-		wg.Add(1)
-		go func(r *result) {
-			defer wg.Done()
-			r.err = New("test", r.stdout, r.stderr).RunContext(ctx, []string{"pitchkafka", "announce", "--brokers", b.Bootstrap(),
-				"--group", "two", "--from-beginning", "--output", "json"})
-		}(&members[i])
+	var members []*running
+	for range 2 {
+		members = append(members, startInProcess(ctx, "announce", "--brokers", b.Bootstrap(), "--group", "two",
+			"--from-beginning", "--output", "json"))
 	}
 	waitFor(t, 60*time.Second, "both announcers to own partitions", func() bool {
 		return ownsPartitions(members[0].stderr.String()) && ownsPartitions(members[1].stderr.String())
@@ -166,7 +159,7 @@ func TestTwoAnnouncersInOneGroupPrintEveryOffset(t *testing.T) {
 	seen := func() map[[2]int64]bool {
 		set := map[[2]int64]bool{}
 		for _, m := range members {
-			for _, a := range parseAnnounced(t, m.stdout.String()) {
+			for _, a := range m.announced(t) {
 				set[[2]int64{int64(a.Partition), a.Offset}] = true
 			}
 		}
@@ -174,12 +167,11 @@ func TestTwoAnnouncersInOneGroupPrintEveryOffset(t *testing.T) {
 	}
 	waitFor(t, 60*time.Second, fmt.Sprintf("%d offsets announced", n), func() bool { return len(seen()) >= n })
 	cancel()
-	wg.Wait()
 	for i, m := range members {
-		if m.err != nil {
-			t.Fatalf("announcer %d: %v\n%s", i, m.err, m.stderr)
+		if err := <-m.done; err != nil {
+			t.Fatalf("announcer %d: %v\n%s", i, err, m.stderr)
 		}
-		if len(parseAnnounced(t, m.stdout.String())) == 0 {
+		if len(m.announced(t)) == 0 {
 			t.Errorf("announcer %d printed nothing", i)
 		}
 	}

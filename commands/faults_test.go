@@ -114,29 +114,9 @@ func TestPublishRidesOutABrokerRestart(t *testing.T) {
 	assertContiguous(t, seenSet(unionOf(t, announcer)), n)
 }
 
-// running is a command running in this process.
-type running struct {
-	stdout, stderr *syncBuffer
-	done           chan error
-}
-
-func startInProcess(ctx context.Context, args ...string) *running {
-	r := &running{stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
-	go func() {
-		r.done <- New("test", r.stdout, r.stderr).RunContext(ctx, append([]string{"pitchkafka"}, args...))
-	}()
-	return r
-}
-
 func unionOf(tb testing.TB, r *running) map[[2]int64][]string {
 	out := map[[2]int64][]string{}
-	out2 := r.stdout.String()
-	if i := strings.LastIndexByte(out2, '\n'); i >= 0 {
-		out2 = out2[:i+1]
-	} else {
-		out2 = ""
-	}
-	for _, a := range parseAnnounced(tb, out2) {
+	for _, a := range r.announced(tb) {
 		k := [2]int64{int64(a.Partition), a.Offset}
 		out[k] = append(out[k], "announcer")
 	}

@@ -109,13 +109,7 @@ func (m *member) stop(tb testing.TB, sig syscall.Signal) error {
 
 // announced parses the complete lines the member has printed.
 func (m *member) announced(tb testing.TB) []announced {
-	out := m.stdout.String()
-	if i := strings.LastIndexByte(out, '\n'); i >= 0 {
-		out = out[:i+1]
-	} else {
-		out = ""
-	}
-	return parseAnnounced(tb, out)
+	return parseAnnounced(tb, completeLines(m.stdout.String()))
 }
 
 // logLine is what the group tests read from a member's JSON log.
@@ -241,17 +235,30 @@ func publishInBackground(tb testing.TB, brokers string, n, rate int) <-chan erro
 	return done
 }
 
+// startMembers starts count members of group, m1, m2…, and waits until
+// each owns partitions.
+func startMembers(tb testing.TB, brokers, group string, count int) []*member {
+	tb.Helper()
+	var members []*member
+	for i := 1; i <= count; i++ {
+		members = append(members, startMember(tb, brokers, group, fmt.Sprintf("m%d", i)))
+	}
+	waitFor(tb, 60*time.Second, fmt.Sprintf("%d members to own partitions", count), func() bool {
+		for _, m := range members {
+			if !m.ownsPartitions(tb) {
+				return false
+			}
+		}
+		return true
+	})
+	return members
+}
+
 func TestGroupMembersJoinAndLeaveWithoutLosingOrRepeating(t *testing.T) {
 	b := mustStartBroker(t)
 	const n = 4000
 	mustCreateTopic(t, b.Bootstrap(), "pitches", 6)
-	var members []*member
-	for i := 1; i <= 3; i++ {
-		members = append(members, startMember(t, b.Bootstrap(), "g1", fmt.Sprintf("m%d", i)))
-	}
-	waitFor(t, 60*time.Second, "three members to own partitions", func() bool {
-		return members[0].ownsPartitions(t) && members[1].ownsPartitions(t) && members[2].ownsPartitions(t)
-	})
+	members := startMembers(t, b.Bootstrap(), "g1", 3)
 	published := publishInBackground(t, b.Bootstrap(), n, 800)
 	waitFor(t, 60*time.Second, "1000 announced", func() bool { return len(union(t, members)) >= 1000 })
 	members = append(members, startMember(t, b.Bootstrap(), "g1", "m4")) // joins mid-stream
@@ -284,13 +291,7 @@ func TestAMemberKilledMidStreamLosesNothing(t *testing.T) {
 	b := mustStartBroker(t)
 	const n = 4000
 	mustCreateTopic(t, b.Bootstrap(), "pitches", 6)
-	var members []*member
-	for i := 1; i <= 3; i++ {
-		members = append(members, startMember(t, b.Bootstrap(), "g2", fmt.Sprintf("m%d", i)))
-	}
-	waitFor(t, 60*time.Second, "three members to own partitions", func() bool {
-		return members[0].ownsPartitions(t) && members[1].ownsPartitions(t) && members[2].ownsPartitions(t)
-	})
+	members := startMembers(t, b.Bootstrap(), "g2", 3)
 	published := publishInBackground(t, b.Bootstrap(), n, 800)
 	dead := members[1]
 	waitFor(t, 60*time.Second, "1500 announced and a commit by m2", func() bool {

@@ -122,3 +122,28 @@ func mustFail(tb testing.TB, args ...string) error {
 	}
 	return r.err
 }
+
+// running is a command running in this process until its context ends.
+type running struct {
+	stdout, stderr *syncBuffer
+	done           chan error
+}
+
+// startInProcess runs pitchkafka with args in a goroutine, as a user would.
+func startInProcess(ctx context.Context, args ...string) *running {
+	r := &running{stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	go func() {
+		r.done <- New("test", r.stdout, r.stderr).RunContext(ctx, append([]string{"pitchkafka"}, args...))
+	}()
+	return r
+}
+
+// announced parses the complete lines of announce --output json so far.
+func (r *running) announced(tb testing.TB) []announced {
+	return parseAnnounced(tb, completeLines(r.stdout.String()))
+}
+
+// completeLines drops a last line still being written.
+func completeLines(s string) string {
+	return s[:strings.LastIndexByte(s, '\n')+1]
+}

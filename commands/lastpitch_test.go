@@ -88,13 +88,7 @@ func TestAnnounceLogsLagAndLatency(t *testing.T) {
 	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", "500", "--seed", "2")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	r := result{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		r.err = New("test", r.stdout, r.stderr).RunContext(ctx, []string{"pitchkafka", "announce", "--brokers", b.Bootstrap(),
-			"--from-beginning", "--stats-interval", "300ms"})
-	}()
+	r := startInProcess(ctx, "announce", "--brokers", b.Bootstrap(), "--from-beginning", "--stats-interval", "300ms")
 	caughtUp := func() bool {
 		for _, l := range strings.Split(r.stderr.String(), "\n") {
 			var m struct {
@@ -112,9 +106,8 @@ func TestAnnounceLogsLagAndLatency(t *testing.T) {
 	}
 	waitFor(t, 60*time.Second, "a lag line showing 6 partitions caught up", caughtUp)
 	cancel()
-	<-done
-	if r.err != nil {
-		t.Fatal(r.err)
+	if err := <-r.done; err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -117,19 +116,11 @@ func TestReplayIsNarrated(t *testing.T) {
 	mustReplay(t, b.Bootstrap())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	r := result{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		r.err = New("test", r.stdout, r.stderr).RunContext(ctx, []string{"pitchkafka", "announce", "--brokers", b.Bootstrap(),
-			"--from-beginning", "--output", "json"})
-	}()
-	waitFor(t, 60*time.Second, "355 pitches announced", func() bool { return len(parseAnnounced(t, r.stdout.String())) >= 355 })
+	r := startInProcess(ctx, "announce", "--brokers", b.Bootstrap(), "--from-beginning", "--output", "json")
+	waitFor(t, 60*time.Second, "355 pitches announced", func() bool { return len(r.announced(t)) >= 355 })
 	cancel()
-	wg.Wait()
-	if r.err != nil {
-		t.Fatal(r.err)
+	if err := <-r.done; err != nil {
+		t.Fatal(err)
 	}
 	text := r.stdout.String()
 	for _, want := range []string{"Clayton Kershaw", "Justin Verlander", "mph", "strikes out"} {

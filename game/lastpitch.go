@@ -84,12 +84,6 @@ func Sparkline(speeds []float64) string {
 	return b.String()
 }
 
-// Get returns the last pitch of a pitcher.
-func (t *LastPitches) Get(pitcher int64) (Pitch, bool) {
-	p, ok := t.byPitcher[pitcher]
-	return p, ok
-}
-
 // Len returns the number of pitchers in the table.
 func (t *LastPitches) Len() int { return len(t.byPitcher) }
 

@@ -35,14 +35,6 @@ var pitchKinds = []PitchKind{
 	{"EP", "Eephus", 60.0, 5.0, 0, 0, 0.50, 1.20, 0.80},
 }
 
-// LookupPitchKind returns the pitch type with the given Statcast code.
-func LookupPitchKind(code string) (PitchKind, bool) {
-	if k := lookupKind(code); k != nil {
-		return *k, true
-	}
-	return PitchKind{}, false
-}
-
 // PitchKinds returns every pitch type pitchkafka knows, in a fixed order.
 func PitchKinds() []PitchKind {
 	return append([]PitchKind(nil), pitchKinds...)

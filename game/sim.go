@@ -47,9 +47,6 @@ func NewGame(pk int64, date string, away, home *Team, awayStarter, homeStarter *
 	return g
 }
 
-// PK returns the game's game_pk.
-func (g *Game) PK() int64 { return g.pk }
-
 // Over reports whether the game has ended.
 func (g *Game) Over() bool { return g.over }
 

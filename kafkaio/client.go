@@ -2,7 +2,6 @@ package kafkaio
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -191,10 +190,24 @@ func (l *errorLog) report(err kafka.Error) {
 	l.hush[code] = 0
 }
 
-// isFatal reports whether err is a librdkafka error the client cannot recover from.
-func isFatal(err error) bool {
-	var ke kafka.Error
-	return errors.As(err, &ke) && ke.IsFatal()
+// existingTopic returns the metadata of a topic that must already exist,
+// asking through the consumer's own connections; it fails within the
+// timeout when no broker answers, and says what to do when the topic is
+// missing.
+func existingTopic(c *kafka.Consumer, cfg Config, topic string) (*kafka.TopicMetadata, error) {
+	admin, err := kafka.NewAdminClientFromConsumer(c)
+	if err != nil {
+		return nil, fmt.Errorf("create admin client: %w", err)
+	}
+	tm, err := waitForBroker(admin, cfg, topic, consumerAuthFailure(c))
+	admin.Close()
+	if err != nil {
+		return nil, err
+	}
+	if tm.Error.Code() != kafka.ErrNoError {
+		return nil, fmt.Errorf("topic %s: %v: start `pitchkafka publish`, or pass --topic", topic, tm.Error)
+	}
+	return tm, nil
 }
 
 // TopicExists reports whether the topic exists and has partitions.

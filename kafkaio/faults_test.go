@@ -44,7 +44,7 @@ func TestNothingLostOrDuplicatedUnderBrokerErrors(t *testing.T) {
 		kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Err: kerr.RequestTimedOut, Count: 5}, // applied, then reported failed
 	)
 	const n = 3000
-	publishAndLinger(t, cfg, "pitches", n)
+	mustPublishLingering(t, cfg, "pitches", n, time.Duration(statsInterval)*time.Millisecond+500*time.Millisecond)
 	if produceFaults.Hits() == 0 {
 		t.Fatal("no produce request was faulted")
 	}
@@ -90,32 +90,6 @@ func TestNothingLostOrDuplicatedUnderBrokerErrors(t *testing.T) {
 	}
 	assertEachGameOnceInOrder(t, got, n)
 	assertCommittedToTheEnd(t, b.Bootstrap(), "pitches", "faults")
-}
-
-// publishAndLinger publishes n pitches and keeps the publisher open for one
-// statistics report before closing it.
-func publishAndLinger(tb testing.TB, cfg Config, topic string, n int) {
-	tb.Helper()
-	s, err := game.NewSeason(game.DefaultLeague(), game.SeasonConfig{Seed: 9, Concurrent: 15})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: topic, Partitions: 3, ReplicationFactor: -1})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var p game.Pitch
-	for i := 0; i < n; i++ {
-		s.NextInto(&p)
-		p.TS = time.Now().Truncate(time.Millisecond)
-		if err := pub.Publish(context.Background(), &p); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	time.Sleep(time.Duration(statsInterval)*time.Millisecond + 500*time.Millisecond)
-	if err := pub.Close(10 * time.Second); err != nil {
-		tb.Fatal(err)
-	}
 }
 
 func mustCreateTopic(tb testing.TB, cfg Config, topic string) {

@@ -20,8 +20,6 @@ type GroupOptions struct {
 	// FromBeginning starts a group with no committed offsets at the earliest
 	// offset instead of the latest.
 	FromBeginning bool
-	// OnAssign and OnRevoke, if set, are told of partitions gained and lost.
-	OnAssign, OnRevoke func(partitions []int32)
 	// DLQ, if set, is a topic where records that are not valid pitch events
 	// are copied, with headers saying why and where from, before they are
 	// skipped.
@@ -29,8 +27,8 @@ type GroupOptions struct {
 	// Once stops the member when every partition it owns has reached the
 	// end of the log as it stood when Run began.
 	Once bool
-	// StatsInterval and OnStats, if set, report the member's lag from the
-	// consuming goroutine every interval.
+	// StatsInterval and OnStats, if both set, report the member's lag from
+	// the consuming goroutine every interval.
 	StatsInterval time.Duration
 	OnStats       func(GroupStats)
 }
@@ -107,17 +105,8 @@ func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
 }
 
 func (g *GroupReader) subscribe() error {
-	admin, err := kafka.NewAdminClientFromConsumer(g.consumer)
-	if err != nil {
-		return fmt.Errorf("create admin client: %w", err)
-	}
-	tm, err := waitForBroker(admin, g.cfg, g.opts.Topic, consumerAuthFailure(g.consumer))
-	admin.Close()
-	if err != nil {
+	if _, err := existingTopic(g.consumer, g.cfg, g.opts.Topic); err != nil {
 		return err
-	}
-	if tm.Error.Code() != kafka.ErrNoError {
-		return fmt.Errorf("topic %s: %v: start `pitchkafka publish`, or pass --topic", g.opts.Topic, tm.Error)
 	}
 	if err := g.consumer.Subscribe(g.opts.Topic, g.rebalance); err != nil {
 		return fmt.Errorf("subscribe to %s: %w", g.opts.Topic, err)
@@ -131,9 +120,6 @@ func (g *GroupReader) rebalance(c *kafka.Consumer, ev kafka.Event) error {
 	switch e := ev.(type) {
 	case kafka.AssignedPartitions:
 		g.log.WithLevel(changeLevel(e.Partitions)).Ints32("partitions", ids(e.Partitions)).Msg("assigned")
-		if g.opts.OnAssign != nil {
-			g.opts.OnAssign(ids(e.Partitions))
-		}
 		return c.IncrementalAssign(e.Partitions)
 	case kafka.RevokedPartitions:
 		if c.AssignmentLost() {
@@ -141,9 +127,6 @@ func (g *GroupReader) rebalance(c *kafka.Consumer, ev kafka.Event) error {
 		} else {
 			g.commit()
 			g.log.WithLevel(changeLevel(e.Partitions)).Ints32("partitions", ids(e.Partitions)).Msg("revoked")
-		}
-		if g.opts.OnRevoke != nil {
-			g.opts.OnRevoke(ids(e.Partitions))
 		}
 		return c.IncrementalUnassign(e.Partitions)
 	}
@@ -187,7 +170,7 @@ func (g *GroupReader) Run(ctx context.Context, handle func(Record) error) error 
 				return err
 			}
 		}
-		if g.opts.OnStats != nil && time.Now().After(nextStats) {
+		if g.opts.OnStats != nil && g.opts.StatsInterval > 0 && time.Now().After(nextStats) {
 			g.opts.OnStats(g.lag())
 			nextStats = time.Now().Add(g.opts.StatsInterval)
 		}

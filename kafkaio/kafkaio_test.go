@@ -33,6 +33,13 @@ func testConfig(b *Broker, log zerolog.Logger) Config {
 // mustPublish publishes the first n pitches of a seeded season.
 func mustPublish(tb testing.TB, cfg Config, topic string, n int) []game.Pitch {
 	tb.Helper()
+	return mustPublishLingering(tb, cfg, topic, n, 0)
+}
+
+// mustPublishLingering is mustPublish keeping the publisher open for a
+// while before closing it, so that librdkafka reports its statistics.
+func mustPublishLingering(tb testing.TB, cfg Config, topic string, n int, linger time.Duration) []game.Pitch {
+	tb.Helper()
 	season, err := game.NewSeason(game.DefaultLeague(), game.SeasonConfig{Seed: 9, Concurrent: 15})
 	if err != nil {
 		tb.Fatal(err)
@@ -43,12 +50,13 @@ func mustPublish(tb testing.TB, cfg Config, topic string, n int) []game.Pitch {
 	}
 	out := make([]game.Pitch, n)
 	for i := range out {
-		out[i], _ = season.Next()
+		season.NextInto(&out[i])
 		out[i].TS = time.Now().Truncate(time.Millisecond)
 		if err := pub.Publish(context.Background(), &out[i]); err != nil {
 			tb.Fatal(err)
 		}
 	}
+	time.Sleep(linger)
 	if err := pub.Close(10 * time.Second); err != nil {
 		tb.Fatal(err)
 	}

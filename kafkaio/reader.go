@@ -141,17 +141,9 @@ func markDone(ends map[int32]int64, partition int32, position int64) int {
 // assign assigns every partition and returns, for those with records to
 // read, the end offset as it stands now.
 func (r *Reader) assign(opts ReadOptions) (map[int32]int64, error) {
-	admin, err := kafka.NewAdminClientFromConsumer(r.consumer)
-	if err != nil {
-		return nil, fmt.Errorf("create admin client: %w", err)
-	}
-	tm, err := waitForBroker(admin, r.cfg, r.topic, consumerAuthFailure(r.consumer))
-	admin.Close()
+	tm, err := existingTopic(r.consumer, r.cfg, r.topic)
 	if err != nil {
 		return nil, err
-	}
-	if tm.Error.Code() != kafka.ErrNoError {
-		return nil, fmt.Errorf("topic %s: %v: start `pitchkafka publish`, or pass --topic", r.topic, tm.Error)
 	}
 	ends := map[int32]int64{}
 	backlog := int64(0)
