@@ -165,29 +165,40 @@ func partitionIDs(tm *kafka.TopicMetadata) []int32 {
 type errorLog struct {
 	log  zerolog.Logger
 	mu   sync.Mutex
-	last map[kafka.ErrorCode]time.Time
-	hush map[kafka.ErrorCode]int
+	last map[string]time.Time
+	hush map[string]int
 }
 
 func newErrorLog(log zerolog.Logger) *errorLog {
-	return &errorLog{log: log, last: map[kafka.ErrorCode]time.Time{}, hush: map[kafka.ErrorCode]int{}}
+	return &errorLog{log: log, last: map[string]time.Time{}, hush: map[string]int{}}
 }
 
 func (l *errorLog) report(err kafka.Error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	code := err.Code()
-	if time.Since(l.last[code]) < 10*time.Second {
-		l.hush[code]++
+	hidden, ok := l.due(code.String())
+	if !ok {
 		return
 	}
 	ev := l.log.Warn()
 	if err.IsFatal() {
 		ev = l.log.Error()
 	}
-	ev.Str("code", code.String()).Int("repeats_hidden", l.hush[code]).Msg(err.Error())
-	l.last[code] = time.Now()
-	l.hush[code] = 0
+	ev.Str("code", code.String()).Int("repeats_hidden", hidden).Msg(err.Error())
+}
+
+// due reports whether a line of this kind may be logged now, at most once
+// every ten seconds, and how many were held back since the last one.
+func (l *errorLog) due(kind string) (hidden int, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if time.Since(l.last[kind]) < 10*time.Second {
+		l.hush[kind]++
+		return 0, false
+	}
+	hidden = l.hush[kind]
+	l.last[kind] = time.Now()
+	l.hush[kind] = 0
+	return hidden, true
 }
 
 // existingTopic returns the metadata of a topic that must already exist,

@@ -112,22 +112,34 @@ func describe(cm *kafka.ConfigMap) string {
 }
 
 // drainLogs forwards librdkafka's log lines into zerolog until the client
-// closes the channel. Its errors (syslog level 3) go to debug because
-// librdkafka also reports them as error events, which pitchkafka logs once
-// per code every few seconds instead of once per retry; its warnings stay
-// warnings and its notices go to debug.
+// closes the channel, at the level logLevel gives each.
 func drainLogs(logs <-chan kafka.LogEvent, log zerolog.Logger, done chan<- struct{}) {
+	drainLogsAt(logs, log, done, logLevel)
+}
+
+// drainLogsAt is drainLogs with the level of each line chosen by levelOf;
+// a line at zerolog.Disabled is dropped.
+func drainLogsAt(logs <-chan kafka.LogEvent, log zerolog.Logger, done chan<- struct{}, levelOf func(kafka.LogEvent) zerolog.Level) {
 	defer close(done)
 	for ev := range logs {
-		lvl := zerolog.DebugLevel
-		switch {
-		case ev.Level <= 2:
-			lvl = zerolog.ErrorLevel
-		case ev.Level == 4:
-			lvl = zerolog.WarnLevel
+		if lvl := levelOf(ev); lvl != zerolog.Disabled {
+			log.WithLevel(lvl).Str("librdkafka", ev.Tag).Msg(ev.Message)
 		}
-		log.WithLevel(lvl).Str("librdkafka", ev.Tag).Msg(ev.Message)
 	}
+}
+
+// logLevel maps a librdkafka (syslog) level to zerolog. Its errors (level
+// 3) go to debug because librdkafka also reports them as error events,
+// which pitchkafka logs once per code every few seconds instead of once per
+// retry; its warnings stay warnings and its notices go to debug.
+func logLevel(ev kafka.LogEvent) zerolog.Level {
+	switch {
+	case ev.Level <= 2:
+		return zerolog.ErrorLevel
+	case ev.Level == 4:
+		return zerolog.WarnLevel
+	}
+	return zerolog.DebugLevel
 }
 
 // errUnreachable is the one clear line for a broker that does not answer.

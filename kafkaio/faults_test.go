@@ -3,6 +3,9 @@ package kafkaio
 import (
 	"bytes"
 	"context"
+	"io"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -58,6 +61,7 @@ func TestNothingLostOrDuplicatedUnderBrokerErrors(t *testing.T) {
 		kfake.Fault{Keys: []kmsg.Key{kmsg.OffsetCommit}, Err: kerr.CoordinatorNotAvailable, Count: 3},
 		kfake.Fault{Keys: []kmsg.Key{kmsg.Heartbeat}, Err: kerr.NetworkException, Count: 3},
 	)
+	cfg.Properties = map[string]string{"heartbeat.interval.ms": "500"} // meet the heartbeat faults soon
 	g, err := NewGroupReader(cfg, GroupOptions{Topic: "pitches", Group: "faults", FromBeginning: true})
 	if err != nil {
 		t.Fatal(err)
@@ -83,10 +87,15 @@ func TestNothingLostOrDuplicatedUnderBrokerErrors(t *testing.T) {
 		t.Fatal("no fetch, commit or heartbeat was faulted")
 	}
 	t.Logf("faults answered: %d produce, %d fetch/commit/heartbeat", produceFaults.Hits(), consumeFaults.Hits())
-	// A failed fetch librdkafka reports itself; the rest it retries
-	// quietly, and its statistics show.
+	// A failed fetch librdkafka reports itself; failed heartbeats and
+	// commits only its cgrp debug lines tell, raised to warnings.
 	if !bytes.Contains(logs.Bytes(), []byte("Fetch from broker")) {
 		t.Errorf("the logs do not say a fetch failed:\n%.2000s", logs.String())
+	}
+	for _, want := range []string{"heartbeat error", "Coordinator not available"} {
+		if !hasWarning(logs.Bytes(), want) {
+			t.Errorf("no warning says %q:\n%.3000s", want, logs.String())
+		}
 	}
 	assertEachGameOnceInOrder(t, got, n)
 	assertCommittedToTheEnd(t, b.Bootstrap(), "pitches", "faults")
@@ -102,3 +111,68 @@ func mustCreateTopic(tb testing.TB, cfg Config, topic string) {
 		tb.Fatal(err)
 	}
 }
+
+// hasWarning reports whether a JSON log holds a warning containing text.
+func hasWarning(log []byte, text string) bool {
+	for _, line := range bytes.Split(log, []byte("\n")) {
+		if bytes.Contains(line, []byte(`"level":"warn"`)) && bytes.Contains(line, []byte(text)) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestWithGroupDebugKeepsTheUsersContexts(t *testing.T) {
+	for _, tc := range []struct {
+		debug, want string
+		asked       bool
+	}{
+		{"", "cgrp", false},
+		{"broker,topic", "broker,topic,cgrp", false},
+		{"broker, cgrp", "broker, cgrp", true},
+		{"all", "all", true},
+	} {
+		cm := kafka.ConfigMap{}
+		if tc.debug != "" {
+			cm["debug"] = tc.debug
+		}
+		asked := withGroupDebug(&cm)
+		if got := cm["debug"]; got != tc.want || asked != tc.asked {
+			t.Errorf("debug=%q: got %q (user asked %v), want %q (%v)", tc.debug, got, asked, tc.want, tc.asked)
+		}
+	}
+}
+
+func TestGroupLogLevelRaisesOnlyFailedRequests(t *testing.T) {
+	const (
+		heartbeatFailed = `[thrd:main]: Group "g" heartbeat error response in state up (join-state steady, 3 partition(s) assigned): Broker: Broker disconnected before response received`
+		rebalancing     = `[thrd:main]: Group "g" heartbeat error response in state up (join-state steady, 3 partition(s) assigned): Broker: Group rebalance in progress`
+		commitFailed    = `[thrd:main]: GroupCoordinator: OffsetCommit for 3 partition(s) in join-state steady: cgrp auto commit timer: returned: Broker: Coordinator not available`
+		committed       = `[thrd:main]: GroupCoordinator/0: OffsetCommit for 3 partition(s) in join-state steady: manual: returned: Success`
+	)
+	for _, tc := range []struct {
+		tag, msg  string
+		userAsked bool
+		want      zerolog.Level
+	}{
+		{"HEARTBEAT", heartbeatFailed, false, zerolog.WarnLevel},
+		{"COMMIT", commitFailed, false, zerolog.WarnLevel},
+		{"HEARTBEAT", rebalancing, false, zerolog.Disabled},
+		{"HEARTBEAT", rebalancing, true, zerolog.DebugLevel},
+		{"COMMIT", committed, false, zerolog.Disabled},
+	} {
+		if got := groupLogLevel(tc.userAsked, quietErrorLog())(kafka.LogEvent{Level: 7, Tag: tc.tag, Message: tc.msg}); got != tc.want {
+			t.Errorf("%s %q (user asked %v): level %v, want %v", tc.tag, tc.msg, tc.userAsked, got, tc.want)
+		}
+	}
+	levelOf := groupLogLevel(false, quietErrorLog())
+	failed := kafka.LogEvent{Level: 7, Tag: "HEARTBEAT", Message: heartbeatFailed}
+	if first, again := levelOf(failed), levelOf(failed); first != zerolog.WarnLevel || again != zerolog.Disabled {
+		t.Errorf("the same failure twice at once: %v then %v, want one warning", first, again)
+	}
+	if got := levelOf(kafka.LogEvent{Level: 4, Tag: "X", Message: "warning"}); got != zerolog.WarnLevel {
+		t.Errorf("a librdkafka warning became %v", got)
+	}
+}
+
+func quietErrorLog() *errorLog { return newErrorLog(zerolog.New(io.Discard)) }

@@ -82,6 +82,7 @@ func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
 		"fetch.wait.max.ms":             consumerDefaults["fetch.wait.max.ms"],
 	}
 	cm := cfg.configMap(defaults)
+	userAsked := withGroupDebug(cm)
 	cfg.Log.Debug().Str("config", describe(cm)).Msg("group consumer")
 	c, err := kafka.NewConsumer(cm)
 	if err != nil {
@@ -89,7 +90,7 @@ func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
 	}
 	g := &GroupReader{cfg: cfg, opts: opts, consumer: c, log: cfg.Log, logsDone: make(chan struct{}),
 		events: newConsumerEvents(cfg.Log), skips: newSkipLog(cfg.Log)}
-	go drainLogs(c.Logs(), cfg.Log, g.logsDone)
+	go drainLogsAt(c.Logs(), cfg.Log, g.logsDone, groupLogLevel(userAsked, g.events.errs))
 	if err := g.subscribe(); err != nil {
 		g.consumer.Close()
 		<-g.logsDone
