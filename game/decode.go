@@ -19,6 +19,8 @@ import (
 type decoder struct {
 	data []byte
 	pos  int
+	// unescaped is the last string read that held escapes.
+	unescaped string
 }
 
 var errEnd = errors.New("unexpected end of JSON input")
@@ -75,15 +77,16 @@ func (d *decoder) pitch(p *Pitch) error {
 		d.pos++
 		return d.end()
 	}
-	for {
-		key, err := d.key()
+	for next := 0; ; next++ {
+		f, key, err := d.fieldKey(next)
 		if err != nil {
 			return err
 		}
+		next = max(f, next)
 		if err := d.expect(':'); err != nil {
 			return err
 		}
-		if err := d.field(p, key); err != nil {
+		if err := d.field(p, f); err != nil {
 			return fmt.Errorf("%q: %w", key, err)
 		}
 		c, err := d.peek()
@@ -139,115 +142,153 @@ func (d *decoder) key() ([]byte, error) {
 	return nil, errEnd
 }
 
-// schemaFields are the schema's field names, for case-insensitive matching.
-var schemaFields = func() []string {
-	var m []string
-	for _, k := range []string{"schema", "ts", "game_pk", "game_seq", "game_date", "home_team", "away_team",
-		"inning", "inning_topbot", "at_bat_number", "pitch_number", "pitcher", "pitcher_name", "batter",
-		"batter_name", "p_throws", "stand", "balls", "strikes", "outs_when_up", "on_1b", "on_2b", "on_3b",
-		"home_score", "away_score", "pitch_type", "pitch_name", "release_speed", "type", "description",
-		"bb_type", "events", "des", "post_home_score", "post_away_score", "game_over"} {
-		m = append(m, k)
+// schemaFields are the schema's field names in the order AppendJSON writes
+// them; a field's index is its number in field's switch.
+var schemaFields = []string{"schema", "ts", "game_pk", "game_seq", "game_date", "home_team", "away_team",
+	"inning", "inning_topbot", "at_bat_number", "pitch_number", "pitcher", "pitcher_name", "batter",
+	"batter_name", "p_throws", "stand", "balls", "strikes", "outs_when_up", "on_1b", "on_2b", "on_3b",
+	"home_score", "away_score", "pitch_type", "pitch_name", "release_speed", "type", "description",
+	"bb_type", "events", "des", "post_home_score", "post_away_score", "game_over"}
+
+// quotedFields are the field names with their quotes, as they appear in
+// the input.
+var quotedFields = func() []string {
+	q := make([]string, len(schemaFields))
+	for i, name := range schemaFields {
+		q[i] = `"` + name + `"`
+	}
+	return q
+}()
+
+// unknownField is the index fieldIndex gives a key the schema does not have.
+const unknownField = -1
+
+// fieldKey reads an object key and returns the index of its field. Events
+// written by AppendJSON have their fields in schema order, so it first
+// checks whether the key is the one expected next, which saves scanning
+// and looking it up; any other key is read and looked up.
+func (d *decoder) fieldKey(expected int) (int, []byte, error) {
+	d.ws()
+	if expected < len(quotedFields) {
+		q := quotedFields[expected]
+		if len(d.data)-d.pos >= len(q) && string(d.data[d.pos:d.pos+len(q)]) == q {
+			d.pos += len(q)
+			return expected, d.data[d.pos-len(q)+1 : d.pos-1], nil
+		}
+	}
+	key, err := d.key()
+	if err != nil {
+		return unknownField, nil, err
+	}
+	return fieldIndex(key), key, nil
+}
+
+// fieldIndex returns the index of the field a key names, matched exactly
+// or else case-insensitively, as encoding/json matches field names.
+func fieldIndex(key []byte) int {
+	if i, ok := fieldIndexes[string(key)]; ok {
+		return i
+	}
+	for i, name := range schemaFields {
+		if strings.EqualFold(string(key), name) {
+			return i
+		}
+	}
+	return unknownField
+}
+
+var fieldIndexes = func() map[string]int {
+	m := make(map[string]int, len(schemaFields))
+	for i, name := range schemaFields {
+		m[name] = i
 	}
 	return m
 }()
 
-// field reads the value of one field into p. A null leaves the field as it
+// field reads the value of field number f (an index of schemaFields, or
+// unknownField) into p. A null leaves the field as it
 // is, as encoding/json does for fields that are not pointers.
-func (d *decoder) field(p *Pitch, key []byte) (err error) {
+func (d *decoder) field(p *Pitch, f int) (err error) {
 	if isNull, err := d.null(); isNull || err != nil {
 		return err
 	}
-	switch string(key) {
-	case "schema":
+	switch f {
+	case 0: // schema
 		p.Schema, err = d.text()
-	case "ts":
+	case 1: // ts
 		p.TS, err = d.time()
-	case "game_pk":
+	case 2: // game_pk
 		p.GamePK, err = d.int()
-	case "game_seq":
+	case 3: // game_seq
 		p.GameSeq, err = d.smallInt()
-	case "game_date":
+	case 4: // game_date
 		p.GameDate, err = d.text()
-	case "home_team":
+	case 5: // home_team
 		p.HomeTeam, err = d.text()
-	case "away_team":
+	case 6: // away_team
 		p.AwayTeam, err = d.text()
-	case "inning":
+	case 7: // inning
 		p.Inning, err = d.smallInt()
-	case "inning_topbot":
+	case 8: // inning_topbot
 		p.InningTopBot, err = d.text()
-	case "at_bat_number":
+	case 9: // at_bat_number
 		p.AtBatNumber, err = d.smallInt()
-	case "pitch_number":
+	case 10: // pitch_number
 		p.PitchNumber, err = d.smallInt()
-	case "pitcher":
+	case 11: // pitcher
 		p.Pitcher, err = d.int()
-	case "pitcher_name":
+	case 12: // pitcher_name
 		p.PitcherName, err = d.text()
-	case "batter":
+	case 13: // batter
 		p.Batter, err = d.int()
-	case "batter_name":
+	case 14: // batter_name
 		p.BatterName, err = d.text()
-	case "p_throws":
+	case 15: // p_throws
 		p.PThrows, err = d.text()
-	case "stand":
+	case 16: // stand
 		p.Stand, err = d.text()
-	case "balls":
+	case 17: // balls
 		p.Balls, err = d.smallInt()
-	case "strikes":
+	case 18: // strikes
 		p.Strikes, err = d.smallInt()
-	case "outs_when_up":
+	case 19: // outs_when_up
 		p.OutsWhenUp, err = d.smallInt()
-	case "on_1b":
+	case 20: // on_1b
 		p.On1B, err = d.int()
-	case "on_2b":
+	case 21: // on_2b
 		p.On2B, err = d.int()
-	case "on_3b":
+	case 22: // on_3b
 		p.On3B, err = d.int()
-	case "home_score":
+	case 23: // home_score
 		p.HomeScore, err = d.smallInt()
-	case "away_score":
+	case 24: // away_score
 		p.AwayScore, err = d.smallInt()
-	case "pitch_type":
+	case 25: // pitch_type
 		p.PitchType, err = d.text()
-	case "pitch_name":
+	case 26: // pitch_name
 		p.PitchName, err = d.text()
-	case "release_speed":
+	case 27: // release_speed
 		p.ReleaseSpeed, err = d.float()
-	case "type":
+	case 28: // type
 		p.Type, err = d.text()
-	case "description":
+	case 29: // description
 		p.Description, err = d.text()
-	case "bb_type":
+	case 30: // bb_type
 		p.BBType, err = d.text()
-	case "events":
+	case 31: // events
 		p.Events, err = d.text()
-	case "des":
+	case 32: // des
 		p.Des, err = d.text()
-	case "post_home_score":
+	case 33: // post_home_score
 		p.PostHomeScore, err = d.smallInt()
-	case "post_away_score":
+	case 34: // post_away_score
 		p.PostAwayScore, err = d.smallInt()
-	case "game_over":
+	case 35: // game_over
 		p.GameOver, err = d.bool()
 	default:
-		if name, ok := foldedKey(string(key)); ok {
-			return d.field(p, []byte(name)) // encoding/json matches field names case-insensitively
-		}
 		err = d.skip(0)
 	}
 	return err
-}
-
-// foldedKey finds the schema field a key names up to case, as encoding/json does.
-func foldedKey(key string) (string, bool) {
-	for _, name := range schemaFields {
-		if strings.EqualFold(key, name) {
-			return name, true
-		}
-	}
-	return "", false
 }
 
 // wrongType reports a value of another JSON type than the field's.
@@ -299,30 +340,55 @@ func (d *decoder) text() (string, error) {
 // string reads a JSON string. Strings of the schema's fixed vocabulary are
 // shared, not allocated.
 func (d *decoder) string() (string, error) {
+	raw, err := d.rawString()
+	if err != nil {
+		return "", err
+	}
+	if raw == nil {
+		return d.unescaped, nil
+	}
+	if s, ok := vocabulary.lookup(raw); ok {
+		return s, nil
+	}
+	if !utf8.Valid(raw) {
+		return string([]rune(string(raw))), nil // invalid bytes become U+FFFD, as encoding/json does
+	}
+	return string(raw), nil
+}
+
+// rawString reads a JSON string and returns its bytes as they are in the
+// input when it holds no escape. When it does, it reads the whole string,
+// unescaped, into d.unescaped and returns a nil slice.
+func (d *decoder) rawString() ([]byte, error) {
 	d.pos++ // the opening quote
 	start := d.pos
 	for d.pos < len(d.data) {
 		c := d.data[d.pos]
-		switch {
-		case c == '"':
-			raw := d.data[start:d.pos]
-			d.pos++
-			if s, ok := vocabulary[string(raw)]; ok {
-				return s, nil
+		if !plainStringByte[c] {
+			switch {
+			case c == '"':
+				d.pos++
+				return d.data[start : d.pos-1 : d.pos-1], nil
+			case c == '\\':
+				var err error
+				d.unescaped, err = d.escaped(start)
+				return nil, err
 			}
-			if !utf8.Valid(raw) {
-				return string([]rune(string(raw))), nil // invalid bytes become U+FFFD, as encoding/json does
-			}
-			return string(raw), nil
-		case c == '\\':
-			return d.escaped(start)
-		case c < 0x20:
-			return "", fmt.Errorf("invalid control character in string at offset %d", d.pos)
+			return nil, fmt.Errorf("invalid control character in string at offset %d", d.pos)
 		}
 		d.pos++
 	}
-	return "", errEnd
+	return nil, errEnd
 }
+
+// plainStringByte holds the bytes that stand for themselves inside a JSON
+// string: all but the quote, the backslash and the control characters.
+var plainStringByte = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // escaped finishes reading a string that holds escapes, from start.
 func (d *decoder) escaped(start int) (string, error) {
@@ -409,26 +475,77 @@ func (d *decoder) hex4() (rune, error) {
 }
 
 // vocabulary holds the strings that recur in every stream, so that
-// decoding them shares one copy instead of allocating.
-var vocabulary = func() map[string]string {
-	m := map[string]string{SchemaV1: SchemaV1, "Top": "Top", "Bot": "Bot", "L": "L", "R": "R", "S": "S",
-		"B": "B", "X": "X"}
-	for _, k := range pitchKinds {
-		m[k.Code], m[k.Name] = k.Code, k.Name
-	}
-	for _, s := range []string{"ball", "blocked_ball", "called_strike", "swinging_strike", "swinging_strike_blocked",
+// decoding them shares one copy instead of allocating: the schema's codes,
+// the league's teams and the default league's players.
+var vocabulary = func() *internTable {
+	words := []string{SchemaV1, "Top", "Bot", "L", "R", "S", "B", "X",
+		"ball", "blocked_ball", "called_strike", "swinging_strike", "swinging_strike_blocked",
 		"foul", "foul_tip", "foul_bunt", "missed_bunt", "hit_into_play", "hit_by_pitch", "pitchout",
 		GroundBall, LineDrive, FlyBall, Popup,
 		"single", "double", "triple", "home_run", "strikeout", "walk", "field_out", "force_out",
 		"grounded_into_double_play", "double_play", "sac_fly", "sac_bunt", "field_error", "fielders_choice",
-		"fielders_choice_out", "intent_walk", "strikeout_double_play", "triple_play", "catcher_interf"} {
-		m[s] = s
+		"fielders_choice_out", "intent_walk", "strikeout_double_play", "triple_play", "catcher_interf"}
+	for _, k := range pitchKinds {
+		words = append(words, k.Code, k.Name)
 	}
 	for _, t := range DefaultLeague().Teams {
-		m[t.Abbr] = t.Abbr
+		words = append(words, t.Abbr)
+		for _, p := range t.Pitchers {
+			words = append(words, p.Name)
+		}
+		for _, b := range t.Batters {
+			words = append(words, b.Name)
+		}
 	}
-	return m
+	return newInternTable(words)
 }()
+
+// internTable finds the shared copy of a string from its bytes. It is an
+// open-addressing hash table kept at most a quarter full, which costs a
+// fraction of a map lookup.
+type internTable struct {
+	slots []string
+	mask  uint32
+}
+
+func newInternTable(words []string) *internTable {
+	size := 1
+	for size < 4*len(words) {
+		size *= 2
+	}
+	t := &internTable{slots: make([]string, size), mask: uint32(size - 1)}
+	for _, w := range words {
+		if _, ok := t.lookup([]byte(w)); !ok && w != "" {
+			i := t.slot([]byte(w))
+			t.slots[i] = w
+		}
+	}
+	return t
+}
+
+// lookup returns the table's copy of b, if it has one.
+func (t *internTable) lookup(b []byte) (string, bool) {
+	s := t.slots[t.slot(b)]
+	return s, s != ""
+}
+
+// slot returns the index holding b, or the empty one where it would go.
+func (t *internTable) slot(b []byte) uint32 {
+	i := internHash(b) & t.mask
+	for t.slots[i] != "" && t.slots[i] != string(b) {
+		i = (i + 1) & t.mask
+	}
+	return i
+}
+
+// internHash is FNV-1a.
+func internHash(b []byte) uint32 {
+	h := uint32(2166136261)
+	for _, c := range b {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return h
+}
 
 // number returns the bytes of a JSON number, checked against JSON's
 // grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
@@ -488,6 +605,9 @@ func (d *decoder) numberValue() ([]byte, error) {
 
 // int reads a whole number.
 func (d *decoder) int() (int64, error) {
+	if v, ok := d.plainInt(); ok {
+		return v, nil
+	}
 	b, err := d.numberValue()
 	if err != nil {
 		return 0, err
@@ -510,6 +630,35 @@ func (d *decoder) int() (int64, error) {
 		v = -v
 	}
 	return v, nil
+}
+
+// plainInt reads the common case of a whole number in one pass: up to 18
+// digits, no leading zero, no fraction or exponent. When the input is
+// anything else it reads nothing and returns false.
+func (d *decoder) plainInt() (int64, bool) {
+	d.ws()
+	i := d.pos
+	neg := i < len(d.data) && d.data[i] == '-'
+	if neg {
+		i++
+	}
+	first := i
+	var v int64
+	for ; i < len(d.data) && i-first < 19 && d.data[i] >= '0' && d.data[i] <= '9'; i++ {
+		v = v*10 + int64(d.data[i]-'0')
+	}
+	digits := i - first
+	if digits == 0 || digits > 18 || (digits > 1 && d.data[first] == '0') {
+		return 0, false
+	}
+	if i < len(d.data) && (d.data[i] == '.' || d.data[i] == 'e' || d.data[i] == 'E' || d.data[i] >= '0' && d.data[i] <= '9') {
+		return 0, false
+	}
+	d.pos = i
+	if neg {
+		v = -v
+	}
+	return v, true
 }
 
 func (d *decoder) smallInt() (int, error) {
@@ -583,12 +732,15 @@ func (d *decoder) time() (time.Time, error) {
 	if c, _ := d.peek(); c != '"' {
 		return time.Time{}, d.wrongType("string")
 	}
-	s, err := d.string()
+	raw, err := d.rawString()
 	if err != nil {
 		return time.Time{}, err
 	}
+	if raw == nil {
+		raw = []byte(d.unescaped)
+	}
 	var t time.Time
-	if err := t.UnmarshalText([]byte(s)); err != nil { // the strict RFC 3339 of time.Time's JSON form
+	if err := t.UnmarshalText(raw); err != nil { // the strict RFC 3339 of time.Time's JSON form
 		return time.Time{}, fmt.Errorf("not an RFC 3339 time: %w", err)
 	}
 	return t, nil

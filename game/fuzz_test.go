@@ -3,9 +3,14 @@ package game
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"os"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzDecode checks the hand-written decoder against encoding/json: it
@@ -18,23 +23,59 @@ func FuzzDecode(f *testing.F) {
 	for _, seed := range fuzzSeeds(f) {
 		f.Add(seed)
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		got, err := Decode(data)
+	f.Fuzz(assertDecodesAsEncodingJSON)
+}
+
+// assertDecodesAsEncodingJSON fails when Decode accepts data that
+// encoding/json rejects, or decodes it to another pitch.
+func assertDecodesAsEncodingJSON(t *testing.T, data []byte) {
+	t.Helper()
+	got, err := Decode(data)
+	if err != nil {
+		return
+	}
+	var want Pitch
+	if jerr := json.Unmarshal(data, &want); jerr != nil {
+		t.Fatalf("Decode accepted what encoding/json rejects (%v): %q", jerr, data)
+	}
+	if !got.TS.Equal(want.TS) {
+		t.Fatalf("ts %v, encoding/json says %v: %q", got.TS, want.TS, data)
+	}
+	got.TS = want.TS
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Decode and encoding/json disagree on %q:\n got %+v\nwant %+v", data, got, want)
+	}
+}
+
+// TestDecodeReadsFieldsInAnyOrder checks the decoder's shortcut for fields
+// in the encoder's order against encoding/json on events whose fields come
+// reversed, repeated, escaped or in another case.
+func TestDecodeReadsFieldsInAnyOrder(t *testing.T) {
+	for i, p := range samplePitches(t, 7, 20) {
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(p.AppendJSON(nil), &fields); err != nil {
+			t.Fatal(err)
+		}
+		names := slices.Sorted(maps.Keys(fields))
+		if i%2 == 1 {
+			slices.Reverse(names)
+		}
+		var b strings.Builder
+		b.WriteString("{")
+		for _, name := range names {
+			fmt.Fprintf(&b, "%q:%s,", name, fields[name])
+		}
+		fmt.Fprintf(&b, `"pitcher":%d,"sch\u0065ma":"%s","Game_PK":%d,"TS":%q}`, p.Pitcher+1, SchemaV1, p.GamePK+1,
+			p.TS.Add(time.Second).Format(TimestampLayout))
+		got, err := Decode([]byte(b.String()))
 		if err != nil {
-			return
+			t.Fatalf("%v: %s", err, b.String())
 		}
-		var want Pitch
-		if jerr := json.Unmarshal(data, &want); jerr != nil {
-			t.Fatalf("Decode accepted what encoding/json rejects (%v): %q", jerr, data)
+		if got.Pitcher != p.Pitcher+1 || got.GamePK != p.GamePK+1 || got.Des != p.Des {
+			t.Errorf("reordered event decoded as %+v", got)
 		}
-		if !got.TS.Equal(want.TS) {
-			t.Fatalf("ts %v, encoding/json says %v: %q", got.TS, want.TS, data)
-		}
-		got.TS = want.TS
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("Decode and encoding/json disagree on %q:\n got %+v\nwant %+v", data, got, want)
-		}
-	})
+		assertDecodesAsEncodingJSON(t, []byte(b.String()))
+	}
 }
 
 func fuzzSeeds(tb testing.TB) [][]byte {
