@@ -79,6 +79,7 @@ func parseAnnounce(c *cli.Context, e *env) (announceOptions, error) {
 // runAnnounce narrates every pitch of the member's partitions until ctx
 // ends, logging its partitions, lag and latency every stats interval.
 func runAnnounce(ctx context.Context, e *env, opts announceOptions) error {
+	collectLessOftenWhileConsuming()
 	latency := &latencies{}
 	reader, err := kafkaio.NewGroupReader(opts.kafka, kafkaio.GroupOptions{
 		Topic: opts.topic, Group: opts.group, FromBeginning: opts.fromBeginning, DLQ: opts.dlq, Once: opts.once,

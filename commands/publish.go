@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -126,8 +125,6 @@ func loadLeague(c *cli.Context) (*game.League, error) {
 	return l, nil
 }
 
-// publishMemoryLimit is the Go heap's soft limit while publishing.
-const publishMemoryLimit = 48 << 20
 
 // pitchSource is where published pitches come from: a simulated season or
 // a replay of real exports.
@@ -150,12 +147,7 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	if err != nil {
 		return err
 	}
-	// A soft limit makes the collector work harder before the heap grows,
-	// so a long run stays within its bounded queue's footprint. It is only
-	// lowered, never raised over a limit the user set (GOMEMLIMIT).
-	if debug.SetMemoryLimit(-1) > publishMemoryLimit {
-		debug.SetMemoryLimit(publishMemoryLimit)
-	}
+	limitPublishMemory()
 	if opts.duration > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, opts.duration)

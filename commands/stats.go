@@ -91,6 +91,7 @@ func (v *statsView) report() statsReport {
 }
 
 func runStats(ctx context.Context, e *env, opts statsOptions) error {
+	collectLessOftenWhileConsuming()
 	reader, err := kafkaio.NewReader(opts.kafka, opts.topic)
 	if err != nil {
 		return err
