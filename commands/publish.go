@@ -125,7 +125,6 @@ func loadLeague(c *cli.Context) (*game.League, error) {
 	return l, nil
 }
 
-
 // pitchSource is where published pitches come from: a simulated season or
 // a replay of real exports.
 type pitchSource interface {
