@@ -2,7 +2,10 @@ package kafkaio
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -28,28 +31,49 @@ type ConsumerStats struct {
 	Bytes   int64
 }
 
-// consumerDefaults fill the client's queue deep enough that a replay is
-// limited by the broker, not by round trips.
+// consumerDefaults keep the client's prefetch queue filled, so that a
+// replay is limited by the client, not by round trips: librdkafka stops
+// fetching a partition whose queue is full for fetch.queue.backoff.ms, by
+// default a whole second, in which a replay empties a queue several times
+// over. With a 10 ms pause a 16 MB queue is enough; with librdkafka's
+// defaults a replay ran at half the speed with four times the queue.
 var consumerDefaults = kafka.ConfigMap{
-	"queued.min.messages":     200000,
-	"fetch.wait.max.ms":       100,
-	"enable.partition.eof":    true,
-	"enable.auto.commit":      false,
-	"auto.offset.reset":       "earliest",
-	"socket.keepalive.enable": true,
+	"queued.min.messages":        200000,
+	"queued.max.messages.kbytes": 16384,
+	"fetch.queue.backoff.ms":     10,
+	"fetch.wait.max.ms":          100,
+	"enable.partition.eof":       true,
+	"enable.auto.commit":         false,
+	"auto.offset.reset":          "earliest",
+	"socket.keepalive.enable":    true,
 }
 
 // Reader reads every partition of a topic by assignment, the way an event
 // sourced view rebuilds its state: no consumer group, nothing committed.
+//
+// A replay is limited by the Go client's per-record work on the goroutine
+// that polls, not by the broker, so a Reader shares the partitions among
+// up to maxPollers clients, each polled by its own goroutine, with one
+// client's share of the prefetch queue each.
 type Reader struct {
-	cfg      Config
-	consumer *kafka.Consumer
-	topic    string
-	logsDone chan struct{}
-	events   consumerEvents
-	skips    *skipLog
+	cfg     Config
+	topic   string
+	config  *kafka.ConfigMap
+	pollers []*poller
+	skips   *skipLog
 
 	records, bytes atomic.Int64
+}
+
+// maxPollers bounds how many clients a Reader polls at once; it uses no
+// more than GOMAXPROCS.
+const maxPollers = 4
+
+// poller is one client of a Reader and what reads its logs and events.
+type poller struct {
+	consumer *kafka.Consumer
+	logsDone chan struct{}
+	events   consumerEvents
 }
 
 // NewReader connects to the cluster; it fails within cfg.Timeout when no
@@ -59,16 +83,29 @@ func NewReader(cfg Config, topic string) (*Reader, error) {
 	for k, v := range consumerDefaults {
 		defaults[k] = v
 	}
-	cm := cfg.configMap(defaults)
-	cfg.Log.Debug().Str("config", describe(cm)).Msg("consumer")
-	c, err := kafka.NewConsumer(cm)
+	for _, k := range []string{"queued.min.messages", "queued.max.messages.kbytes"} {
+		defaults[k] = consumerDefaults[k].(int) / pollerCount() // the pollers share one queue's worth
+	}
+	r := &Reader{cfg: cfg, topic: topic, config: cfg.configMap(defaults), skips: newSkipLog(cfg.Log)}
+	cfg.Log.Debug().Str("config", describe(r.config)).Msg("consumer")
+	if _, err := r.addPoller(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func pollerCount() int { return max(1, min(runtime.GOMAXPROCS(0), maxPollers)) }
+
+// addPoller creates one more client.
+func (r *Reader) addPoller() (*poller, error) {
+	c, err := kafka.NewConsumer(r.config)
 	if err != nil {
 		return nil, fmt.Errorf("create consumer: %w", err)
 	}
-	r := &Reader{cfg: cfg, consumer: c, topic: topic, logsDone: make(chan struct{}),
-		events: newConsumerEvents(cfg.Log), skips: newSkipLog(cfg.Log)}
-	go drainLogs(c.Logs(), cfg.Log, r.logsDone)
-	return r, nil
+	p := &poller{consumer: c, logsDone: make(chan struct{}), events: newConsumerEvents(r.cfg.Log)}
+	go drainLogs(c.Logs(), r.cfg.Log, p.logsDone)
+	r.pollers = append(r.pollers, p)
+	return p, nil
 }
 
 // ReadOptions says where a Reader starts and when it stops.
@@ -93,38 +130,127 @@ type ReadOptions struct {
 // Run reads pitches and hands each good one to handle, in order within each
 // partition, until ctx ends or, with Once, the log's end is reached. Records
 // that are not valid pitch events are logged with partition and offset,
-// counted and skipped.
+// counted and skipped. The partitions are read by several goroutines, but
+// handle is called for one record at a time.
 func (r *Reader) Run(ctx context.Context, opts ReadOptions, handle func(Record)) error {
-	ends, err := r.assign(opts)
+	tps, ends, err := r.plan(opts)
 	if err != nil {
 		return err
 	}
-	pending := len(ends)
-	caughtUp := false
-	for {
-		if pending == 0 && !caughtUp {
-			caughtUp = true
-			if opts.CaughtUp != nil {
-				opts.CaughtUp()
-			}
-			if opts.Once {
-				return nil
+	shares, err := r.share(tps)
+	if err != nil {
+		return err
+	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	progress := &replayProgress{ends: ends, pending: len(ends), opts: opts, handle: handle, stop: stop}
+	progress.check()
+	errs := make(chan error, len(shares))
+	for i, share := range shares {
+		go func() { errs <- r.pollers[i].run(ctx, r, share, progress) }()
+	}
+	for range shares {
+		if e := <-errs; e != nil && err == nil {
+			err = e
+			stop()
+		}
+	}
+	return err
+}
+
+// share splits the partitions among the pollers, creating those it needs,
+// and assigns each its share.
+func (r *Reader) share(tps []kafka.TopicPartition) ([][]kafka.TopicPartition, error) {
+	shares := make([][]kafka.TopicPartition, max(1, min(pollerCount(), len(tps))))
+	for i, tp := range tps {
+		shares[i%len(shares)] = append(shares[i%len(shares)], tp)
+	}
+	for i, share := range shares {
+		if i == len(r.pollers) {
+			if _, err := r.addPoller(); err != nil {
+				return nil, err
 			}
 		}
-		if ctx.Err() != nil {
-			return nil
+		if err := r.pollers[i].consumer.Assign(share); err != nil {
+			return nil, fmt.Errorf("assign %s: %w", r.topic, err)
 		}
-		switch ev := r.consumer.Poll(100).(type) {
+	}
+	return shares, nil
+}
+
+// run polls one client until ctx ends or its events report a fatal error.
+func (p *poller) run(ctx context.Context, r *Reader, share []kafka.TopicPartition, progress *replayProgress) error {
+	if len(share) == 0 {
+		return nil
+	}
+	for ctx.Err() == nil {
+		switch ev := p.consumer.Poll(100).(type) {
 		case *kafka.Message:
-			r.accept(ev, handle)
-			pending -= markDone(ends, ev.TopicPartition.Partition, int64(ev.TopicPartition.Offset)+1)
+			rec, ok := r.accept(ev)
+			progress.record(rec, ok, ev.TopicPartition.Partition, int64(ev.TopicPartition.Offset)+1)
 		case kafka.PartitionEOF:
-			pending -= markDone(ends, ev.Partition, int64(ev.Offset))
+			progress.reached(ev.Partition, int64(ev.Offset))
 		case kafka.Event:
-			if err := r.events.handle(ev); err != nil {
+			if err := p.events.handle(ev); err != nil {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// replayProgress is what the pollers of one Run share: the handler, called
+// under its lock, and how far each partition has still to go to reach the
+// end of the log as it stood at the start.
+type replayProgress struct {
+	mu       sync.Mutex
+	ends     map[int32]int64
+	pending  int
+	caughtUp bool
+	opts     ReadOptions
+	handle   func(Record)
+	stop     context.CancelFunc
+}
+
+// record hands on a good record (ok) and notes the partition's position.
+func (p *replayProgress) record(rec Record, ok bool, partition int32, position int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.caughtUp && p.opts.Once {
+		return // another poller has finished the replay
+	}
+	if ok {
+		p.handle(rec)
+	}
+	p.pending -= markDone(p.ends, partition, position)
+	p.checkLocked()
+}
+
+// reached notes a partition's position at its end.
+func (p *replayProgress) reached(partition int32, position int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.pending -= markDone(p.ends, partition, position)
+	p.checkLocked()
+}
+
+func (p *replayProgress) check() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.checkLocked()
+}
+
+// checkLocked reports catching up, once, and with Once ends the Run.
+func (p *replayProgress) checkLocked() {
+	if p.pending > 0 || p.caughtUp {
+		return
+	}
+	p.caughtUp = true
+	if p.opts.CaughtUp != nil {
+		p.opts.CaughtUp()
+	}
+	if p.opts.Once {
+		p.stop()
 	}
 }
 
@@ -138,12 +264,13 @@ func markDone(ends map[int32]int64, partition int32, position int64) int {
 	return 1
 }
 
-// assign assigns every partition and returns, for those with records to
-// read, the end offset as it stands now.
-func (r *Reader) assign(opts ReadOptions) (map[int32]int64, error) {
-	tm, err := existingTopic(r.consumer, r.cfg, r.topic)
+// plan returns the partitions to read with where each starts, and, for
+// those with records to read, the end offset as it stands now.
+func (r *Reader) plan(opts ReadOptions) ([]kafka.TopicPartition, map[int32]int64, error) {
+	first := r.pollers[0].consumer
+	tm, err := existingTopic(first, r.cfg, r.topic)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ends := map[int32]int64{}
 	backlog := int64(0)
@@ -153,9 +280,9 @@ func (r *Reader) assign(opts ReadOptions) (map[int32]int64, error) {
 		partitions = partitionIDs(tm)
 	}
 	for _, p := range partitions {
-		low, high, err := r.consumer.QueryWatermarkOffsets(r.topic, p, int(r.cfg.timeout().Milliseconds()))
+		low, high, err := first.QueryWatermarkOffsets(r.topic, p, int(r.cfg.timeout().Milliseconds()))
 		if err != nil {
-			return nil, fmt.Errorf("read offsets of %s/%d: %w", r.topic, p, err)
+			return nil, nil, fmt.Errorf("read offsets of %s/%d: %w", r.topic, p, err)
 		}
 		start := kafka.Offset(high)
 		if opts.FromBeginning {
@@ -170,25 +297,23 @@ func (r *Reader) assign(opts ReadOptions) (map[int32]int64, error) {
 		}
 		tps = append(tps, kafka.TopicPartition{Topic: &r.topic, Partition: p, Offset: start})
 	}
-	if err := r.consumer.Assign(tps); err != nil {
-		return nil, fmt.Errorf("assign %s: %w", r.topic, err)
-	}
 	if opts.Backlog != nil {
 		opts.Backlog(backlog)
 	}
-	return ends, nil
+	return tps, ends, nil
 }
 
-func (r *Reader) accept(m *kafka.Message, handle func(Record)) {
+// accept decodes a record; a bad one is logged, counted and not ok.
+func (r *Reader) accept(m *kafka.Message) (Record, bool) {
 	r.bytes.Add(int64(len(m.Value)))
 	p, err := decodeRecord(m)
 	if err != nil {
 		r.skips.skip(m, err)
-		return
+		return Record{}, false
 	}
 	r.records.Add(1)
-	handle(Record{Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset),
-		Timestamp: m.Timestamp, Pitch: p, headers: m.Headers})
+	return Record{Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset),
+		Timestamp: m.Timestamp, Pitch: p, headers: m.Headers}, true
 }
 
 // Stats returns the counts so far. It is safe to call at any time.
@@ -196,11 +321,14 @@ func (r *Reader) Stats() ConsumerStats {
 	return ConsumerStats{Records: r.records.Load(), Skipped: r.skips.count.Load(), Bytes: r.bytes.Load()}
 }
 
-// Close closes the client.
+// Close closes the clients.
 func (r *Reader) Close() error {
-	err := r.consumer.Close()
-	<-r.logsDone
-	return err
+	var errs []error
+	for _, p := range r.pollers {
+		errs = append(errs, p.consumer.Close())
+		<-p.logsDone
+	}
+	return errors.Join(errs...)
 }
 
 // decodeRecord decodes a record's value as a pitch event.
