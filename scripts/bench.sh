@@ -14,10 +14,17 @@ work=$(mktemp -d)
 bin="$work/pitchkafka"
 go build -o "$bin" . || exit 1
 go test -c -o "$work/kafkaio.test" ./kafkaio || exit 1
-"$bin" broker --listen "$brokers" >/dev/null 2>&1 &
-broker=$!
+# The embedded broker keeps every record in memory, and its garbage
+# collector slows down as it fills; a fresh broker for each phase keeps
+# the measures from depending on what ran before.
+broker=
+restart_broker() {
+  [ -n "$broker" ] && kill "$broker" 2>/dev/null && wait "$broker" 2>/dev/null
+  "$bin" broker --listen "$brokers" >/dev/null 2>&1 &
+  broker=$!
+  sleep 1
+}
 trap 'kill $broker 2>/dev/null; rm -rf "$work"' EXIT
-sleep 1
 
 have_kcat=true
 if ! command -v kcat >/dev/null; then
@@ -43,6 +50,7 @@ echo "encoding $N pitches for kcat..." >&2
 declare -a pub raw kcatp lp kcatc rawc ann
 for rep in $(seq 1 "$REPS"); do
   echo "round $rep: producers..." >&2
+  restart_broker
   pub+=("$(rate "$(seconds "$bin" publish --brokers "$brokers" --topic "pub-$rep" --rate 0 --count "$N" --seed 1)")")
   raw+=("$(bench_rate 'RawProduce/headers=true' "raw-$rep" "${N}x")")
   if $have_kcat; then
@@ -50,6 +58,11 @@ for rep in $(seq 1 "$REPS"); do
     kcatp+=("$(rate "$(seconds kcat -P -b "$brokers" -t "kcat-$rep" -X acks=all -X enable.idempotence=true \
       -X linger.ms=5 -l "$work/pitches.jsonl")")")
   fi
+done
+restart_broker
+echo "publishing $N pitches to read back..." >&2
+"$bin" publish --brokers "$brokers" --topic pub-1 --rate 0 --count "$N" --seed 1 >/dev/null 2>&1
+for rep in $(seq 1 "$REPS"); do
   echo "round $rep: consumers..." >&2
   lp+=("$(rate "$(seconds "$bin" last-pitch --brokers "$brokers" --topic pub-1 --from-beginning --once --output json)")")
   if $have_kcat; then
@@ -60,6 +73,7 @@ for rep in $(seq 1 "$REPS"); do
 done
 
 echo "latency: 20 s at 1,000 pitches/s, twice..." >&2
+restart_broker
 latency() { # topic, extra publish flags...
   local topic=$1; shift
   create "$topic"
