@@ -515,10 +515,7 @@ func newInternTable(words []string) *internTable {
 	}
 	t := &internTable{slots: make([]string, size), mask: uint32(size - 1)}
 	for _, w := range words {
-		if _, ok := t.lookup([]byte(w)); !ok && w != "" {
-			i := t.slot([]byte(w))
-			t.slots[i] = w
-		}
+		t.slots[t.slot([]byte(w))] = w // the word's own slot, or the empty one where it goes
 	}
 	return t
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
-	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/rs/zerolog"
 )
 
@@ -34,25 +33,11 @@ func benchConfig(brokers string) Config {
 	return Config{Brokers: brokers, Timeout: 10 * time.Second, Log: zerolog.Nop()}
 }
 
-// benchPitches returns n simulated pitches, stamped.
-func benchPitches(b *testing.B, n int) []game.Pitch {
-	s, err := game.NewSeason(game.DefaultLeague(), game.SeasonConfig{Seed: 1, Concurrent: 15})
-	if err != nil {
-		b.Fatal(err)
-	}
-	out := make([]game.Pitch, n)
-	for i := range out {
-		s.NextInto(&out[i])
-		out[i].TS = time.Now().Truncate(time.Millisecond)
-	}
-	return out
-}
-
 // BenchmarkPublisher measures Publisher.Publish, encoding included, to an
 // in-process broker; one op is one pitch delivered.
 func BenchmarkPublisher(b *testing.B) {
 	brokers := benchBrokers(b)
-	pitches := benchPitches(b, 4096)
+	pitches := seasonPitches(b, 1, 4096)
 	pub, err := NewPublisher(context.Background(), benchConfig(brokers), TopicSpec{Name: benchTopic("bench"), Partitions: 6, ReplicationFactor: -1})
 	if err != nil {
 		b.Fatal(err)
@@ -75,7 +60,7 @@ func BenchmarkRawProduce(b *testing.B) {
 	for _, withHeaders := range []bool{false, true} {
 		b.Run("headers="+strconv.FormatBool(withHeaders), func(b *testing.B) {
 			brokers := benchBrokers(b)
-			pitches := benchPitches(b, 4096)
+			pitches := seasonPitches(b, 1, 4096)
 			values, keys := make([][]byte, len(pitches)), make([][]byte, len(pitches))
 			for i := range pitches {
 				values[i] = pitches[i].AppendJSON(nil)
@@ -146,7 +131,7 @@ func BenchmarkRawConsume(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, p := range benchPitches(b, 200000) {
+		for _, p := range seasonPitches(b, 1, 200000) {
 			if err := pub.Publish(context.Background(), &p); err != nil {
 				b.Fatal(err)
 			}

@@ -40,18 +40,12 @@ func mustPublish(tb testing.TB, cfg Config, topic string, n int) []game.Pitch {
 // while before closing it, so that librdkafka reports its statistics.
 func mustPublishLingering(tb testing.TB, cfg Config, topic string, n int, linger time.Duration) []game.Pitch {
 	tb.Helper()
-	season, err := game.NewSeason(game.DefaultLeague(), game.SeasonConfig{Seed: 9, Concurrent: 15})
-	if err != nil {
-		tb.Fatal(err)
-	}
 	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: topic, Partitions: 3, ReplicationFactor: -1})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	out := make([]game.Pitch, n)
+	out := seasonPitches(tb, 9, n)
 	for i := range out {
-		season.NextInto(&out[i])
-		out[i].TS = time.Now().Truncate(time.Millisecond)
 		if err := pub.Publish(context.Background(), &out[i]); err != nil {
 			tb.Fatal(err)
 		}
@@ -62,6 +56,22 @@ func mustPublishLingering(tb testing.TB, cfg Config, topic string, n int, linger
 	}
 	if st := pub.Stats(); st.Delivered != int64(n) || st.Failed != 0 {
 		tb.Fatalf("stats %+v, want %d delivered", st, n)
+	}
+	return out
+}
+
+// seasonPitches returns the first n pitches of a seeded season, stamped
+// with the time now.
+func seasonPitches(tb testing.TB, seed uint64, n int) []game.Pitch {
+	tb.Helper()
+	season, err := game.NewSeason(game.DefaultLeague(), game.SeasonConfig{Seed: seed, Concurrent: 15})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := make([]game.Pitch, n)
+	for i := range out {
+		season.NextInto(&out[i])
+		out[i].TS = time.Now().Truncate(time.Millisecond)
 	}
 	return out
 }

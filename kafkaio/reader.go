@@ -146,8 +146,8 @@ func (r *Reader) Run(ctx context.Context, opts ReadOptions, handle func(Record))
 	progress := &replayProgress{ends: ends, pending: len(ends), opts: opts, handle: handle, stop: stop}
 	progress.check()
 	errs := make(chan error, len(shares))
-	for i, share := range shares {
-		go func() { errs <- r.pollers[i].run(ctx, r, share, progress) }()
+	for i := range shares {
+		go func() { errs <- r.pollers[i].run(ctx, r, progress) }()
 	}
 	for range shares {
 		if e := <-errs; e != nil && err == nil {
@@ -179,10 +179,7 @@ func (r *Reader) share(tps []kafka.TopicPartition) ([][]kafka.TopicPartition, er
 }
 
 // run polls one client until ctx ends or its events report a fatal error.
-func (p *poller) run(ctx context.Context, r *Reader, share []kafka.TopicPartition, progress *replayProgress) error {
-	if len(share) == 0 {
-		return nil
-	}
+func (p *poller) run(ctx context.Context, r *Reader, progress *replayProgress) error {
 	for ctx.Err() == nil {
 		switch ev := p.consumer.Poll(100).(type) {
 		case *kafka.Message:
