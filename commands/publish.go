@@ -161,12 +161,7 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	} else {
 		go every(opts.statsInterval, done, progress.log)
 	}
-	genErr := generate(ctx, source, opts, func(p *game.Pitch) error {
-		if p.GameOver {
-			gamesOver.Add(1)
-		}
-		return pub.Publish(ctx, p)
-	})
+	genErr := publishPipelined(ctx, source, opts, pub, &gamesOver)
 	close(done)
 	closeErr := pub.Close(opts.kafka.Timeout)
 	bar.set(barValue())
@@ -220,13 +215,90 @@ func readStatcastFile(e *env, path string) ([]game.Pitch, error) {
 	return ps, nil
 }
 
+// Pipeline sizes: pitches per batch, and batches in flight between the
+// goroutine that simulates and encodes and the one that produces.
+const (
+	batchSize     = 512
+	batchesInPipe = 4
+)
+
+// publishPipelined simulates and encodes pitches in batches on one
+// goroutine while this one hands them to the client, so that the
+// simulation's cost hides behind the client's. A batch is handed over
+// when full, or as soon as the next pitch is not yet due, so pacing adds
+// no latency. The first error, from either side, stops both.
+func publishPipelined(ctx context.Context, source pitchSource, opts publishOptions, pub *kafkaio.Publisher, gamesOver *atomic.Int64) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	full, free := make(chan *kafkaio.Batch, batchesInPipe), make(chan *kafkaio.Batch, batchesInPipe)
+	for range batchesInPipe {
+		free <- new(kafkaio.Batch)
+	}
+	genErr := make(chan error, 1)
+	go func() {
+		defer close(full)
+		genErr <- encodeBatches(ctx, source, opts, free, full)
+	}()
+	var pubErr error
+	for b := range full {
+		if pubErr == nil {
+			if pubErr = pub.PublishBatch(ctx, b); pubErr != nil {
+				cancel() // stop simulating; drain what was already encoded
+			} else {
+				gamesOver.Add(int64(b.GamesOver()))
+			}
+		}
+		b.Reset()
+		free <- b
+	}
+	if err := <-genErr; pubErr == nil {
+		return err
+	}
+	return pubErr
+}
+
+// encodeBatches generates pitches into batches taken from free and sends
+// each on full when it is full or the next pitch is not yet due.
+func encodeBatches(ctx context.Context, source pitchSource, opts publishOptions, free <-chan *kafkaio.Batch, full chan<- *kafkaio.Batch) error {
+	b := <-free
+	send := func() error {
+		if b.Len() == 0 {
+			return nil
+		}
+		full <- b
+		select {
+		case b = <-free:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	err := generate(ctx, source, opts, func(p *game.Pitch) error {
+		b.Add(p)
+		if b.Len() < batchSize {
+			return nil
+		}
+		return send()
+	}, send)
+	if err != nil {
+		return err
+	}
+	return send()
+}
+
 // generate stamps the source's pitches and hands them to emit, paced at the
-// rate, until the count is reached, the source runs dry or ctx ends.
-func generate(ctx context.Context, source pitchSource, opts publishOptions, emit func(*game.Pitch) error) error {
+// rate, until the count is reached, the source runs dry or ctx ends. Before
+// waiting for the next pitch to be due it calls idle, if not nil.
+func generate(ctx context.Context, source pitchSource, opts publishOptions, emit func(*game.Pitch) error, idle func() error) error {
 	pace := newPacer(opts.rate)
 	var p game.Pitch
 	var clock game.Clock
 	for n := int64(0); opts.count == 0 || n < opts.count; n++ {
+		if idle != nil && !pace.isDue(n) {
+			if err := idle(); err != nil {
+				return err
+			}
+		}
 		if err := pace.wait(ctx, n); err != nil {
 			return err
 		}
@@ -270,7 +342,7 @@ func writeEvents(ctx context.Context, e *env, source pitchSource, opts publishOp
 		buf = append(p.AppendJSON(buf[:0]), '\n')
 		_, err := out.Write(buf)
 		return err
-	})
+	}, out.Flush) // a paced run shows each pitch as it is due
 	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
@@ -285,13 +357,22 @@ type pacer struct {
 
 func newPacer(rate float64) *pacer { return &pacer{start: time.Now(), rate: rate} }
 
+// due is when pitch n is due.
+func (p *pacer) due(n int64) time.Time {
+	return p.start.Add(time.Duration(float64(n) / p.rate * float64(time.Second)))
+}
+
+// isDue reports whether pitch n is due now.
+func (p *pacer) isDue(n int64) bool {
+	return p.rate == 0 || !time.Now().Before(p.due(n))
+}
+
 // wait blocks until pitch n is due, or ctx ends.
 func (p *pacer) wait(ctx context.Context, n int64) error {
 	if p.rate == 0 {
 		return ctx.Err()
 	}
-	due := p.start.Add(time.Duration(float64(n) / p.rate * float64(time.Second)))
-	d := time.Until(due)
+	d := time.Until(p.due(n))
 	if d <= 0 {
 		return ctx.Err()
 	}

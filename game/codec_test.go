@@ -3,6 +3,7 @@ package game
 import (
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -136,6 +137,26 @@ func BenchmarkDecode(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if _, err := Decode(data[i&1023]); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestTimestampsAreWrittenAsTheLayoutSays(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	times := []time.Time{
+		time.Date(2026, 3, 26, 13, 5, 9, 7_000_000, time.UTC),
+		time.Date(2026, 12, 31, 23, 59, 59, 999_999_999, time.FixedZone("EST", -5*3600)),
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+	}
+	for range 1000 {
+		times = append(times, time.Unix(0, rng.Int64N(1<<62)))
+	}
+	for _, ts := range times {
+		if got, want := string(appendTimestamp(nil, ts)), ts.UTC().Format(TimestampLayout); got != want {
+			t.Fatalf("%v: wrote %s, want %s", ts, got, want)
 		}
 	}
 }

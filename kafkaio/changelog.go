@@ -91,10 +91,10 @@ func (c *Changelog) Record(ctx context.Context, rec *Record) error {
 	p.buf = rec.Pitch.AppendJSON(p.buf[:0])
 	p.key = strconv.AppendInt(p.key[:0], rec.Pitch.Pitcher, 10)
 	p.msg.Value, p.msg.Key, p.msg.Timestamp = p.buf, p.key, rec.Pitch.TS
-	p.msg.Headers = append(pitchHeaders[:len(pitchHeaders):len(pitchHeaders)],
-		kafka.Header{Key: headerSourceTopic, Value: []byte(c.source)},
-		kafka.Header{Key: headerSourcePartition, Value: strconv.AppendInt(nil, int64(rec.Partition), 10)},
-		kafka.Header{Key: headerSourceOffset, Value: strconv.AppendInt(nil, rec.Offset, 10)})
+	p.msg.Headers = []kafka.Header{
+		{Key: headerSourceTopic, Value: []byte(c.source)},
+		{Key: headerSourcePartition, Value: strconv.AppendInt(nil, int64(rec.Partition), 10)},
+		{Key: headerSourceOffset, Value: strconv.AppendInt(nil, rec.Offset, 10)}}
 	return p.produce(ctx)
 }
 

