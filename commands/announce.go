@@ -1,8 +1,10 @@
 package commands
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"slices"
 	"strconv"
@@ -81,9 +83,14 @@ func parseAnnounce(c *cli.Context, e *env) (announceOptions, error) {
 func runAnnounce(ctx context.Context, e *env, opts announceOptions) error {
 	collectLessOftenWhileConsuming()
 	latency := &latencies{}
+	// Lines are buffered, and written out before their offsets are stored
+	// for commit: at least every few hundred pitches and whenever no more
+	// are waiting, so a live game reads as it happens.
+	out := bufio.NewWriterSize(e.stdout, 64<<10)
 	reader, err := kafkaio.NewGroupReader(opts.kafka, kafkaio.GroupOptions{
 		Topic: opts.topic, Group: opts.group, FromBeginning: opts.fromBeginning, DLQ: opts.dlq, Once: opts.once,
 		StatsInterval: opts.statsInterval, OnStats: func(st kafkaio.GroupStats) { logLag(e, st, latency) },
+		Flush: out.Flush,
 	})
 	if err != nil {
 		return err
@@ -99,12 +106,13 @@ func runAnnounce(ctx context.Context, e *env, opts announceOptions) error {
 		if opts.output == "text" {
 			lines[0] = colourResult(pl, &r.Pitch, lines[0])
 		}
-		if err := write(e.stdout, r, lines); err != nil {
+		if err := write(out, r, lines); err != nil {
 			return err
 		}
 		latency.add(time.Since(r.Timestamp))
 		return nil
 	})
+	err = errors.Join(err, out.Flush())
 	closeErr := reader.Close()
 	st := reader.Stats()
 	e.log.Info().Int64("announced", st.Records).Int64("skipped", st.Skipped).Msg("announcer stopped")
@@ -114,15 +122,24 @@ func runAnnounce(ctx context.Context, e *env, opts announceOptions) error {
 	return closeErr
 }
 
-// announceText writes a pitch's lines in one write, so that the line is
-// out before the offset is stored.
+// announceText writes a pitch's lines.
 func announceText(w io.Writer, _ kafkaio.Record, lines []string) error {
-	_, err := io.WriteString(w, strings.Join(lines, "\n")+"\n")
-	return err
+	for _, line := range lines {
+		if _, err := io.WriteString(w, line); err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, "\n"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // colourResult colours what the pitch did, the end of its line.
 func colourResult(pl palette, p *game.Pitch, line string) string {
+	if !pl.on {
+		return line
+	}
 	i := strings.LastIndex(line, ": ")
 	if i < 0 {
 		return line

@@ -12,6 +12,7 @@ import (
 // It colours only when output goes to a terminal and NO_COLOR is unset.
 type palette struct {
 	strike, ball, inPlay, hit *color.Color
+	on                        bool
 }
 
 func newPalette(w io.Writer) palette {
@@ -22,6 +23,7 @@ func newPalette(w io.Writer) palette {
 		hit:    color.New(color.FgYellow, color.Bold),
 	}
 	on := isTerminal(w) && os.Getenv("NO_COLOR") == ""
+	p.on = on
 	for _, c := range []*color.Color{p.strike, p.ball, p.inPlay, p.hit} {
 		if on {
 			c.EnableColor()

@@ -108,3 +108,43 @@ func TestPitchLine(t *testing.T) {
 		t.Errorf("PitchLine:\n got %s\nwant %s", got, want)
 	}
 }
+
+// TestPitchLineSaysWhatItsFormatSays checks the appending narration against
+// the format it implements, written out with fmt, on simulated and real
+// pitches.
+func TestPitchLineSaysWhatItsFormatSays(t *testing.T) {
+	runners := func(p *Pitch) string {
+		var on []string
+		for i, id := range []int64{p.On1B, p.On2B, p.On3B} {
+			if id != 0 {
+				on = append(on, []string{"1st", "2nd", "3rd"}[i])
+			}
+		}
+		switch len(on) {
+		case 0:
+			return "bases empty"
+		case 1:
+			return "runner on " + on[0]
+		case 2:
+			return "runners on " + on[0] + " and " + on[1]
+		}
+		return "bases loaded"
+	}
+	half := map[bool]string{true: "T", false: "B"}
+	pitches := append(samplePitches(t, 11, 20000), mustReadStatcast(t, "../testdata/statcast/kershaw-2022-excerpt.csv")...)
+	for i := range pitches {
+		p := &pitches[i]
+		want := fmt.Sprintf("[%s@%s %s%d %d-%d, %d out, %s, %d-%d] %s", p.AwayTeam, p.HomeTeam, half[p.Top()], p.Inning,
+			p.Balls, p.Strikes, p.OutsWhenUp, runners(p), p.AwayScore, p.HomeScore, p.PitcherName)
+		if p.ReleaseSpeed > 0 {
+			want += fmt.Sprintf(" %.1f mph", p.ReleaseSpeed)
+		}
+		if p.PitchName != "" {
+			want += " " + strings.ToLower(p.PitchName)
+		}
+		want += ": " + DescriptionPhrase(p.Description)
+		if got := PitchLine(p); got != want {
+			t.Fatalf("PitchLine:\n got %s\nwant %s", got, want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // PitchLine narrates one pitch in a compact, unambiguous line, from the
@@ -14,63 +15,111 @@ import (
 // The bracket holds the game (away@home), the half-inning, the count, the
 // outs, the runners and the score (away-home) before the pitch.
 func PitchLine(p *Pitch) string {
-	var b strings.Builder
-	b.Grow(120)
-	b.WriteString("[")
-	b.WriteString(p.AwayTeam)
-	b.WriteString("@")
-	b.WriteString(p.HomeTeam)
-	b.WriteString(" ")
-	b.WriteString(HalfInning(p))
-	fmt.Fprintf(&b, " %d-%d, %s, %s, %d-%d] ", p.Balls, p.Strikes, outsPhrase(p.OutsWhenUp), RunnersPhrase(p),
-		p.AwayScore, p.HomeScore)
-	b.WriteString(p.PitcherName)
+	var buf [160]byte
+	return string(appendPitchLine(buf[:0], p))
+}
+
+// appendPitchLine appends PitchLine's text to b. Announcing a replay
+// narrates hundreds of thousands of pitches a second, so it appends
+// rather than formats.
+func appendPitchLine(b []byte, p *Pitch) []byte {
+	b = append(b, '[')
+	b = append(b, p.AwayTeam...)
+	b = append(b, '@')
+	b = append(b, p.HomeTeam...)
+	b = append(b, ' ')
+	b = appendHalfInning(b, p)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(p.Balls), 10)
+	b = append(b, '-')
+	b = strconv.AppendInt(b, int64(p.Strikes), 10)
+	b = append(b, ", "...)
+	b = append(b, outsPhrase(p.OutsWhenUp)...)
+	b = append(b, ", "...)
+	b = append(b, RunnersPhrase(p)...)
+	b = append(b, ", "...)
+	b = strconv.AppendInt(b, int64(p.AwayScore), 10)
+	b = append(b, '-')
+	b = strconv.AppendInt(b, int64(p.HomeScore), 10)
+	b = append(b, "] "...)
+	b = append(b, p.PitcherName...)
 	if p.ReleaseSpeed > 0 {
-		b.WriteString(" ")
-		b.WriteString(strconv.FormatFloat(p.ReleaseSpeed, 'f', 1, 64))
-		b.WriteString(" mph")
+		b = append(b, ' ')
+		b = strconv.AppendFloat(b, p.ReleaseSpeed, 'f', 1, 64)
+		b = append(b, " mph"...)
 	}
 	if p.PitchName != "" {
-		b.WriteString(" ")
-		b.WriteString(strings.ToLower(p.PitchName))
+		b = append(b, ' ')
+		b = appendLower(b, p.PitchName)
 	}
-	b.WriteString(": ")
-	b.WriteString(DescriptionPhrase(p.Description))
-	return b.String()
+	b = append(b, ": "...)
+	return append(b, DescriptionPhrase(p.Description)...)
+}
+
+// appendLower appends s in lower case; pitch names are ASCII.
+func appendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return append(b, strings.ToLower(s[i:])...)
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
 }
 
 // HalfInning returns "T3" for the top of the third, "B9" for the bottom of the ninth.
 func HalfInning(p *Pitch) string {
+	return string(appendHalfInning(nil, p))
+}
+
+func appendHalfInning(b []byte, p *Pitch) []byte {
 	if p.Top() {
-		return "T" + strconv.Itoa(p.Inning)
+		return strconv.AppendInt(append(b, 'T'), int64(p.Inning), 10)
 	}
-	return "B" + strconv.Itoa(p.Inning)
+	return strconv.AppendInt(append(b, 'B'), int64(p.Inning), 10)
 }
 
 func outsPhrase(outs int) string {
-	if outs == 1 {
+	switch outs {
+	case 0:
+		return "0 out"
+	case 1:
 		return "1 out"
+	case 2:
+		return "2 out"
 	}
 	return strconv.Itoa(outs) + " out"
 }
 
 // RunnersPhrase describes the bases before the pitch.
 func RunnersPhrase(p *Pitch) string {
-	var on []string
-	for i, id := range []int64{p.On1B, p.On2B, p.On3B} {
-		if id != 0 {
-			on = append(on, [...]string{"1st", "2nd", "3rd"}[i])
-		}
+	occupied := 0
+	if p.On1B != 0 {
+		occupied |= 1
 	}
-	switch len(on) {
-	case 0:
-		return "bases empty"
-	case 1:
-		return "runner on " + on[0]
-	case 2:
-		return "runners on " + on[0] + " and " + on[1]
+	if p.On2B != 0 {
+		occupied |= 2
 	}
-	return "bases loaded"
+	if p.On3B != 0 {
+		occupied |= 4
+	}
+	return runnersPhrases[occupied]
+}
+
+// runnersPhrases names each set of occupied bases, 1st base the low bit.
+var runnersPhrases = [8]string{
+	"bases empty",
+	"runner on 1st",
+	"runner on 2nd",
+	"runners on 1st and 2nd",
+	"runner on 3rd",
+	"runners on 1st and 3rd",
+	"runners on 2nd and 3rd",
+	"bases loaded",
 }
 
 // DescriptionPhrase turns a Statcast description into words.
@@ -85,7 +134,15 @@ func DescriptionPhrase(d string) string {
 	case "":
 		return "no description"
 	}
+	if phrase, ok := commonDescriptions[d]; ok {
+		return phrase
+	}
 	return strings.ReplaceAll(d, "_", " ")
+}
+
+// commonDescriptions spares the most common descriptions an allocation.
+var commonDescriptions = map[string]string{
+	"ball": "ball", "foul": "foul", "called_strike": "called strike", "swinging_strike": "swinging strike",
 }
 
 func resultSentence(p *Pitch) string {

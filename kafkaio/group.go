@@ -28,9 +28,15 @@ type GroupOptions struct {
 	// end of the log as it stood when Run began.
 	Once bool
 	// StatsInterval and OnStats, if both set, report the member's lag from
-	// the consuming goroutine every interval.
+	// the goroutine that calls the handler, every interval.
 	StatsInterval time.Duration
 	OnStats       func(GroupStats)
+	// Flush, if set, is called before the offsets of handled records are
+	// stored for commit. A handler that buffers its output writes it out
+	// here, so that no offset is committed before its record's output is
+	// out. It is called from the goroutine that calls the handler, at least
+	// every few hundred records and whenever no record is waiting.
+	Flush func() error
 }
 
 // PartitionLag is one assigned partition's position and lag.
@@ -51,6 +57,10 @@ type GroupStats struct {
 // a record's offset is stored for commit only after the handler has
 // returned, the stored offsets are committed in the background, before
 // partitions are given up in a rebalance, and at shutdown.
+//
+// One goroutine polls the client and hands the records over in batches to
+// another, which decodes and handles them and stores their offsets, so
+// that the client's per-record cost and the handler's overlap.
 type GroupReader struct {
 	cfg      Config
 	opts     GroupOptions
@@ -64,8 +74,14 @@ type GroupReader struct {
 
 	// unstored holds, per partition, the offset after the last record
 	// handled but not yet stored for commit; unstoredCount counts them.
+	// Only the handling goroutine uses them.
 	unstored      map[int32]kafka.TopicPartition
 	unstoredCount int
+
+	// pipe carries polled records to the handling goroutine while Run
+	// runs; pending is the batch being filled by the polling goroutine.
+	pipe    *pipe
+	pending []*kafka.Message
 
 	records, bytes atomic.Int64
 }
@@ -122,8 +138,9 @@ func (g *GroupReader) subscribe() error {
 	return nil
 }
 
-// rebalance runs inside Poll, between records, so every record handed out
-// before it has been handled and its offset stored.
+// rebalance runs inside Poll on the polling goroutine. Before partitions
+// go, it waits until every record polled so far has been handled and its
+// offset stored, then commits.
 func (g *GroupReader) rebalance(c *kafka.Consumer, ev kafka.Event) error {
 	switch e := ev.(type) {
 	case kafka.AssignedPartitions:
@@ -131,9 +148,10 @@ func (g *GroupReader) rebalance(c *kafka.Consumer, ev kafka.Event) error {
 		return c.IncrementalAssign(e.Partitions)
 	case kafka.RevokedPartitions:
 		if c.AssignmentLost() {
-			clear(g.unstored) // the new owner reads them again
+			g.sync(false) // their offsets cannot be committed: the new owner reads them again
 			g.log.Warn().Ints32("partitions", ids(e.Partitions)).Msg("assignment lost; its uncommitted offsets will be read again by the new owner")
 		} else {
+			g.sync(true)
 			g.commit()
 			g.log.WithLevel(changeLevel(e.Partitions)).Ints32("partitions", ids(e.Partitions)).Msg("revoked")
 		}
@@ -146,18 +164,40 @@ func (g *GroupReader) rebalance(c *kafka.Consumer, ev kafka.Event) error {
 // assignment. During a revoke the assignment still holds the partitions
 // being given up, so their processed offsets are committed before they go.
 func (g *GroupReader) commit() {
-	g.storeHandled()
 	offsets, err := g.consumer.Commit()
 	g.logCommit(offsets, err)
 }
 
+// Records handed from the polling goroutine to the handling one: up to
+// batchRecords at a time, up to pipeBatches batches in flight.
+const (
+	batchRecords = 256
+	pipeBatches  = 4
+)
+
+// pipe connects the polling goroutine to the handling one.
+type pipe struct {
+	work    chan work
+	free    chan []*kafka.Message // emptied batches, for reuse
+	stopped chan struct{}         // closed when the handling goroutine returns
+	err     error                 // why it returned; read after stopped
+}
+
+// work is a batch of polled records, or a barrier: synced, if set, is
+// closed once every record sent before it has been handled and, if store
+// is set, its offset stored; otherwise the unstored offsets are dropped.
+type work struct {
+	records []*kafka.Message
+	synced  chan struct{}
+	store   bool
+}
+
 // Run hands every good record to handle, then stores its offset for
-// commit, until ctx ends; then it commits and leaves the group. Invalid
-// records are logged, counted and skipped, and their offsets committed so
-// they never block the group. An error from handle stops the member
-// without storing that record's offset.
+// commit, until ctx ends; then it commits. Invalid records are logged,
+// counted and skipped, and their offsets committed so they never block the
+// group. An error from handle stops the member without storing that
+// record's offset.
 func (g *GroupReader) Run(ctx context.Context, handle func(Record) error) error {
-	defer g.commit()
 	var ends map[int32]int64
 	if g.opts.Once {
 		var err error
@@ -165,17 +205,48 @@ func (g *GroupReader) Run(ctx context.Context, handle func(Record) error) error 
 			return err
 		}
 	}
-	nextStats := time.Now().Add(g.opts.StatsInterval)
+	g.pipe = &pipe{work: make(chan work, pipeBatches), free: make(chan []*kafka.Message, pipeBatches+2),
+		stopped: make(chan struct{})}
+	go func() {
+		defer close(g.pipe.stopped)
+		g.pipe.err = g.handleAll(ctx, handle)
+	}()
+	pollErr := g.poll(ctx, ends)
+	g.sendPending()
+	close(g.pipe.work)
+	<-g.pipe.stopped
+	handleErr := g.pipe.err
+	g.pipe, g.pending = nil, nil
+	g.commit()
+	if handleErr != nil {
+		return handleErr
+	}
+	return pollErr
+}
+
+// poll polls the client and sends the records on in batches: a batch goes
+// when it is full or when the client has no more records ready. It returns
+// when ctx ends, the handling goroutine stops, or, with ends, the member's
+// partitions are read to their ends.
+func (g *GroupReader) poll(ctx context.Context, ends map[int32]int64) error {
 	nextEndCheck := time.Now()
 	for ctx.Err() == nil {
-		switch ev := g.consumer.Poll(100).(type) {
+		timeout := 100
+		if len(g.pending) > 0 {
+			timeout = 0 // send what there is as soon as nothing more is ready
+		}
+		switch ev := g.consumer.Poll(timeout).(type) {
 		case *kafka.Message:
-			if err := g.accept(ctx, ev, handle); err != nil {
-				return err
+			if g.pending == nil {
+				g.pending = g.emptyBatch()
+			}
+			if g.pending = append(g.pending, ev); len(g.pending) == batchRecords && !g.sendPending() {
+				return nil
 			}
 		case nil:
-			g.storeHandled() // nothing waiting: a good moment
-
+			if len(g.pending) > 0 && !g.sendPending() {
+				return nil
+			}
 		case kafka.OffsetsCommitted:
 			g.logCommit(ev.Offsets, ev.Error)
 		case kafka.Event:
@@ -183,16 +254,115 @@ func (g *GroupReader) Run(ctx context.Context, handle func(Record) error) error 
 				return err
 			}
 		}
-		if g.opts.OnStats != nil && g.opts.StatsInterval > 0 && time.Now().After(nextStats) {
-			g.opts.OnStats(g.lag())
-			nextStats = time.Now().Add(g.opts.StatsInterval)
-		}
 		if ends != nil && time.Now().After(nextEndCheck) {
 			if g.reachedEnds(ends) {
 				return nil
 			}
 			nextEndCheck = time.Now().Add(100 * time.Millisecond)
 		}
+	}
+	return nil
+}
+
+func (g *GroupReader) emptyBatch() []*kafka.Message {
+	select {
+	case b := <-g.pipe.free:
+		return b
+	default:
+		return make([]*kafka.Message, 0, batchRecords)
+	}
+}
+
+// sendPending sends the batch being filled, if any; false means the
+// handling goroutine has stopped.
+func (g *GroupReader) sendPending() bool {
+	if len(g.pending) == 0 {
+		return true
+	}
+	ok := g.send(work{records: g.pending})
+	g.pending = nil
+	return ok
+}
+
+// send hands w to the handling goroutine; false means it has stopped, or
+// Run is not running.
+func (g *GroupReader) send(w work) bool {
+	if g.pipe == nil {
+		return false
+	}
+	select {
+	case g.pipe.work <- w:
+		return true
+	case <-g.pipe.stopped:
+		return false
+	}
+}
+
+// sync waits until the handling goroutine has handled every record polled
+// so far and stored their offsets, or dropped them if store is false. It
+// returns at once when Run is not running: Run has stored everything
+// handled before it returned.
+func (g *GroupReader) sync(store bool) {
+	synced := make(chan struct{})
+	if !g.sendPending() || !g.send(work{synced: synced, store: store}) {
+		return
+	}
+	select {
+	case <-synced:
+	case <-g.pipe.stopped:
+	}
+}
+
+// handleAll is the handling goroutine: it handles every batch, honours
+// barriers, stores offsets every storeEvery records and whenever no batch
+// is waiting, and reports stats every interval. When the pipe closes it
+// stores what it handled and returns.
+func (g *GroupReader) handleAll(ctx context.Context, handle func(Record) error) error {
+	var stats <-chan time.Time
+	if g.opts.OnStats != nil && g.opts.StatsInterval > 0 {
+		t := time.NewTicker(g.opts.StatsInterval)
+		defer t.Stop()
+		stats = t.C
+	}
+	for {
+		select {
+		case w, ok := <-g.pipe.work:
+			if !ok {
+				return g.storeHandled()
+			}
+			if err := g.handleWork(ctx, w, handle); err != nil {
+				return err
+			}
+		case <-stats:
+			g.opts.OnStats(g.lag())
+		}
+	}
+}
+
+func (g *GroupReader) handleWork(ctx context.Context, w work, handle func(Record) error) error {
+	for _, m := range w.records {
+		if err := g.accept(ctx, m, handle); err != nil {
+			return err
+		}
+	}
+	if w.records != nil {
+		clear(w.records)
+		select {
+		case g.pipe.free <- w.records[:0]:
+		default:
+		}
+	}
+	switch {
+	case w.synced != nil && !w.store:
+		clear(g.unstored)
+		g.unstoredCount = 0
+		close(w.synced)
+		return nil
+	case w.synced != nil:
+		defer close(w.synced)
+		return g.storeHandled()
+	case len(g.pipe.work) == 0: // nothing waiting: a good moment
+		return g.storeHandled()
 	}
 	return nil
 }
@@ -308,8 +478,7 @@ func (g *GroupReader) accept(ctx context.Context, m *kafka.Message, handle func(
 			return err
 		}
 	}
-	g.handled(m.TopicPartition)
-	return nil
+	return g.handled(m.TopicPartition)
 }
 
 // storeEvery is how many handled records may wait before their offsets
@@ -319,19 +488,26 @@ const storeEvery = 500
 
 // handled notes that the record at tp has been dealt with, so its offset
 // may be committed; the offsets are stored every storeEvery records, when
-// the client has nothing to hand out, and before every commit.
-func (g *GroupReader) handled(tp kafka.TopicPartition) {
+// no batch is waiting, and before every commit.
+func (g *GroupReader) handled(tp kafka.TopicPartition) error {
 	tp.Offset++ // a stored offset is the next one to read
 	g.unstored[tp.Partition] = tp
 	if g.unstoredCount++; g.unstoredCount >= storeEvery {
-		g.storeHandled()
+		return g.storeHandled()
 	}
+	return nil
 }
 
-// storeHandled stores the offsets of the records handled so far.
-func (g *GroupReader) storeHandled() {
+// storeHandled flushes the handler's output, then stores the offsets of
+// the records handled so far. If the flush fails nothing is stored.
+func (g *GroupReader) storeHandled() error {
 	if len(g.unstored) == 0 {
-		return
+		return nil
+	}
+	if g.opts.Flush != nil {
+		if err := g.opts.Flush(); err != nil {
+			return err
+		}
 	}
 	tps := make([]kafka.TopicPartition, 0, len(g.unstored))
 	for _, tp := range g.unstored {
@@ -348,6 +524,7 @@ func (g *GroupReader) storeHandled() {
 			g.log.Warn().Err(tp.Error).Int32("partition", tp.Partition).Msg("store offset")
 		}
 	}
+	return nil
 }
 
 // Stats returns the counts so far. It is safe to call at any time.
