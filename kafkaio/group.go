@@ -405,16 +405,32 @@ func (g *GroupReader) reachedEnds(ends map[int32]int64) bool {
 	if len(positions) == 0 {
 		return false
 	}
+	var unread []kafka.TopicPartition
 	for _, tp := range positions {
-		pos := int64(tp.Offset)
-		if pos < 0 { // nothing read yet: done only if there is nothing to read
-			low, _, err := g.consumer.GetWatermarkOffsets(g.opts.Topic, tp.Partition)
-			if err != nil || low < ends[tp.Partition] {
-				return false
-			}
+		switch pos := int64(tp.Offset); {
+		case pos < 0:
+			unread = append(unread, tp)
+		case pos < ends[tp.Partition]:
+			return false
+		}
+	}
+	return len(unread) == 0 || g.nothingToRead(unread, ends)
+}
+
+// nothingToRead reports whether partitions the member has read nothing
+// from have nothing to read: the group committed them up to their end, or
+// they hold no record before it.
+func (g *GroupReader) nothingToRead(tps []kafka.TopicPartition, ends map[int32]int64) bool {
+	committed, err := g.consumer.Committed(tps, int(g.cfg.timeout().Milliseconds()))
+	if err != nil {
+		return false
+	}
+	for _, tp := range committed {
+		if int64(tp.Offset) >= ends[tp.Partition] {
 			continue
 		}
-		if pos < ends[tp.Partition] {
+		low, _, err := g.consumer.GetWatermarkOffsets(g.opts.Topic, tp.Partition)
+		if err != nil || low < ends[tp.Partition] {
 			return false
 		}
 	}
@@ -564,12 +580,22 @@ func (g *GroupReader) leave(timeout time.Duration) {
 		g.log.Warn().Err(err).Msg("unsubscribe")
 		return
 	}
+	unassigned := false
 	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); {
-		if ev, ok := g.consumer.Poll(100).(kafka.OffsetsCommitted); ok {
-			g.logCommit(ev.Offsets, ev.Error)
+		ev := g.consumer.Poll(100)
+		if committed, ok := ev.(kafka.OffsetsCommitted); ok {
+			g.logCommit(committed.Offsets, committed.Error)
+		}
+		// Once nothing is assigned, serve events until none comes for a
+		// poll: unassigning may have started a commit, and a client closed
+		// with a commit in flight may not send LeaveGroup, which leaves the
+		// group waiting a session timeout (45 s) before the next member
+		// can join.
+		if unassigned && ev == nil {
+			return
 		}
 		if assigned, err := g.consumer.Assignment(); err == nil && len(assigned) == 0 {
-			return
+			unassigned = true
 		}
 	}
 	g.log.Warn().Msg("partitions still assigned after leaving the group; closing anyway")

@@ -3,7 +3,9 @@ package kafkaio
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -83,4 +85,101 @@ func assertCommittedToTheEnd(tb testing.TB, brokers, topic, group string) {
 				tp.Offset, strconv.FormatInt(high, 10))
 		}
 	}
+}
+
+// TestGroupCommitsOnlyWhatItsHandlerFlushed runs a member whose handler
+// buffers its output and whose flush fails partway, then a second member
+// of the same group: no offset may be committed for a record whose output
+// was not flushed, and together the two flush every record.
+func TestGroupCommitsOnlyWhatItsHandlerFlushed(t *testing.T) {
+	b := mustStartBroker(t)
+	cfg := testConfig(b, zerolog.Nop())
+	mustPublish(t, cfg, "pitches", 3000)
+	type at struct {
+		partition int32
+		offset    int64
+	}
+	flushed := map[at]bool{}
+	run := func(failOnFlush int) error {
+		g, err := NewGroupReader(cfg, GroupOptions{Topic: "pitches", Group: "flush-test", FromBeginning: true, Once: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buffered []at
+		flushes := 0
+		g.opts.Flush = func() error {
+			if flushes++; flushes == failOnFlush {
+				return errors.New("disk full")
+			}
+			for _, r := range buffered {
+				flushed[r] = true
+			}
+			buffered = buffered[:0]
+			return nil
+		}
+		// Far less than the session timeout (45 s), which the group waits
+		// out before a new member may join if the last one did not leave.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		runErr := g.Run(ctx, func(r Record) error {
+			buffered = append(buffered, at{r.Partition, r.Offset})
+			return nil
+		})
+		if ctx.Err() != nil {
+			t.Fatalf("the member did not read to the end within 30 s: did the one before leave the group?")
+		}
+		if err := g.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return runErr
+	}
+
+	if err := run(3); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("run with a failing flush returned %v, want the flush's error", err)
+	}
+	committed := committedOffsets(t, b.Bootstrap(), "pitches", "flush-test")
+	var done int64
+	for p, end := range committed {
+		for o := int64(0); o < end; o++ {
+			if !flushed[at{p, o}] {
+				t.Fatalf("partition %d committed to %d, but offset %d was never flushed", p, end, o)
+			}
+		}
+		done += end
+	}
+	if done == 0 || done >= 3000 {
+		t.Fatalf("the failing run committed %d records; want some, not all", done)
+	}
+
+	if err := run(0); err != nil {
+		t.Fatal(err)
+	}
+	if len(flushed) != 3000 {
+		t.Fatalf("%d records flushed in all, want 3000", len(flushed))
+	}
+	assertCommittedToTheEnd(t, b.Bootstrap(), "pitches", "flush-test")
+}
+
+// committedOffsets returns the group's committed offset of each of the
+// topic's three partitions, 0 where it has none.
+func committedOffsets(tb testing.TB, brokers, topic, group string) map[int32]int64 {
+	tb.Helper()
+	c, err := kafka.NewConsumer(&kafka.ConfigMap{"bootstrap.servers": brokers, "group.id": group, "log_level": 3})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer c.Close()
+	var tps []kafka.TopicPartition
+	for p := int32(0); p < 3; p++ {
+		tps = append(tps, kafka.TopicPartition{Topic: &topic, Partition: p})
+	}
+	committed, err := c.Committed(tps, 10000)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := map[int32]int64{}
+	for _, tp := range committed {
+		out[tp.Partition] = max(0, int64(tp.Offset))
+	}
+	return out
 }

@@ -46,17 +46,21 @@ create() { "$bin" publish --brokers "$brokers" --topic "$1" --rate 0 --count 1 -
 
 echo "encoding $N pitches for kcat..." >&2
 "$bin" publish --dry-run --rate 0 --count "$N" --seed 1 > "$work/pitches.jsonl" 2>/dev/null
+# kcat -K reads "key<TAB>value": the same records publish sends, keyed by game_pk.
+sed -E 's/^(.*"game_pk":([0-9]+),.*)$/\2\t\1/' "$work/pitches.jsonl" > "$work/keyed.tsv"
 
 declare -a pub raw kcatp lp kcatc rawc ann
 for rep in $(seq 1 "$REPS"); do
   echo "round $rep: producers..." >&2
   restart_broker
   pub+=("$(rate "$(seconds "$bin" publish --brokers "$brokers" --topic "pub-$rep" --rate 0 --count "$N" --seed 1)")")
-  raw+=("$(bench_rate 'RawProduce/headers=true' "raw-$rep" "${N}x")")
+  restart_broker
+  raw+=("$(bench_rate 'RawProduce/headers=false' "raw-$rep" "${N}x")")
   if $have_kcat; then
+    restart_broker
     create "kcat-$rep" # the embedded broker creates no topic on its own
-    kcatp+=("$(rate "$(seconds kcat -P -b "$brokers" -t "kcat-$rep" -X acks=all -X enable.idempotence=true \
-      -X linger.ms=5 -l "$work/pitches.jsonl")")")
+    kcatp+=("$(rate "$(seconds kcat -P -b "$brokers" -t "kcat-$rep" -K '\t' -X acks=all -X enable.idempotence=true \
+      -X linger.ms=5 -X queue.buffering.max.messages=50000 -X queue.buffering.max.kbytes=8192 -l "$work/keyed.tsv")")")
   fi
 done
 restart_broker
@@ -97,8 +101,8 @@ printf '\n%s records of about %s bytes, %s rounds A B A B, medians; machine: %s 
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 printf '| measure | records/s | ratio |\n|---|---|---|\n'
 printf '| publish --rate 0 | %.0f | |\n' "$(m "${pub[@]}")"
-printf '| raw client produce loop (pre-encoded, headers) | %.0f | publish = %.2f× |\n' "$(m "${raw[@]}")" "$(ratio "$(m "${pub[@]}")" "$(m "${raw[@]}")")"
-$have_kcat && printf '| kcat -P of the same JSON lines | %.0f | publish = %.2f× |\n' "$(m "${kcatp[@]}")" "$(ratio "$(m "${pub[@]}")" "$(m "${kcatp[@]}")")"
+printf '| raw client produce loop (pre-encoded) | %.0f | publish = %.2f× |\n' "$(m "${raw[@]}")" "$(ratio "$(m "${pub[@]}")" "$(m "${raw[@]}")")"
+$have_kcat && printf '| kcat -P -K of the same keyed JSON lines | %.0f | publish = %.2f× |\n' "$(m "${kcatp[@]}")" "$(ratio "$(m "${pub[@]}")" "$(m "${kcatp[@]}")")"
 printf '| last-pitch --from-beginning --once | %.0f | |\n' "$(m "${lp[@]}")"
 $have_kcat && printf '| kcat -C -e to /dev/null | %.0f | last-pitch = %.2f× |\n' "$(m "${kcatc[@]}")" "$(ratio "$(m "${lp[@]}")" "$(m "${kcatc[@]}")")"
 printf '| raw client Poll loop | %.0f | last-pitch = %.2f× |\n' "$(m "${rawc[@]}")" "$(ratio "$(m "${lp[@]}")" "$(m "${rawc[@]}")")"
