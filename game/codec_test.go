@@ -160,3 +160,20 @@ func TestTimestampsAreWrittenAsTheLayoutSays(t *testing.T) {
 		}
 	}
 }
+
+func TestQuotedStringsReadBackAsWritten(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	alphabet := []string{"a", "Z", " ", "\"", "\\", "\n", "\t", "\x00", "\x1f", "\x7f", "é", "⚾", "<", "/"}
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(40) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		s := b.String()
+		quoted := appendQuoted(nil, s)
+		var back string
+		if err := json.Unmarshal(quoted, &back); err != nil || back != s {
+			t.Fatalf("%q written as %s, read back as %q (%v)", s, quoted, back, err)
+		}
+	}
+}
