@@ -7,7 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000000}
-REPS=${REPS:-2}
+REPS=${REPS:-3}
 port=${PORT:-19097}
 brokers="127.0.0.1:$port"
 work=$(mktemp -d)
@@ -94,18 +94,29 @@ latency() { # topic, extra publish flags...
 lat0=$(latency lat-linger0 -X linger.ms=0)
 latd=$(latency lat-default)
 
-m() { median "$@"; }
-ratio() { echo "$1 / $2" | bc -l; }
-printf '\n%s records of about %s bytes, %s rounds A B A B, medians; machine: %s cores, %s\n\n' "$N" \
-  "$(head -c 100000 "$work/pitches.jsonl" | awk '{s+=length($0)} END {printf "%d", s/NR}')" "$REPS" "$(nproc)" \
-  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+lowest() { printf '%s\n' "$@" | sort -g | head -1; }
+highest() { printf '%s\n' "$@" | sort -g | tail -1; }
+# span prints the median of rates and, in brackets, their range.
+span() { printf '%.0f (%.0f–%.0f)' "$(median "$@")" "$(lowest "$@")" "$(highest "$@")"; }
+# paired prints the median and range of the ratios of two arrays' rates,
+# round by round: the two sides of a ratio ran a minute apart at most, so
+# the machine's drift between rounds cancels out.
+paired() {
+  local -n num=$1 den=$2
+  local r=() i
+  for i in "${!num[@]}"; do r+=("$(echo "${num[$i]} / ${den[$i]}" | bc -l)"); done
+  printf '%.2f× (%.2f–%.2f)' "$(median "${r[@]}")" "$(lowest "${r[@]}")" "$(highest "${r[@]}")"
+}
+printf '\n%s records of about %s bytes, %s rounds A B A B; rates are medians (range), ratios the median (range) of\n' "$N" \
+  "$(head -c 100000 "$work/pitches.jsonl" | awk '{s+=length($0)} END {printf "%d", s/NR}')" "$REPS"
+printf 'each round'"'"'s pair; machine: %s cores, %s\n\n' "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 printf '| measure | records/s | ratio |\n|---|---|---|\n'
-printf '| publish --rate 0 | %.0f | |\n' "$(m "${pub[@]}")"
-printf '| raw client produce loop (pre-encoded) | %.0f | publish = %.2f× |\n' "$(m "${raw[@]}")" "$(ratio "$(m "${pub[@]}")" "$(m "${raw[@]}")")"
-$have_kcat && printf '| kcat -P -K of the same keyed JSON lines | %.0f | publish = %.2f× |\n' "$(m "${kcatp[@]}")" "$(ratio "$(m "${pub[@]}")" "$(m "${kcatp[@]}")")"
-printf '| last-pitch --from-beginning --once | %.0f | |\n' "$(m "${lp[@]}")"
-$have_kcat && printf '| kcat -C -e to /dev/null | %.0f | last-pitch = %.2f× |\n' "$(m "${kcatc[@]}")" "$(ratio "$(m "${lp[@]}")" "$(m "${kcatc[@]}")")"
-printf '| raw client Poll loop | %.0f | last-pitch = %.2f× |\n' "$(m "${rawc[@]}")" "$(ratio "$(m "${lp[@]}")" "$(m "${rawc[@]}")")"
-printf '| announce --from-beginning --once > /dev/null | %.0f | = %.2f× last-pitch |\n' "$(m "${ann[@]}")" "$(ratio "$(m "${ann[@]}")" "$(m "${lp[@]}")")"
+printf '| publish --rate 0 | %s | |\n' "$(span "${pub[@]}")"
+printf '| raw client produce loop (pre-encoded) | %s | publish = %s |\n' "$(span "${raw[@]}")" "$(paired pub raw)"
+$have_kcat && printf '| kcat -P -K of the same keyed JSON lines | %s | publish = %s |\n' "$(span "${kcatp[@]}")" "$(paired pub kcatp)"
+printf '| last-pitch --from-beginning --once | %s | |\n' "$(span "${lp[@]}")"
+$have_kcat && printf '| kcat -C -e to /dev/null | %s | last-pitch = %s |\n' "$(span "${kcatc[@]}")" "$(paired lp kcatc)"
+printf '| raw client Poll loop | %s | last-pitch = %s |\n' "$(span "${rawc[@]}")" "$(paired lp rawc)"
+printf '| announce --from-beginning --once > /dev/null | %s | = %s last-pitch |\n' "$(span "${ann[@]}")" "$(paired ann lp)"
 printf '\nend-to-end publish → announce at 1,000 pitches/s:\n'
 printf -- '- -X linger.ms=0: %s\n- default settings (linger.ms=5): %s\n' "$lat0" "$latd"
