@@ -23,7 +23,7 @@ var producerDefaults = kafka.ConfigMap{
 	"enable.idempotence":           true,
 	"linger.ms":                    5,
 	"queue.buffering.max.messages": 50000,
-	"queue.buffering.max.kbytes":   8192,
+	"queue.buffering.max.kbytes":   4096,
 	"go.delivery.report.fields":    "none",
 	"go.events.channel.size":       10000,
 	"go.produce.channel.size":      1,

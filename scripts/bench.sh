@@ -60,7 +60,7 @@ for rep in $(seq 1 "$REPS"); do
     restart_broker
     create "kcat-$rep" # the embedded broker creates no topic on its own
     kcatp+=("$(rate "$(seconds kcat -P -b "$brokers" -t "kcat-$rep" -K '\t' -X acks=all -X enable.idempotence=true \
-      -X linger.ms=5 -X queue.buffering.max.messages=50000 -X queue.buffering.max.kbytes=8192 -l "$work/keyed.tsv")")")
+      -X linger.ms=5 -X queue.buffering.max.messages=50000 -X queue.buffering.max.kbytes=4096 -l "$work/keyed.tsv")")")
   fi
 done
 restart_broker
