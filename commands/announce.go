@@ -95,18 +95,9 @@ func runAnnounce(ctx context.Context, e *env, opts announceOptions) error {
 	if err != nil {
 		return err
 	}
-	announcer := game.NewAnnouncer()
-	write := announceText
-	if opts.output == "json" {
-		write = announceJSON
-	}
-	pl := newPalette(e.stdout)
+	announce := announcerFor(opts.output, newPalette(e.stdout), out)
 	err = reader.Run(ctx, func(r kafkaio.Record) error {
-		lines := announcer.Lines(&r.Pitch)
-		if opts.output == "text" {
-			lines[0] = colourResult(pl, &r.Pitch, lines[0])
-		}
-		if err := write(out, r, lines); err != nil {
+		if err := announce(r); err != nil {
 			return err
 		}
 		latency.add(time.Since(r.Timestamp))
@@ -120,6 +111,28 @@ func runAnnounce(ctx context.Context, e *env, opts announceOptions) error {
 		return err
 	}
 	return closeErr
+}
+
+// announcerFor returns what writes each pitch's announcement to w: plain
+// text, coloured text or JSON.
+func announcerFor(output string, pl palette, w io.Writer) func(kafkaio.Record) error {
+	announcer := game.NewAnnouncer()
+	switch {
+	case output == "json":
+		return func(r kafkaio.Record) error { return announceJSON(w, r, announcer.Lines(&r.Pitch)) }
+	case pl.on:
+		return func(r kafkaio.Record) error {
+			lines := announcer.Lines(&r.Pitch)
+			lines[0] = colourResult(pl, &r.Pitch, lines[0])
+			return announceText(w, r, lines)
+		}
+	}
+	var text []byte // plain text, the common case, appended without allocating
+	return func(r kafkaio.Record) error {
+		text = announcer.AppendLines(text[:0], &r.Pitch)
+		_, err := w.Write(text)
+		return err
+	}
 }
 
 // announceText writes a pitch's lines.
@@ -137,9 +150,6 @@ func announceText(w io.Writer, _ kafkaio.Record, lines []string) error {
 
 // colourResult colours what the pitch did, the end of its line.
 func colourResult(pl palette, p *game.Pitch, line string) string {
-	if !pl.on {
-		return line
-	}
 	i := strings.LastIndex(line, ": ")
 	if i < 0 {
 		return line

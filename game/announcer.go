@@ -37,23 +37,31 @@ type scorebook struct {
 
 // Lines narrates one pitch: the pitch line, then what it ended, if anything.
 func (a *Announcer) Lines(p *Pitch) []string {
+	return strings.Split(strings.TrimSuffix(string(a.AppendLines(nil, p)), "\n"), "\n")
+}
+
+// AppendLines appends Lines' lines to buf, each ending in a newline. It
+// allocates nothing for most pitches, for announcing replays.
+func (a *Announcer) AppendLines(buf []byte, p *Pitch) []byte {
 	a.seen++
 	b := a.book(p)
 	b.record(p)
-	lines := []string{PitchLine(p)}
+	buf = append(appendPitchLine(buf, p), '\n')
 	if p.EndsPlateAppearance() {
-		lines = append(lines, "  "+resultSentence(p))
+		buf = append(append(append(buf, "  "...), resultSentence(p)...), '\n')
 	}
 	switch {
 	case p.GameOver:
-		lines = append(lines, FinalLine(p))
-		lines = append(lines, b.lineScore(p)...)
+		buf = append(append(buf, FinalLine(p)...), '\n')
+		for _, line := range b.lineScore(p) {
+			buf = append(append(buf, line...), '\n')
+		}
 		delete(a.books, p.GamePK)
 	case p.OutsWhenUp+p.OutsOnPlay() >= 3:
-		lines = append(lines, b.halfSummary(p))
+		buf = append(append(buf, b.halfSummary(p)...), '\n')
 		b.halfRuns, b.halfHits = 0, 0
 	}
-	return lines
+	return buf
 }
 
 func (a *Announcer) book(p *Pitch) *scorebook {
