@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -62,29 +61,28 @@ func TestPoisonRecordsGoToTheDeadLetterTopicAndNeverBlockTheGroup(t *testing.T) 
 // partition is its high watermark.
 func assertCommittedToTheEnd(tb testing.TB, brokers, topic, group string) {
 	tb.Helper()
+	c := groupInspector(tb, brokers, group)
+	for p, offset := range committedOffsets(tb, brokers, topic, group) {
+		_, high, err := c.QueryWatermarkOffsets(topic, p, 10000)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if offset != high {
+			tb.Errorf("partition %d committed at %d, end %d: the group would read it again", p, offset, high)
+		}
+	}
+}
+
+// groupInspector returns a client of the group that never joins it, to
+// read its offsets; it is closed when the test ends.
+func groupInspector(tb testing.TB, brokers, group string) *kafka.Consumer {
+	tb.Helper()
 	c, err := kafka.NewConsumer(&kafka.ConfigMap{"bootstrap.servers": brokers, "group.id": group, "log_level": 3})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer c.Close()
-	var tps []kafka.TopicPartition
-	for p := int32(0); p < 3; p++ {
-		tps = append(tps, kafka.TopicPartition{Topic: &topic, Partition: p})
-	}
-	committed, err := c.Committed(tps, 10000)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, tp := range committed {
-		_, high, err := c.QueryWatermarkOffsets(topic, tp.Partition, 10000)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if int64(tp.Offset) != high {
-			tb.Errorf("partition %d committed at %s, end %s: the group would read it again", tp.Partition,
-				tp.Offset, strconv.FormatInt(high, 10))
-		}
-	}
+	tb.Cleanup(func() { c.Close() })
+	return c
 }
 
 // TestGroupCommitsOnlyWhatItsHandlerFlushed runs a member whose handler
@@ -164,16 +162,11 @@ func TestGroupCommitsOnlyWhatItsHandlerFlushed(t *testing.T) {
 // topic's three partitions, 0 where it has none.
 func committedOffsets(tb testing.TB, brokers, topic, group string) map[int32]int64 {
 	tb.Helper()
-	c, err := kafka.NewConsumer(&kafka.ConfigMap{"bootstrap.servers": brokers, "group.id": group, "log_level": 3})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer c.Close()
 	var tps []kafka.TopicPartition
 	for p := int32(0); p < 3; p++ {
 		tps = append(tps, kafka.TopicPartition{Topic: &topic, Partition: p})
 	}
-	committed, err := c.Committed(tps, 10000)
+	committed, err := groupInspector(tb, brokers, group).Committed(tps, 10000)
 	if err != nil {
 		tb.Fatal(err)
 	}
