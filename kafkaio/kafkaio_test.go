@@ -102,14 +102,47 @@ func readRaw(tb testing.TB, brokers, topic string, n int) []*kafka.Message {
 }
 
 func TestPublishedRecordsCarryKeyAndTimestamp(t *testing.T) {
-	b := mustStartBroker(t)
-	sent := mustPublish(t, testConfig(b, zerolog.Nop()), "pitches", 500)
+	t.Run("one by one", func(t *testing.T) {
+		b := mustStartBroker(t)
+		sent := mustPublish(t, testConfig(b, zerolog.Nop()), "pitches", 500)
+		assertRecordsArePitches(t, b.Bootstrap(), sent)
+	})
+	t.Run("in batches", func(t *testing.T) {
+		b := mustStartBroker(t)
+		pub, err := NewPublisher(context.Background(), testConfig(b, zerolog.Nop()),
+			TopicSpec{Name: "pitches", Partitions: 3, ReplicationFactor: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent := seasonPitches(t, 9, 500)
+		var batch Batch
+		for i := range sent {
+			batch.Add(&sent[i])
+			if batch.Len() == 64 || i == len(sent)-1 {
+				if err := pub.PublishBatch(context.Background(), &batch); err != nil {
+					t.Fatal(err)
+				}
+				batch.Reset() // reused: the client copied every record
+			}
+		}
+		if err := pub.Close(10 * time.Second); err != nil {
+			t.Fatal(err)
+		}
+		assertRecordsArePitches(t, b.Bootstrap(), sent)
+	})
+}
+
+// assertRecordsArePitches reads the topic "pitches" and checks it holds
+// the pitches sent, each keyed by its game and stamped with its ts, with no
+// headers, valid against the JSON Schema.
+func assertRecordsArePitches(t *testing.T, brokers string, sent []game.Pitch) {
+	t.Helper()
 	byID := map[[2]int64]game.Pitch{}
 	for _, p := range sent {
 		byID[[2]int64{p.GamePK, int64(p.GameSeq)}] = p
 	}
 	sch := mustCompileSchema(t)
-	for _, m := range readRaw(t, b.Bootstrap(), "pitches", len(sent)) {
+	for _, m := range readRaw(t, brokers, "pitches", len(sent)) {
 		p, err := game.Decode(m.Value)
 		if err != nil {
 			t.Fatal(err)
