@@ -76,8 +76,15 @@ func New(version string, stdout, stderr io.Writer) *cli.App {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "debug, info, warn or error"},
 			&cli.StringFlag{Name: "log-format", Usage: "console or json (default: console when stderr is a terminal, json otherwise)"},
+			&cli.StringFlag{Name: "cpuprofile", Usage: "write a CPU profile of the run to `FILE`, for go tool pprof"},
 		},
-		Before: func(c *cli.Context) error { return e.setupLog(c) },
+		Before: func(c *cli.Context) error {
+			if err := e.setupLog(c); err != nil {
+				return err
+			}
+			return startCPUProfile(c)
+		},
+		After: stopCPUProfile,
 		Commands: []*cli.Command{
 			publishCommand(e),
 			lastPitchCommand(e),

@@ -1,8 +1,12 @@
 package commands
 
 import (
+	"fmt"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
+
+	"github.com/urfave/cli/v2"
 )
 
 // publishMemoryLimit is the Go heap's soft limit while publishing.
@@ -30,4 +34,29 @@ func collectLessOftenWhileConsuming() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(consumerGCPercent)
 	}
+}
+
+// startCPUProfile starts profiling the process's CPU if --cpuprofile names
+// a file; stopCPUProfile, run after the command, writes it out.
+func startCPUProfile(c *cli.Context) error {
+	path := c.String("cpuprofile")
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return &UsageError{Err: fmt.Errorf("--cpuprofile: %w", err)}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return nil
+}
+
+func stopCPUProfile(c *cli.Context) error {
+	if c.String("cpuprofile") != "" {
+		pprof.StopCPUProfile()
+	}
+	return nil
 }

@@ -123,3 +123,20 @@ func TestXListPrintsLibrdkafkasProperties(t *testing.T) {
 		}
 	}
 }
+
+func TestCPUProfileIsWrittenForPprof(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cpu.prof")
+	mustRun(t, "--cpuprofile", path, "publish", "--dry-run", "--rate", "0", "--count", "20000", "--seed", "1")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b { // pprof writes gzipped protocol buffers
+		t.Fatalf("%d bytes, not a gzipped profile", len(data))
+	}
+	r := runCLI(context.Background(), "--cpuprofile", filepath.Join(t.TempDir(), "missing", "cpu.prof"), "version")
+	var usage *UsageError
+	if !errors.As(r.err, &usage) || !strings.Contains(r.err.Error(), "--cpuprofile") {
+		t.Fatalf("an unwritable profile gave %v, want a usage error naming --cpuprofile", r.err)
+	}
+}
