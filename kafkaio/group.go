@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/rs/zerolog"
 )
 
@@ -81,7 +83,7 @@ type GroupReader struct {
 	// pipe carries polled records to the handling goroutine while Run
 	// runs; pending is the batch being filled by the polling goroutine.
 	pipe    *pipe
-	pending []*kafka.Message
+	pending *batch
 
 	records, bytes atomic.Int64
 }
@@ -178,18 +180,54 @@ const (
 // pipe connects the polling goroutine to the handling one.
 type pipe struct {
 	work    chan work
-	free    chan []*kafka.Message // emptied batches, for reuse
-	stopped chan struct{}         // closed when the handling goroutine returns
-	err     error                 // why it returned; read after stopped
+	free    chan *batch   // emptied batches, for reuse
+	stopped chan struct{} // closed when the handling goroutine returns
+	err     error         // why it returned; read after stopped
 }
 
 // work is a batch of polled records, or a barrier: synced, if set, is
 // closed once every record sent before it has been handled and, if store
 // is set, its offset stored; otherwise the unstored offsets are dropped.
 type work struct {
+	batch  *batch
+	synced chan struct{}
+	store  bool
+}
+
+// batch is records polled together. The polling goroutine decodes them
+// itself when the handling goroutine is behind, which shares the decoding,
+// the heaviest part of handling, between the two.
+type batch struct {
 	records []*kafka.Message
-	synced  chan struct{}
-	store   bool
+	decoded bool
+	pitches []game.Pitch
+	errs    []error
+}
+
+// decode decodes every record of the batch.
+func (b *batch) decode() {
+	b.pitches, b.errs = slices.Grow(b.pitches[:0], len(b.records)), slices.Grow(b.errs[:0], len(b.records))
+	for _, m := range b.records {
+		p, err := decodeRecord(m)
+		b.pitches, b.errs = append(b.pitches, p), append(b.errs, err)
+	}
+	b.decoded = true
+}
+
+// pitch returns record i decoded, decoding it now if the batch is not.
+func (b *batch) pitch(i int) (game.Pitch, error) {
+	if b.decoded {
+		return b.pitches[i], b.errs[i]
+	}
+	return decodeRecord(b.records[i])
+}
+
+// reset empties the batch for reuse, letting go of what it held.
+func (b *batch) reset() {
+	clear(b.records)
+	clear(b.pitches)
+	clear(b.errs)
+	b.records, b.pitches, b.errs, b.decoded = b.records[:0], b.pitches[:0], b.errs[:0], false
 }
 
 // Run hands every good record to handle, then stores its offset for
@@ -205,7 +243,7 @@ func (g *GroupReader) Run(ctx context.Context, handle func(Record) error) error 
 			return err
 		}
 	}
-	g.pipe = &pipe{work: make(chan work, pipeBatches), free: make(chan []*kafka.Message, pipeBatches+2),
+	g.pipe = &pipe{work: make(chan work, pipeBatches), free: make(chan *batch, pipeBatches+2),
 		stopped: make(chan struct{})}
 	go func() {
 		defer close(g.pipe.stopped)
@@ -232,7 +270,7 @@ func (g *GroupReader) poll(ctx context.Context, ends map[int32]int64) error {
 	nextEndCheck := time.Now()
 	for ctx.Err() == nil {
 		timeout := 100
-		if len(g.pending) > 0 {
+		if g.pending != nil {
 			timeout = 0 // send what there is as soon as nothing more is ready
 		}
 		switch ev := g.consumer.Poll(timeout).(type) {
@@ -240,11 +278,11 @@ func (g *GroupReader) poll(ctx context.Context, ends map[int32]int64) error {
 			if g.pending == nil {
 				g.pending = g.emptyBatch()
 			}
-			if g.pending = append(g.pending, ev); len(g.pending) == batchRecords && !g.sendPending() {
+			if g.pending.records = append(g.pending.records, ev); len(g.pending.records) == batchRecords && !g.sendPending() {
 				return nil
 			}
 		case nil:
-			if len(g.pending) > 0 && !g.sendPending() {
+			if !g.sendPending() {
 				return nil
 			}
 		case kafka.OffsetsCommitted:
@@ -264,22 +302,26 @@ func (g *GroupReader) poll(ctx context.Context, ends map[int32]int64) error {
 	return nil
 }
 
-func (g *GroupReader) emptyBatch() []*kafka.Message {
+func (g *GroupReader) emptyBatch() *batch {
 	select {
 	case b := <-g.pipe.free:
 		return b
 	default:
-		return make([]*kafka.Message, 0, batchRecords)
+		return &batch{records: make([]*kafka.Message, 0, batchRecords)}
 	}
 }
 
-// sendPending sends the batch being filled, if any; false means the
-// handling goroutine has stopped.
+// sendPending sends the batch being filled, if any, decoding it first if
+// the handling goroutine has batches waiting; false means the handling
+// goroutine has stopped.
 func (g *GroupReader) sendPending() bool {
-	if len(g.pending) == 0 {
+	if g.pending == nil {
 		return true
 	}
-	ok := g.send(work{records: g.pending})
+	if g.pipe != nil && len(g.pipe.work) > 0 {
+		g.pending.decode()
+	}
+	ok := g.send(work{batch: g.pending})
 	g.pending = nil
 	return ok
 }
@@ -340,15 +382,16 @@ func (g *GroupReader) handleAll(ctx context.Context, handle func(Record) error) 
 }
 
 func (g *GroupReader) handleWork(ctx context.Context, w work, handle func(Record) error) error {
-	for _, m := range w.records {
-		if err := g.accept(ctx, m, handle); err != nil {
-			return err
+	if b := w.batch; b != nil {
+		for i, m := range b.records {
+			p, err := b.pitch(i)
+			if err := g.accept(ctx, m, p, err, handle); err != nil {
+				return err
+			}
 		}
-	}
-	if w.records != nil {
-		clear(w.records)
+		b.reset()
 		select {
-		case g.pipe.free <- w.records[:0]:
+		case g.pipe.free <- b:
 		default:
 		}
 	}
@@ -477,9 +520,10 @@ func (g *GroupReader) lag() GroupStats {
 	return st
 }
 
-func (g *GroupReader) accept(ctx context.Context, m *kafka.Message, handle func(Record) error) error {
+// accept hands a decoded record to handle, or logs, counts and skips one
+// that did not decode; then it notes the record handled.
+func (g *GroupReader) accept(ctx context.Context, m *kafka.Message, p game.Pitch, err error, handle func(Record) error) error {
 	g.bytes.Add(int64(len(m.Value)))
-	p, err := decodeRecord(m)
 	if err != nil {
 		g.skips.skip(m, err)
 		if g.dlq != nil {
