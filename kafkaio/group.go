@@ -61,8 +61,10 @@ type GroupStats struct {
 // partitions are given up in a rebalance, and at shutdown.
 //
 // One goroutine polls the client and hands the records over in batches to
-// another, which decodes and handles them and stores their offsets, so
-// that the client's per-record cost and the handler's overlap.
+// another, which handles them and stores their offsets, so that the
+// client's per-record cost and the handler's overlap. Records are decoded
+// by the handling goroutine, or by the polling one when batches are
+// already waiting to be handled.
 type GroupReader struct {
 	cfg      Config
 	opts     GroupOptions
