@@ -124,7 +124,7 @@ func announcerFor(output string, pl palette, w io.Writer) func(kafkaio.Record) e
 		return func(r kafkaio.Record) error {
 			lines := announcer.Lines(&r.Pitch)
 			lines[0] = colourResult(pl, &r.Pitch, lines[0])
-			return announceText(w, r, lines)
+			return announceText(w, lines)
 		}
 	}
 	var text []byte // plain text, the common case, appended without allocating
@@ -136,7 +136,7 @@ func announcerFor(output string, pl palette, w io.Writer) func(kafkaio.Record) e
 }
 
 // announceText writes a pitch's lines.
-func announceText(w io.Writer, _ kafkaio.Record, lines []string) error {
+func announceText(w io.Writer, lines []string) error {
 	for _, line := range lines {
 		if _, err := io.WriteString(w, line); err != nil {
 			return err

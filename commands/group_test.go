@@ -254,14 +254,21 @@ func startMembers(tb testing.TB, brokers, group string, count int) []*member {
 	return members
 }
 
+// streamToThreeMembers starts a broker with a topic of six partitions,
+// three members of group on it, and a publisher of n pitches at 800 a
+// second, whose result comes on published.
+func streamToThreeMembers(t *testing.T, group string, n int) (brokers string, members []*member, published <-chan error) {
+	brokers = mustStartBroker(t).Bootstrap()
+	mustCreateTopic(t, brokers, "pitches", 6)
+	members = startMembers(t, brokers, group, 3)
+	return brokers, members, publishInBackground(t, brokers, n, 800)
+}
+
 func TestGroupMembersJoinAndLeaveWithoutLosingOrRepeating(t *testing.T) {
-	b := mustStartBroker(t)
 	const n = 4000
-	mustCreateTopic(t, b.Bootstrap(), "pitches", 6)
-	members := startMembers(t, b.Bootstrap(), "g1", 3)
-	published := publishInBackground(t, b.Bootstrap(), n, 800)
+	brokers, members, published := streamToThreeMembers(t, "g1", n)
 	waitFor(t, 60*time.Second, "1000 announced", func() bool { return len(union(t, members)) >= 1000 })
-	members = append(members, startMember(t, b.Bootstrap(), "g1", "m4")) // joins mid-stream
+	members = append(members, startMember(t, brokers, "g1", "m4")) // joins mid-stream
 	waitFor(t, 60*time.Second, "2500 announced and m4 at work", func() bool {
 		return len(union(t, members)) >= 2500 && members[3].ownsPartitions(t)
 	})
@@ -288,11 +295,8 @@ func TestGroupMembersJoinAndLeaveWithoutLosingOrRepeating(t *testing.T) {
 }
 
 func TestAMemberKilledMidStreamLosesNothing(t *testing.T) {
-	b := mustStartBroker(t)
 	const n = 4000
-	mustCreateTopic(t, b.Bootstrap(), "pitches", 6)
-	members := startMembers(t, b.Bootstrap(), "g2", 3)
-	published := publishInBackground(t, b.Bootstrap(), n, 800)
+	_, members, published := streamToThreeMembers(t, "g2", n)
 	dead := members[1]
 	waitFor(t, 60*time.Second, "1500 announced and a commit by m2", func() bool {
 		return len(union(t, members)) >= 1500 && len(dead.lastCommitted(t)) > 0

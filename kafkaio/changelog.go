@@ -27,6 +27,8 @@ type Changelog struct {
 	cfg    Config
 	topic  string
 	source string
+	value  []byte
+	key    []byte
 }
 
 // OpenChangelog connects and creates the changelog topic, compacted, if it
@@ -88,9 +90,9 @@ func sourceOf(headers []kafka.Header) (topic string, partition int32, offset int
 // record it came from.
 func (c *Changelog) Record(ctx context.Context, rec *Record) error {
 	p := c.pub
-	p.buf = rec.Pitch.AppendJSON(p.buf[:0])
-	p.key = strconv.AppendInt(p.key[:0], rec.Pitch.Pitcher, 10)
-	p.msg.Value, p.msg.Key, p.msg.Timestamp = p.buf, p.key, rec.Pitch.TS
+	c.value = rec.Pitch.AppendJSON(c.value[:0])
+	c.key = strconv.AppendInt(c.key[:0], rec.Pitch.Pitcher, 10)
+	p.msg.Value, p.msg.Key, p.msg.Timestamp = c.value, c.key, rec.Pitch.TS
 	p.msg.Headers = []kafka.Header{
 		{Key: headerSourceTopic, Value: []byte(c.source)},
 		{Key: headerSourcePartition, Value: strconv.AppendInt(nil, int64(rec.Partition), 10)},

@@ -221,6 +221,15 @@ func existingTopic(c *kafka.Consumer, cfg Config, topic string) (*kafka.TopicMet
 	return tm, nil
 }
 
+// watermarks asks the partition's leader for its low and high offsets.
+func watermarks(c *kafka.Consumer, cfg Config, topic string, partition int32) (low, high int64, err error) {
+	low, high, err = c.QueryWatermarkOffsets(topic, partition, int(cfg.timeout().Milliseconds()))
+	if err != nil {
+		return 0, 0, fmt.Errorf("read offsets of %s/%d: %w", topic, partition, err)
+	}
+	return low, high, nil
+}
+
 // TopicExists reports whether the topic exists and has partitions.
 func TopicExists(cfg Config, topic string) (bool, error) {
 	cm := cfg.configMap(nil)

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -72,7 +72,7 @@ type GroupReader struct {
 	log      zerolog.Logger
 	logsDone chan struct{}
 	events   consumerEvents
-	skips    *skipLog
+	tally    *tally
 
 	dlq *deadLetters
 
@@ -86,8 +86,6 @@ type GroupReader struct {
 	// runs; pending is the batch being filled by the polling goroutine.
 	pipe    *pipe
 	pending *batch
-
-	records, bytes atomic.Int64
 }
 
 // NewGroupReader joins the group and subscribes to the topic. It fails
@@ -116,7 +114,7 @@ func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
 		return nil, fmt.Errorf("create consumer: %w", err)
 	}
 	g := &GroupReader{cfg: cfg, opts: opts, consumer: c, log: cfg.Log, logsDone: make(chan struct{}),
-		events: newConsumerEvents(cfg.Log), skips: newSkipLog(cfg.Log), unstored: map[int32]kafka.TopicPartition{}}
+		events: newConsumerEvents(cfg.Log), tally: newTally(cfg.Log), unstored: map[int32]kafka.TopicPartition{}}
 	go drainLogsAt(c.Logs(), cfg.Log, g.logsDone, groupLogLevel(userAsked, g.events.errs))
 	if err := g.subscribe(); err != nil {
 		g.consumer.Close()
@@ -399,8 +397,7 @@ func (g *GroupReader) handleWork(ctx context.Context, w work, handle func(Record
 	}
 	switch {
 	case w.synced != nil && !w.store:
-		clear(g.unstored)
-		g.unstoredCount = 0
+		g.dropHandled()
 		close(w.synced)
 		return nil
 	case w.synced != nil:
@@ -428,17 +425,17 @@ func (g *GroupReader) positions() []kafka.TopicPartition {
 
 // logEnds returns the end offset of every partition of the topic now.
 func (g *GroupReader) logEnds() (map[int32]int64, error) {
-	md, err := g.consumer.GetMetadata(&g.opts.Topic, false, int(g.cfg.timeout().Milliseconds()))
+	tm, err := existingTopic(g.consumer, g.cfg, g.opts.Topic)
 	if err != nil {
-		return nil, errUnreachable(g.cfg.Brokers, err)
+		return nil, err
 	}
 	ends := map[int32]int64{}
-	for _, p := range md.Topics[g.opts.Topic].Partitions {
-		_, high, err := g.consumer.QueryWatermarkOffsets(g.opts.Topic, p.ID, int(g.cfg.timeout().Milliseconds()))
+	for _, p := range partitionIDs(tm) {
+		_, high, err := watermarks(g.consumer, g.cfg, g.opts.Topic, p)
 		if err != nil {
-			return nil, fmt.Errorf("read offsets of %s/%d: %w", g.opts.Topic, p.ID, err)
+			return nil, err
 		}
-		ends[p.ID] = high
+		ends[p] = high
 	}
 	return ends, nil
 }
@@ -525,20 +522,14 @@ func (g *GroupReader) lag() GroupStats {
 // accept hands a decoded record to handle, or logs, counts and skips one
 // that did not decode; then it notes the record handled.
 func (g *GroupReader) accept(ctx context.Context, m *kafka.Message, p game.Pitch, err error, handle func(Record) error) error {
-	g.bytes.Add(int64(len(m.Value)))
-	if err != nil {
-		g.skips.skip(m, err)
+	if !g.tally.count(m, err) {
 		if g.dlq != nil {
 			if err := g.dlq.send(ctx, m, err); err != nil {
 				return err // not stored: the poison record is read again rather than lost
 			}
 		}
-	} else {
-		g.records.Add(1)
-		rec := Record{Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset), Timestamp: m.Timestamp, Pitch: p}
-		if err := handle(rec); err != nil {
-			return err
-		}
+	} else if err := handle(recordOf(m, p)); err != nil {
+		return err
 	}
 	return g.handled(m.TopicPartition)
 }
@@ -571,12 +562,8 @@ func (g *GroupReader) storeHandled() error {
 			return err
 		}
 	}
-	tps := make([]kafka.TopicPartition, 0, len(g.unstored))
-	for _, tp := range g.unstored {
-		tps = append(tps, tp)
-	}
-	clear(g.unstored)
-	g.unstoredCount = 0
+	tps := slices.Collect(maps.Values(g.unstored))
+	g.dropHandled()
 	stored, err := g.consumer.StoreOffsets(tps)
 	if err != nil {
 		g.log.Warn().Err(err).Msg("store offsets")
@@ -589,10 +576,14 @@ func (g *GroupReader) storeHandled() error {
 	return nil
 }
 
-// Stats returns the counts so far. It is safe to call at any time.
-func (g *GroupReader) Stats() ConsumerStats {
-	return ConsumerStats{Records: g.records.Load(), Skipped: g.skips.count.Load(), Bytes: g.bytes.Load()}
+// dropHandled forgets the offsets handled but not stored.
+func (g *GroupReader) dropHandled() {
+	clear(g.unstored)
+	g.unstoredCount = 0
 }
+
+// Stats returns the counts so far. It is safe to call at any time.
+func (g *GroupReader) Stats() ConsumerStats { return g.tally.stats() }
 
 // Close leaves the group, committing what was stored, and closes the
 // client. It never blocks for longer than the client timeout.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -49,9 +48,8 @@ type Publisher struct {
 	cfg      Config
 	producer *kafka.Producer
 	topic    string
-	buf      []byte
-	key      []byte
 	msg      kafka.Message
+	one      Batch // Publish's single pitch
 
 	sent, delivered, failed, bytes atomic.Int64
 	fatal, authFailed              atomic.Pointer[error]
@@ -135,10 +133,9 @@ func (p *Publisher) readReports() {
 // stays bounded. It returns an error when ctx ends first or the producer has
 // failed for good.
 func (p *Publisher) Publish(ctx context.Context, pitch *game.Pitch) error {
-	p.buf = pitch.AppendJSON(p.buf[:0])
-	p.key = strconv.AppendInt(p.key[:0], pitch.GamePK, 10)
-	p.msg.Value, p.msg.Key, p.msg.Timestamp = p.buf, p.key, pitch.TS
-	return p.produce(ctx)
+	p.one.Reset()
+	p.one.Add(pitch)
+	return p.PublishBatch(ctx, &p.one)
 }
 
 // produce hands p.msg to the client, waiting while its queue is full.

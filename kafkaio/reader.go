@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -60,9 +59,7 @@ type Reader struct {
 	topic   string
 	config  *kafka.ConfigMap
 	pollers []*poller
-	skips   *skipLog
-
-	records, bytes atomic.Int64
+	tally   *tally
 }
 
 // maxPollers bounds how many clients a Reader polls at once; it uses no
@@ -86,7 +83,7 @@ func NewReader(cfg Config, topic string) (*Reader, error) {
 	for _, k := range []string{"queued.min.messages", "queued.max.messages.kbytes"} {
 		defaults[k] = consumerDefaults[k].(int) / pollerCount() // the pollers share one queue's worth
 	}
-	r := &Reader{cfg: cfg, topic: topic, config: cfg.configMap(defaults), skips: newSkipLog(cfg.Log)}
+	r := &Reader{cfg: cfg, topic: topic, config: cfg.configMap(defaults), tally: newTally(cfg.Log)}
 	cfg.Log.Debug().Str("config", describe(r.config)).Msg("consumer")
 	if _, err := r.addPoller(); err != nil {
 		return nil, err
@@ -277,9 +274,9 @@ func (r *Reader) plan(opts ReadOptions) ([]kafka.TopicPartition, map[int32]int64
 		partitions = partitionIDs(tm)
 	}
 	for _, p := range partitions {
-		low, high, err := first.QueryWatermarkOffsets(r.topic, p, int(r.cfg.timeout().Milliseconds()))
+		low, high, err := watermarks(first, r.cfg, r.topic, p)
 		if err != nil {
-			return nil, nil, fmt.Errorf("read offsets of %s/%d: %w", r.topic, p, err)
+			return nil, nil, err
 		}
 		start := kafka.Offset(high)
 		if opts.FromBeginning {
@@ -302,21 +299,15 @@ func (r *Reader) plan(opts ReadOptions) ([]kafka.TopicPartition, map[int32]int64
 
 // accept decodes a record; a bad one is logged, counted and not ok.
 func (r *Reader) accept(m *kafka.Message) (Record, bool) {
-	r.bytes.Add(int64(len(m.Value)))
 	p, err := decodeRecord(m)
-	if err != nil {
-		r.skips.skip(m, err)
+	if !r.tally.count(m, err) {
 		return Record{}, false
 	}
-	r.records.Add(1)
-	return Record{Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset),
-		Timestamp: m.Timestamp, Pitch: p, headers: m.Headers}, true
+	return recordOf(m, p), true
 }
 
 // Stats returns the counts so far. It is safe to call at any time.
-func (r *Reader) Stats() ConsumerStats {
-	return ConsumerStats{Records: r.records.Load(), Skipped: r.skips.count.Load(), Bytes: r.bytes.Load()}
-}
+func (r *Reader) Stats() ConsumerStats { return r.tally.stats() }
 
 // Close closes the clients.
 func (r *Reader) Close() error {
