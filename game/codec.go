@@ -188,10 +188,20 @@ func Decode(data []byte) (Pitch, error) {
 	if err := d.pitch(&p); err != nil {
 		return Pitch{}, fmt.Errorf("%w: %v", ErrInvalidPitch, err)
 	}
-	if err := p.validate(); err != nil {
-		return Pitch{}, fmt.Errorf("%w: %v", ErrInvalidPitch, err)
+	if err := p.Validate(); err != nil {
+		return Pitch{}, err
 	}
 	return p, nil
+}
+
+// Validate checks that p is a usable v1 event, whatever format it was
+// decoded from: the schema, and the fields that identify and order a pitch.
+// Its error wraps ErrInvalidPitch.
+func (p *Pitch) Validate() error {
+	if err := p.validate(); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidPitch, err)
+	}
+	return nil
 }
 
 func (p *Pitch) validate() error {
