@@ -21,7 +21,11 @@ func brokerCommand(e *env) *cli.Command {
 			"  pitchkafka broker                                 # 127.0.0.1:9092, in memory\n" +
 			"  pitchkafka broker --data-dir ./kafka-data         # survives restarts\n" +
 			"  pitchkafka broker --nodes 3 --listen 127.0.0.1:19092\n" +
-			"  pitchkafka broker --user alice:s3cret:client --tls-cert broker.pem --tls-key broker-key.pem\n\n" +
+			"  pitchkafka broker --user alice:s3cret:client --tls-cert broker.pem --tls-key broker-key.pem\n" +
+			"  pitchkafka broker --schema-registry 127.0.0.1:8081 # and a Schema Registry\n\n" +
+			"With --schema-registry it also serves a Confluent-compatible Schema Registry REST\n" +
+			"API (franz-go's srfake) for publish --format avro, protobuf or json-schema; with\n" +
+			"--data-dir its schemas survive restarts with the same ids.\n\n" +
 			"With --user, clients must authenticate (SASL PLAIN or SCRAM-SHA-256) and may do\n" +
 			"what their role allows: admin (everything), producer (create, describe and\n" +
 			"write topics), consumer (describe and read topics, join groups) or client (both).",
@@ -32,6 +36,7 @@ func brokerCommand(e *env) *cli.Command {
 			&cli.StringSliceFlag{Name: "user", Usage: "require SASL and allow `NAME:PASSWORD[:ROLE]` (role admin, producer, consumer or client; default admin), repeatable"},
 			&cli.StringFlag{Name: "tls-cert", Usage: "PEM certificate `FILE`: speak TLS (with --tls-key)"},
 			&cli.StringFlag{Name: "tls-key", Usage: "PEM private key `FILE` of --tls-cert"},
+			&cli.StringFlag{Name: "schema-registry", Usage: "also serve a Schema Registry on `HOST:PORT` (e.g. 127.0.0.1:8081)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.Int("nodes") < 1 {
@@ -47,16 +52,30 @@ func brokerCommand(e *env) *cli.Command {
 			if (c.String("tls-cert") == "") != (c.String("tls-key") == "") {
 				return usageErrorf(c, "--tls-cert and --tls-key go together")
 			}
+			registryAddr := c.String("schema-registry")
+			if _, _, err := net.SplitHostPort(registryAddr); registryAddr != "" && err != nil {
+				return usageErrorf(c, "--schema-registry %q: want host:port, e.g. 127.0.0.1:8081", registryAddr)
+			}
 			b, err := startBroker(e, kafkaio.BrokerOptions{Listen: c.String("listen"), Nodes: c.Int("nodes"),
 				DataDir: c.String("data-dir"), Users: users, TLSCert: c.String("tls-cert"), TLSKey: c.String("tls-key")})
 			if err != nil {
 				return err
 			}
+			defer func() {
+				b.Close()
+				e.log.Info().Msg("broker stopped")
+			}()
 			fmt.Fprintf(e.stdout, "pitchkafka development broker listening on %s\n", b.Bootstrap())
+			if registryAddr != "" {
+				reg, err := startRegistry(e, kafkaio.RegistryServerOptions{Listen: registryAddr, DataDir: c.String("data-dir")})
+				if err != nil {
+					return err
+				}
+				defer reg.Close()
+				fmt.Fprintf(e.stdout, "Schema Registry listening on %s (use --schema-registry %s)\n", reg.URL(), reg.URL())
+			}
 			fmt.Fprintf(e.stdout, "point clients at it with --brokers %s; stop it with Ctrl-C\n", b.Bootstrap())
 			<-c.Context.Done()
-			b.Close()
-			e.log.Info().Msg("broker stopped")
 			return nil
 		},
 	}
@@ -101,6 +120,19 @@ func startBroker(e *env, opts kafkaio.BrokerOptions) (*kafkaio.Broker, error) {
 		e.log.Warn().Str("listen", opts.Listen).Msg("listening beyond loopback with no authentication: anyone who can reach it can read and write; add --user")
 	}
 	return b, nil
+}
+
+// startRegistry starts the embedded Schema Registry and says what it is.
+func startRegistry(e *env, opts kafkaio.RegistryServerOptions) (*kafkaio.RegistryServer, error) {
+	opts.Log = e.log.With().Str("component", "schema-registry").Logger()
+	reg, err := kafkaio.StartRegistry(opts)
+	if err != nil {
+		return nil, err
+	}
+	if host, _, _ := net.SplitHostPort(opts.Listen); !isLoopback(host) {
+		e.log.Warn().Str("listen", opts.Listen).Msg("the Schema Registry listens beyond loopback with no authentication: anyone who can reach it can register and delete schemas")
+	}
+	return reg, nil
 }
 
 func isLoopback(host string) bool {

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -20,13 +21,17 @@ func demoCommand(e *env) *cli.Command {
 			"Every line of output says which component wrote it. Stop it with Ctrl-C.\n\n" +
 			"Examples:\n" +
 			"  pitchkafka demo                        # until Ctrl-C\n" +
-			"  pitchkafka demo --duration 1m --rate 5 # a calmer minute",
+			"  pitchkafka demo --duration 1m --rate 5 # a calmer minute\n" +
+			"  pitchkafka demo --format avro          # Avro records, through an embedded Schema Registry",
 		Flags: []cli.Flag{
 			&cli.Float64Flag{Name: "rate", Value: 10, Usage: "pitches per second"},
 			&cli.IntFlag{Name: "concurrent", Value: 4, Usage: "games in progress at once (1-15); fewer games finish sooner"},
 			&cli.DurationFlag{Name: "duration", Usage: "stop after this long (0: until Ctrl-C)"},
 			&cli.DurationFlag{Name: "interval", Value: 10 * time.Second, Usage: "how often last-pitch prints its table"},
 			&cli.Uint64Flag{Name: "seed", Usage: "seed of the simulation (default: random)"},
+			formatFlag(),
+			&cli.StringFlag{Name: "schema-registry", EnvVars: []string{"PITCHKAFKA_SCHEMA_REGISTRY"},
+				Usage: "Schema Registry `URL` to use with --format (default: an embedded one on a free loopback port)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.Float64("rate") <= 0 || c.Duration("interval") <= 0 || c.Duration("duration") < 0 {
@@ -47,12 +52,26 @@ func runDemo(c *cli.Context, e *env) error {
 		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
 	}
+	format, err := kafkaio.ParseFormat(c.String("format"))
+	if err != nil {
+		return usageErrorf(c, "--format %q: use json, avro, protobuf or json-schema", c.String("format"))
+	}
 	b, err := startBroker(e, kafkaio.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1})
 	if err != nil {
 		return err
 	}
 	defer b.Close()
-	kcfg := kafkaio.Config{Brokers: b.Bootstrap(), Timeout: kafkaio.DefaultTimeout}
+	kcfg := kafkaio.Config{Brokers: b.Bootstrap(), Timeout: kafkaio.DefaultTimeout,
+		Registry: kafkaio.RegistryConfig{URL: c.String("schema-registry")}}
+	if format.NeedsRegistry() && kcfg.Registry.URL == "" {
+		reg, err := startRegistry(e, kafkaio.RegistryServerOptions{Listen: "127.0.0.1:0"})
+		if err != nil {
+			return err
+		}
+		defer reg.Close()
+		kcfg.Registry.URL = reg.URL()
+		fmt.Fprintf(e.stdout, "schema registry | %s: pitches in %s, subject %s\n", reg.URL(), format, kafkaio.Subject("pitches"))
+	}
 	const topic = "pitches"
 	pub := publishOptions{
 		topic:         kafkaio.TopicSpec{Name: topic, Partitions: 6, ReplicationFactor: -1},
@@ -60,6 +79,7 @@ func runDemo(c *cli.Context, e *env) error {
 		league:        game.DefaultLeague(),
 		rate:          c.Float64("rate"),
 		statsInterval: 10 * time.Second,
+		format:        format,
 	}
 	if !c.IsSet("seed") {
 		pub.season.Seed = uint64(time.Now().UnixNano())

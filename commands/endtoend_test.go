@@ -83,7 +83,7 @@ func TestPublishThenLastPitchEqualsTheSimulatorsState(t *testing.T) {
 
 func assertMatchesSchema(tb testing.TB, array string) {
 	tb.Helper()
-	path, _ := filepath.Abs("../testdata/pitch.schema.json")
+	path, _ := filepath.Abs("../schemas/pitch.schema.json")
 	sch, err := jsonschema.NewCompiler().Compile(path)
 	if err != nil {
 		tb.Fatal(err)

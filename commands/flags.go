@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,7 +27,35 @@ func kafkaFlags() []cli.Flag {
 		&cli.StringFlag{Name: "config", EnvVars: []string{"PITCHKAFKA_CONFIG"},
 			Usage: "`FILE` of librdkafka key=value properties, # comments allowed (default: ~/.config/pitchkafka/client.properties if it exists)"},
 		&cli.DurationFlag{Name: "timeout", Value: kafkaio.DefaultTimeout, Usage: "give up when no broker answers within this long"},
+		schemaRegistryFlag(),
 	}
+}
+
+// schemaRegistryFlag names the Schema Registry that Avro, Protobuf and JSON
+// Schema records need.
+func schemaRegistryFlag() cli.Flag {
+	return &cli.StringFlag{Name: "schema-registry", EnvVars: []string{"PITCHKAFKA_SCHEMA_REGISTRY"},
+		Usage: "Schema Registry `URL` (e.g. http://127.0.0.1:8081), for records in Avro, Protobuf or JSON Schema; " +
+			"credentials as -X schema.registry.basic.auth.user.info=KEY:SECRET"}
+}
+
+// formatFlag chooses the format of the pitch records publish writes.
+func formatFlag() cli.Flag {
+	return &cli.StringFlag{Name: "format", Value: string(kafkaio.FormatJSON),
+		Usage: "record values as json, avro, protobuf or json-schema (the last three in the Schema Registry wire format; need --schema-registry)"}
+}
+
+// parseFormat checks --format, and that a Schema Registry format has a
+// registry.
+func parseFormat(c *cli.Context, kcfg kafkaio.Config) (kafkaio.Format, error) {
+	f, err := kafkaio.ParseFormat(c.String("format"))
+	if err != nil {
+		return f, usageErrorf(c, "--format %q: use json, avro, protobuf or json-schema", c.String("format"))
+	}
+	if f.NeedsRegistry() && kcfg.Registry.URL == "" {
+		return f, usageErrorf(c, "--format %s needs a Schema Registry: pass --schema-registry URL (pitchkafka broker --schema-registry 127.0.0.1:8081 runs one)", f)
+	}
+	return f, nil
 }
 
 // errListed says that -X list printed the properties and there is nothing
@@ -74,7 +103,37 @@ func kafkaConfig(c *cli.Context, e *env) (kafkaio.Config, error) {
 	if c.Duration("timeout") <= 0 {
 		return kafkaio.Config{}, usageErrorf(c, "--timeout must be positive, e.g. --timeout 30s")
 	}
-	return kafkaio.Config{Brokers: c.String("brokers"), Properties: props, Timeout: c.Duration("timeout"), Log: e.log}, nil
+	registry, err := registryConfig(c, props)
+	if err != nil {
+		return kafkaio.Config{}, err
+	}
+	return kafkaio.Config{Brokers: c.String("brokers"), Properties: props, Timeout: c.Duration("timeout"), Log: e.log,
+		Registry: registry}, nil
+}
+
+// registryConfig takes the Schema Registry properties (schema.registry.*)
+// out of props, which go to the Kafka client, and adds the URL from
+// --schema-registry, which wins over schema.registry.url.
+func registryConfig(c *cli.Context, props map[string]string) (kafkaio.RegistryConfig, error) {
+	rc := kafkaio.RegistryConfig{Properties: map[string]string{}}
+	for k, v := range props {
+		if strings.HasPrefix(k, kafkaio.RegistryPropertyPrefix) {
+			rc.Properties[k] = v
+			delete(props, k)
+		}
+	}
+	rc.URL = rc.Properties[kafkaio.RegistryPropertyPrefix+"url"]
+	delete(rc.Properties, kafkaio.RegistryPropertyPrefix+"url")
+	if url := c.String("schema-registry"); url != "" {
+		rc.URL = url
+	}
+	if rc.URL != "" && !strings.HasPrefix(rc.URL, "http://") && !strings.HasPrefix(rc.URL, "https://") {
+		return rc, usageErrorf(c, "--schema-registry %q: want a URL such as http://127.0.0.1:8081", rc.URL)
+	}
+	if err := kafkaio.CheckRegistryProperties(rc); err != nil {
+		return rc, usageErrorf(c, "-X %v", err)
+	}
+	return rc, nil
 }
 
 // configPath returns the properties file to read: --config, else

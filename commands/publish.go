@@ -23,6 +23,7 @@ type publishOptions struct {
 	league        *game.League
 	replay        []string // Savant CSV files to replay instead of simulating
 	dryRun        bool     // write the events to stdout instead of Kafka
+	format        kafkaio.Format
 	rate          float64
 	count         int64
 	duration      time.Duration
@@ -46,7 +47,11 @@ func publishCommand(e *env) *cli.Command {
 			"  pitchkafka publish --rate 0 --count 1000000     # a million pitches, flat out\n" +
 			"  pitchkafka publish --games 30 --seed 2016       # 30 complete games, reproducible\n" +
 			"  pitchkafka publish --replay savant_data.csv     # real pitches from a Baseball Savant export\n" +
-			"  pitchkafka publish --rate 1000 -X linger.ms=0   # lowest latency",
+			"  pitchkafka publish --rate 1000 -X linger.ms=0   # lowest latency\n" +
+			"  pitchkafka publish --format avro --schema-registry http://127.0.0.1:8081\n\n" +
+			"--format avro, protobuf or json-schema writes each pitch in the Schema Registry\n" +
+			"wire format (a zero byte, the schema id, the payload), as Confluent's serializers\n" +
+			"do, with pitchkafka's schema registered under the subject TOPIC-value.",
 		Flags: append(kafkaFlags(),
 			&cli.Float64Flag{Name: "rate", Value: 20, Usage: "pitches per second in total; 0 publishes as fast as the broker takes them"},
 			&cli.IntFlag{Name: "concurrent", Value: 15, Usage: "games in progress at once (1-15); a team is never in two games at once"},
@@ -61,6 +66,7 @@ func publishCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "dry-run", Usage: "write the events to stdout, one JSON object a line, instead of publishing (no broker needed)"},
 			&cli.StringSliceFlag{Name: "replay", Usage: "publish the pitches of Baseball Savant (Statcast) CSV `FILE`s instead of simulating; more files may follow as arguments"},
 			&cli.DurationFlag{Name: "stats-interval", Value: 5 * time.Second, Usage: "how often to log progress on stderr"},
+			formatFlag(),
 		),
 		Action: func(c *cli.Context) error {
 			opts, err := parsePublish(c, e)
@@ -91,6 +97,12 @@ func parsePublish(c *cli.Context, e *env) (publishOptions, error) {
 	}
 	opts.replay = c.StringSlice("replay")
 	opts.dryRun = c.Bool("dry-run")
+	if opts.format, err = parseFormat(c, kcfg); err != nil {
+		return opts, err
+	}
+	if opts.dryRun && opts.format != kafkaio.FormatJSON {
+		return opts, usageErrorf(c, "--dry-run writes JSON lines; drop --format %s, or --dry-run", opts.format)
+	}
 	if c.Args().Present() {
 		if len(opts.replay) == 0 {
 			return opts, usageErrorf(c, "unexpected argument %q: publish takes files only after --replay", c.Args().First())
@@ -151,6 +163,12 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	if err != nil {
 		return err
 	}
+	enc, err := kafkaio.NewEncoder(opts.kafka, opts.topic.Name, opts.format)
+	if err != nil {
+		pub.Close(opts.kafka.Timeout)
+		return err
+	}
+	defer enc.Close()
 	limitPublishMemory()
 	if opts.duration > 0 {
 		var cancel context.CancelFunc
@@ -166,7 +184,7 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	} else {
 		go every(opts.statsInterval, done, progress.log)
 	}
-	genErr := publishPipelined(ctx, source, opts, pub, &gamesOver)
+	genErr := publishPipelined(ctx, source, opts, pub, enc, &gamesOver)
 	close(done)
 	closeErr := pub.Close(opts.kafka.Timeout)
 	bar.set(barValue())
@@ -232,12 +250,12 @@ const (
 // simulation's cost hides behind the client's. A batch is handed over
 // when full, or as soon as the next pitch is not yet due, so pacing adds
 // no latency. The first error, from either side, stops both.
-func publishPipelined(ctx context.Context, source pitchSource, opts publishOptions, pub *kafkaio.Publisher, gamesOver *atomic.Int64) error {
+func publishPipelined(ctx context.Context, source pitchSource, opts publishOptions, pub *kafkaio.Publisher, enc *kafkaio.Encoder, gamesOver *atomic.Int64) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	full, free := make(chan *kafkaio.Batch, batchesInPipe), make(chan *kafkaio.Batch, batchesInPipe)
 	for range batchesInPipe {
-		free <- new(kafkaio.Batch)
+		free <- kafkaio.NewBatch(enc)
 	}
 	genErr := make(chan error, 1)
 	go func() {
@@ -279,7 +297,9 @@ func encodeBatches(ctx context.Context, source pitchSource, opts publishOptions,
 		}
 	}
 	err := generate(ctx, source, opts, func(p *game.Pitch) error {
-		b.Add(p)
+		if err := b.Add(p); err != nil {
+			return err
+		}
 		if b.Len() < batchSize {
 			return nil
 		}

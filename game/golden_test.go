@@ -81,7 +81,7 @@ func TestSameSeedSameGamesWhateverTheConcurrency(t *testing.T) {
 // MustCompileSchema compiles the pitch event's JSON Schema from testdata/.
 func mustCompileSchema(tb testing.TB) *jsonschema.Schema {
 	tb.Helper()
-	path, err := filepath.Abs("../testdata/pitch.schema.json")
+	path, err := filepath.Abs("../schemas/pitch.schema.json")
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -13,10 +13,15 @@ import (
 // another hands the records to the client. A Batch is reused: Reset it
 // and add again.
 type Batch struct {
+	enc       *Encoder // nil: JSON
 	buf       []byte
 	records   []encodedRecord
 	gamesOver int
 }
+
+// NewBatch returns an empty batch whose records enc encodes; a zero Batch
+// encodes JSON.
+func NewBatch(enc *Encoder) *Batch { return &Batch{enc: enc} }
 
 // encodedRecord locates one record in a Batch's buffer: its key is
 // buf[start:keyEnd] and its value buf[keyEnd:end].
@@ -25,17 +30,25 @@ type encodedRecord struct {
 	ts                 time.Time
 }
 
-// Add encodes a pitch as its record: key game_pk, value the JSON event,
-// timestamp ts.
-func (b *Batch) Add(p *game.Pitch) {
+// Add encodes a pitch as its record: key game_pk, value the event in the
+// batch's format, timestamp ts. On error the batch is as it was.
+func (b *Batch) Add(p *game.Pitch) error {
 	start := len(b.buf)
 	b.buf = strconv.AppendInt(b.buf, p.GamePK, 10)
 	keyEnd := len(b.buf)
-	b.buf = p.AppendJSON(b.buf)
+	if b.enc == nil {
+		b.buf = p.AppendJSON(b.buf)
+	} else if buf, err := b.enc.Append(b.buf, p); err != nil {
+		b.buf = b.buf[:start]
+		return err
+	} else {
+		b.buf = buf
+	}
 	b.records = append(b.records, encodedRecord{start: start, keyEnd: keyEnd, end: len(b.buf), ts: p.TS})
 	if p.GameOver {
 		b.gamesOver++
 	}
+	return nil
 }
 
 // Len is the number of pitches in the batch.

@@ -2,6 +2,7 @@ package kafkaio
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"time"
@@ -18,17 +19,20 @@ const (
 )
 
 // Changelog writes a table's changes to a compacted topic, the way Kafka
-// Streams backs a state store: key = pitcher id, value = his last pitch, and
-// headers naming the pitch record behind each change. Compaction keeps one
-// record per pitcher, so the table can be restored from it quickly, and the
-// headers say where to resume reading the pitch topic.
+// Streams backs a state store: key = pitcher id, value = his last pitch as
+// the pitch record held it (in its format: JSON, or the Schema Registry
+// wire format), and headers naming the pitch record behind each change.
+// Compaction keeps one record per pitcher, so the table can be restored
+// from it quickly, and the headers say where to resume reading the pitch
+// topic.
 type Changelog struct {
 	pub    *Publisher
 	cfg    Config
 	topic  string
 	source string
-	value  []byte
 	key    []byte
+	reg    *registry // nil without a registry
+	warned bool      // a schema could not be registered under the changelog's subject
 }
 
 // OpenChangelog connects and creates the changelog topic, compacted, if it
@@ -39,7 +43,12 @@ func OpenChangelog(ctx context.Context, cfg Config, topic, source string) (*Chan
 	if err != nil {
 		return nil, err
 	}
-	return &Changelog{pub: pub, cfg: cfg, topic: topic, source: source}, nil
+	reg, err := openRegistry(cfg)
+	if err != nil {
+		pub.closeNow()
+		return nil, err
+	}
+	return &Changelog{pub: pub, cfg: cfg, topic: topic, source: source, reg: reg}, nil
 }
 
 // RestoreStats says what a restore read.
@@ -90,14 +99,35 @@ func sourceOf(headers []kafka.Header) (topic string, partition int32, offset int
 // record it came from.
 func (c *Changelog) Record(ctx context.Context, rec *Record) error {
 	p := c.pub
-	c.value = rec.Pitch.AppendJSON(c.value[:0])
+	value := rec.value
+	if value == nil {
+		value = rec.Pitch.AppendJSON(nil)
+	}
+	c.registerSchemaOf(value)
 	c.key = strconv.AppendInt(c.key[:0], rec.Pitch.Pitcher, 10)
-	p.msg.Value, p.msg.Key, p.msg.Timestamp = c.value, c.key, rec.Pitch.TS
+	p.msg.Value, p.msg.Key, p.msg.Timestamp = value, c.key, rec.Pitch.TS
 	p.msg.Headers = []kafka.Header{
 		{Key: headerSourceTopic, Value: []byte(c.source)},
 		{Key: headerSourcePartition, Value: strconv.AppendInt(nil, int64(rec.Partition), 10)},
 		{Key: headerSourceOffset, Value: strconv.AppendInt(nil, rec.Offset, 10)}}
 	return p.produce(ctx)
+}
+
+// registerSchemaOf registers the schema of a framed value under the
+// changelog's subject too (once per schema), as Kafka Streams registers a
+// changelog's schemas, so that it reads back under its own subject. If the
+// registry refuses, it says so once: a registry that does not tie ids to
+// subjects still reads the records.
+func (c *Changelog) registerSchemaOf(value []byte) {
+	if c.reg == nil || len(value) < 5 || value[0] != wireFormatMagic {
+		return
+	}
+	id := int(binary.BigEndian.Uint32(value[1:5]))
+	if err := c.reg.ensureUnder(Subject(c.topic), id, Subject(c.source)); err != nil && !c.warned {
+		c.warned = true
+		c.cfg.Log.Warn().Err(err).Str("subject", Subject(c.topic)).
+			Msg("could not register the pitches' schema under the changelog's subject; a registry that checks subjects will not restore from it")
+	}
 }
 
 // Stats returns the changelog producer's counts.
@@ -106,6 +136,7 @@ func (c *Changelog) Stats() PublisherStats { return c.pub.Stats() }
 // Close flushes the changes still queued, waiting up to timeout, and fails
 // if any was not delivered.
 func (c *Changelog) Close(timeout time.Duration) error {
+	c.reg.close()
 	if err := c.pub.Close(timeout); err != nil {
 		return fmt.Errorf("changelog %s: %w", c.topic, err)
 	}

@@ -28,6 +28,9 @@ type Config struct {
 	Timeout time.Duration
 	// Log receives pitchkafka's and librdkafka's log lines.
 	Log zerolog.Logger
+	// Registry is the Schema Registry, if any: publish registers its schema
+	// there, and consumers read records in its wire format through it.
+	Registry RegistryConfig
 }
 
 // ParseProperties reads librdkafka properties, one key=value a line. Blank
@@ -60,10 +63,16 @@ func ParseProperty(kv string) (key, value string, err error) {
 }
 
 // IsSecret reports whether a property holds a secret that must never be
-// logged: any key containing "password" or "secret".
+// logged: any key containing "password", "secret", "token" or "user.info"
+// (the Schema Registry's user:password).
 func IsSecret(key string) bool {
 	k := strings.ToLower(key)
-	return strings.Contains(k, "password") || strings.Contains(k, "secret")
+	for _, word := range []string{"password", "secret", "token", "user.info"} {
+		if strings.Contains(k, word) {
+			return true
+		}
+	}
+	return false
 }
 
 // Redact hides the value of a secret "key=value" string.

@@ -73,6 +73,7 @@ type GroupReader struct {
 	logsDone chan struct{}
 	events   consumerEvents
 	tally    *tally
+	decoder  *valueDecoder
 
 	dlq *deadLetters
 
@@ -116,9 +117,13 @@ func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
 	g := &GroupReader{cfg: cfg, opts: opts, consumer: c, log: cfg.Log, logsDone: make(chan struct{}),
 		events: newConsumerEvents(cfg.Log), tally: newTally(cfg.Log), unstored: map[int32]kafka.TopicPartition{}}
 	go drainLogsAt(c.Logs(), cfg.Log, g.logsDone, groupLogLevel(userAsked, g.events.errs))
-	if err := g.subscribe(); err != nil {
+	if g.decoder, err = newValueDecoder(cfg, opts.Topic); err == nil {
+		err = g.subscribe()
+	}
+	if err != nil {
 		g.consumer.Close()
 		<-g.logsDone
+		g.decoder.close()
 		return nil, err
 	}
 	if opts.DLQ != "" {
@@ -205,21 +210,21 @@ type batch struct {
 }
 
 // decode decodes every record of the batch.
-func (b *batch) decode() {
+func (b *batch) decode(d *valueDecoder) {
 	b.pitches, b.errs = slices.Grow(b.pitches[:0], len(b.records)), slices.Grow(b.errs[:0], len(b.records))
 	for _, m := range b.records {
-		p, err := decodeRecord(m)
+		p, err := d.decode(m.Value)
 		b.pitches, b.errs = append(b.pitches, p), append(b.errs, err)
 	}
 	b.decoded = true
 }
 
 // pitch returns record i decoded, decoding it now if the batch is not.
-func (b *batch) pitch(i int) (game.Pitch, error) {
+func (b *batch) pitch(i int, d *valueDecoder) (game.Pitch, error) {
 	if b.decoded {
 		return b.pitches[i], b.errs[i]
 	}
-	return decodeRecord(b.records[i])
+	return d.decode(b.records[i].Value)
 }
 
 // reset empties the batch for reuse, letting go of what it held.
@@ -319,7 +324,7 @@ func (g *GroupReader) sendPending() bool {
 		return true
 	}
 	if g.pipe != nil && len(g.pipe.work) > 0 {
-		g.pending.decode()
+		g.pending.decode(g.decoder)
 	}
 	ok := g.send(work{batch: g.pending})
 	g.pending = nil
@@ -384,7 +389,7 @@ func (g *GroupReader) handleAll(ctx context.Context, handle func(Record) error) 
 func (g *GroupReader) handleWork(ctx context.Context, w work, handle func(Record) error) error {
 	if b := w.batch; b != nil {
 		for i, m := range b.records {
-			p, err := b.pitch(i)
+			p, err := b.pitch(i, g.decoder)
 			if err := g.accept(ctx, m, p, err, handle); err != nil {
 				return err
 			}
@@ -522,6 +527,9 @@ func (g *GroupReader) lag() GroupStats {
 // accept hands a decoded record to handle, or logs, counts and skips one
 // that did not decode; then it notes the record handled.
 func (g *GroupReader) accept(ctx context.Context, m *kafka.Message, p game.Pitch, err error, handle func(Record) error) error {
+	if isFatalDecodeErr(err) {
+		return err // not stored: read again once the registry answers
+	}
 	if !g.tally.count(m, err) {
 		if g.dlq != nil {
 			if err := g.dlq.send(ctx, m, err); err != nil {
@@ -602,6 +610,7 @@ func (g *GroupReader) Close() error {
 	if g.dlq != nil {
 		err = errors.Join(err, g.dlq.close(g.cfg.timeout()))
 	}
+	g.decoder.close()
 	return err
 }
 

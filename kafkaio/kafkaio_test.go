@@ -172,7 +172,7 @@ func assertRecordsArePitches(t *testing.T, brokers string, sent []game.Pitch) {
 
 func mustCompileSchema(tb testing.TB) *jsonschema.Schema {
 	tb.Helper()
-	path, _ := filepath.Abs("../testdata/pitch.schema.json")
+	path, _ := filepath.Abs("../schemas/pitch.schema.json")
 	sch, err := jsonschema.NewCompiler().Compile(path)
 	if err != nil {
 		tb.Fatal(err)

@@ -134,7 +134,9 @@ func (p *Publisher) readReports() {
 // failed for good.
 func (p *Publisher) Publish(ctx context.Context, pitch *game.Pitch) error {
 	p.one.Reset()
-	p.one.Add(pitch)
+	if err := p.one.Add(pitch); err != nil {
+		return err
+	}
 	return p.PublishBatch(ctx, &p.one)
 }
 

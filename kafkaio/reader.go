@@ -21,6 +21,7 @@ type Record struct {
 	Pitch     game.Pitch
 
 	headers []kafka.Header
+	value   []byte // the record's value as it was read
 }
 
 // ConsumerStats counts what a consumer read.
@@ -60,6 +61,7 @@ type Reader struct {
 	config  *kafka.ConfigMap
 	pollers []*poller
 	tally   *tally
+	decoder *valueDecoder
 }
 
 // maxPollers bounds how many clients a Reader polls at once; it uses no
@@ -86,6 +88,11 @@ func NewReader(cfg Config, topic string) (*Reader, error) {
 	r := &Reader{cfg: cfg, topic: topic, config: cfg.configMap(defaults), tally: newTally(cfg.Log)}
 	cfg.Log.Debug().Str("config", describe(r.config)).Msg("consumer")
 	if _, err := r.addPoller(); err != nil {
+		return nil, err
+	}
+	var err error
+	if r.decoder, err = newValueDecoder(cfg, topic); err != nil {
+		r.Close()
 		return nil, err
 	}
 	return r, nil
@@ -180,7 +187,10 @@ func (p *poller) run(ctx context.Context, r *Reader, progress *replayProgress) e
 	for ctx.Err() == nil {
 		switch ev := p.consumer.Poll(100).(type) {
 		case *kafka.Message:
-			rec, ok := r.accept(ev)
+			rec, ok, err := r.accept(ev)
+			if err != nil {
+				return err
+			}
 			progress.record(rec, ok, ev.TopicPartition.Partition, int64(ev.TopicPartition.Offset)+1)
 		case kafka.PartitionEOF:
 			progress.reached(ev.Partition, int64(ev.Offset))
@@ -297,13 +307,18 @@ func (r *Reader) plan(opts ReadOptions) ([]kafka.TopicPartition, map[int32]int64
 	return tps, ends, nil
 }
 
-// accept decodes a record; a bad one is logged, counted and not ok.
-func (r *Reader) accept(m *kafka.Message) (Record, bool) {
-	p, err := decodeRecord(m)
-	if !r.tally.count(m, err) {
-		return Record{}, false
+// accept decodes a record; a bad one is logged, counted and not ok. It
+// fails when the record could not be decoded for a reason other than the
+// record itself (the Schema Registry did not answer).
+func (r *Reader) accept(m *kafka.Message) (Record, bool, error) {
+	p, err := r.decoder.decode(m.Value)
+	if isFatalDecodeErr(err) {
+		return Record{}, false, err
 	}
-	return recordOf(m, p), true
+	if !r.tally.count(m, err) {
+		return Record{}, false, nil
+	}
+	return recordOf(m, p), true, nil
 }
 
 // Stats returns the counts so far. It is safe to call at any time.
@@ -316,13 +331,14 @@ func (r *Reader) Close() error {
 		errs = append(errs, p.consumer.Close())
 		<-p.logsDone
 	}
+	if r.decoder != nil {
+		r.decoder.close()
+	}
 	return errors.Join(errs...)
 }
 
-// decodeRecord decodes a record's value as a pitch event.
-func decodeRecord(m *kafka.Message) (game.Pitch, error) {
-	if m.Value == nil {
-		return game.Pitch{}, fmt.Errorf("%w: null value", game.ErrInvalidPitch)
-	}
-	return game.Decode(m.Value)
+// isFatalDecodeErr reports whether a decoding error says nothing about the
+// record: not an invalid pitch, but a registry that could not be asked.
+func isFatalDecodeErr(err error) bool {
+	return err != nil && !errors.Is(err, game.ErrInvalidPitch)
 }

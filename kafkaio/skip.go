@@ -1,6 +1,7 @@
 package kafkaio
 
 import (
+	"errors"
 	"sync/atomic"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -13,6 +14,7 @@ import (
 type tally struct {
 	log                     zerolog.Logger
 	records, skipped, bytes atomic.Int64
+	noRegistry              atomic.Int64 // framed records met without a registry
 }
 
 func newTally(log zerolog.Logger) *tally { return &tally{log: log} }
@@ -26,9 +28,24 @@ func (t *tally) count(m *kafka.Message, err error) bool {
 		return true
 	}
 	skipped := t.skipped.Add(1)
+	if errors.Is(err, ErrNoRegistry) {
+		t.countNoRegistry(m, skipped)
+		return false
+	}
 	t.log.Warn().Int32("partition", m.TopicPartition.Partition).Int64("offset", int64(m.TopicPartition.Offset)).
 		Int("bytes", len(m.Value)).Int64("skipped", skipped).Err(err).Msg("skipped a record that is not a pitch event")
 	return false
+}
+
+// countNoRegistry says once, at error level, that records need a Schema
+// Registry to be read; the records after it are skipped quietly (debug).
+func (t *tally) countNoRegistry(m *kafka.Message, skipped int64) {
+	ev := t.log.Debug()
+	if t.noRegistry.Add(1) == 1 {
+		ev = t.log.Error()
+	}
+	ev.Int32("partition", m.TopicPartition.Partition).Int64("offset", int64(m.TopicPartition.Offset)).Int64("skipped", skipped).
+		Msg("skipping records in the Schema Registry wire format (Avro, Protobuf or JSON Schema): pass --schema-registry URL, or set PITCHKAFKA_SCHEMA_REGISTRY, to read them")
 }
 
 // stats returns the counts so far. It is safe to call at any time.
@@ -39,5 +56,5 @@ func (t *tally) stats() ConsumerStats {
 // recordOf is the Record of message m, decoded as p.
 func recordOf(m *kafka.Message, p game.Pitch) Record {
 	return Record{Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset),
-		Timestamp: m.Timestamp, Pitch: p, headers: m.Headers}
+		Timestamp: m.Timestamp, Pitch: p, headers: m.Headers, value: m.Value}
 }
