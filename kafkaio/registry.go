@@ -55,13 +55,13 @@ var registryProperties = map[string]func(c *schemaregistry.Config, v string) err
 		c.BearerAuthCredentialsSource = strings.ToUpper(v)
 		return nil
 	},
-	"bearer.auth.logical.cluster":    func(c *schemaregistry.Config, v string) error { c.BearerAuthLogicalCluster = v; return nil },
-	"bearer.auth.identity.pool.id":   func(c *schemaregistry.Config, v string) error { c.BearerAuthIdentityPoolID = v; return nil },
-	"ssl.ca.location":                func(c *schemaregistry.Config, v string) error { c.SslCaLocation = v; return nil },
-	"ssl.certificate.location":       func(c *schemaregistry.Config, v string) error { c.SslCertificateLocation = v; return nil },
-	"ssl.key.location":               func(c *schemaregistry.Config, v string) error { c.SslKeyLocation = v; return nil },
-	"request.timeout.ms":             msProperty(func(c *schemaregistry.Config, ms int) { c.RequestTimeoutMs = ms }),
-	"connection.timeout.ms":          msProperty(func(c *schemaregistry.Config, ms int) { c.ConnectionTimeoutMs = ms }),
+	"bearer.auth.logical.cluster":  func(c *schemaregistry.Config, v string) error { c.BearerAuthLogicalCluster = v; return nil },
+	"bearer.auth.identity.pool.id": func(c *schemaregistry.Config, v string) error { c.BearerAuthIdentityPoolID = v; return nil },
+	"ssl.ca.location":              func(c *schemaregistry.Config, v string) error { c.SslCaLocation = v; return nil },
+	"ssl.certificate.location":     func(c *schemaregistry.Config, v string) error { c.SslCertificateLocation = v; return nil },
+	"ssl.key.location":             func(c *schemaregistry.Config, v string) error { c.SslKeyLocation = v; return nil },
+	"request.timeout.ms":           msProperty(func(c *schemaregistry.Config, ms int) { c.RequestTimeoutMs = ms }),
+	"connection.timeout.ms":        msProperty(func(c *schemaregistry.Config, ms int) { c.ConnectionTimeoutMs = ms }),
 	"ssl.endpoint.identification.algorithm": func(c *schemaregistry.Config, v string) error {
 		c.SslDisableEndpointVerification = strings.EqualFold(v, "none")
 		return nil
