@@ -110,9 +110,18 @@ func NewEncoder(cfg Config, topic string, format Format) (*Encoder, error) {
 
 // newSerializer builds the format's serializer, set to write the
 // registered schema's id.
+//
+// Told the id (UseSchemaID), Confluent's serializers look it up for every
+// record under a cache key that is the whole schema marshalled to JSON: half
+// of publish's time. When the id is the subject's latest version, as it is
+// once registered, they are told to use the latest version instead, which the
+// client caches by subject.
 func (e *Encoder) newSerializer() (err error) {
 	conf := serde.NewSerializerConfig()
 	conf.AutoRegisterSchemas, conf.UseSchemaID = false, e.schemaID
+	if latest, lerr := e.reg.client.GetLatestSchemaMetadata(Subject(e.topic)); lerr == nil && latest.ID == e.schemaID {
+		conf.UseSchemaID, conf.UseLatestVersion = -1, true
+	}
 	switch e.format {
 	case FormatAvro:
 		e.avro, err = avrov2.NewSerializer(e.reg.client, serde.ValueSerde, &avrov2.SerializerConfig{SerializerConfig: *conf})
