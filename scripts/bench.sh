@@ -10,6 +10,7 @@ N=${N:-1000000}
 REPS=${REPS:-3}
 port=${PORT:-19097}
 brokers="127.0.0.1:$port"
+registry="http://127.0.0.1:$((port + 100))"
 work=$(mktemp -d)
 bin="$work/pitchkafka"
 go build -o "$bin" . || exit 1
@@ -20,7 +21,7 @@ go test -c -o "$work/kafkaio.test" ./kafkaio || exit 1
 broker=
 restart_broker() {
   [ -n "$broker" ] && kill "$broker" 2>/dev/null && wait "$broker" 2>/dev/null
-  "$bin" broker --listen "$brokers" >/dev/null 2>&1 &
+  "$bin" broker --listen "$brokers" --schema-registry "${registry#http://}" >/dev/null 2>&1 &
   broker=$!
   sleep 1
 }
@@ -49,11 +50,14 @@ echo "encoding $N pitches for kcat..." >&2
 # kcat -K reads "key<TAB>value": the same records publish sends, keyed by game_pk.
 sed -E 's/^(.*"game_pk":([0-9]+),.*)$/\2\t\1/' "$work/pitches.jsonl" > "$work/keyed.tsv"
 
-declare -a pub raw kcatp lp kcatc rawc ann
+declare -a pub puba raw kcatp lp lpa kcatc rawc ann
 for rep in $(seq 1 "$REPS"); do
   echo "round $rep: producers..." >&2
   restart_broker
   pub+=("$(rate "$(seconds "$bin" publish --brokers "$brokers" --topic "pub-$rep" --rate 0 --count "$N" --seed 1)")")
+  restart_broker
+  puba+=("$(rate "$(seconds "$bin" publish --brokers "$brokers" --topic "avro-$rep" --rate 0 --count "$N" --seed 1 \
+    --format avro --schema-registry "$registry")")")
   restart_broker
   raw+=("$(bench_rate 'RawProduce/headers=false' "raw-$rep" "${N}x")")
   if $have_kcat; then
@@ -66,9 +70,12 @@ done
 restart_broker
 echo "publishing $N pitches to read back..." >&2
 "$bin" publish --brokers "$brokers" --topic pub-1 --rate 0 --count "$N" --seed 1 >/dev/null 2>&1
+"$bin" publish --brokers "$brokers" --topic avro-1 --rate 0 --count "$N" --seed 1 --format avro --schema-registry "$registry" >/dev/null 2>&1
 for rep in $(seq 1 "$REPS"); do
   echo "round $rep: consumers..." >&2
   lp+=("$(rate "$(seconds "$bin" last-pitch --brokers "$brokers" --topic pub-1 --from-beginning --once --output json)")")
+  lpa+=("$(rate "$(seconds "$bin" last-pitch --brokers "$brokers" --topic avro-1 --from-beginning --once --output json \
+    --schema-registry "$registry")")")
   if $have_kcat; then
     kcatc+=("$(rate "$(seconds kcat -C -b "$brokers" -t pub-1 -o beginning -e -q)")")
   fi
@@ -112,9 +119,11 @@ printf '\n%s records of about %s bytes, %s rounds A B A B; rates are medians (ra
 printf 'each round'"'"'s pair; machine: %s cores, %s\n\n' "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 printf '| measure | records/s | ratio |\n|---|---|---|\n'
 printf '| publish --rate 0 | %s | |\n' "$(span "${pub[@]}")"
+printf '| publish --rate 0 --format avro (Schema Registry) | %s | = %s publish |\n' "$(span "${puba[@]}")" "$(paired puba pub)"
 printf '| raw client produce loop (pre-encoded) | %s | publish = %s |\n' "$(span "${raw[@]}")" "$(paired pub raw)"
 $have_kcat && printf '| kcat -P -K of the same keyed JSON lines | %s | publish = %s |\n' "$(span "${kcatp[@]}")" "$(paired pub kcatp)"
 printf '| last-pitch --from-beginning --once | %s | |\n' "$(span "${lp[@]}")"
+printf '| last-pitch of the same pitches in Avro | %s | = %s last-pitch |\n' "$(span "${lpa[@]}")" "$(paired lpa lp)"
 $have_kcat && printf '| kcat -C -e to /dev/null | %s | last-pitch = %s |\n' "$(span "${kcatc[@]}")" "$(paired lp kcatc)"
 printf '| raw client Poll loop | %s | last-pitch = %s |\n' "$(span "${rawc[@]}")" "$(paired lp rawc)"
 printf '| announce --from-beginning --once > /dev/null | %s | = %s last-pitch |\n' "$(span "${ann[@]}")" "$(paired ann lp)"
