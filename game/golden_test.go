@@ -78,7 +78,7 @@ func TestSameSeedSameGamesWhateverTheConcurrency(t *testing.T) {
 	}
 }
 
-// MustCompileSchema compiles the pitch event's JSON Schema from testdata/.
+// MustCompileSchema compiles the pitch event's JSON Schema from schemas/.
 func mustCompileSchema(tb testing.TB) *jsonschema.Schema {
 	tb.Helper()
 	path, err := filepath.Abs("../schemas/pitch.schema.json")
