@@ -53,13 +53,13 @@ func (g *Game) advanceAll(bases int, batter *Batter) []*Batter {
 // runner on first takes third on about a quarter of singles and scores on
 // about two doubles in five, more with two out, when he runs on contact.
 var (
-	secondScoresOnSingle     = [3]float64{0.55, 0.62, 0.80}
+	secondScoresOnSingle     = [3]float64{0.60, 0.62, 0.80}
 	firstToThirdOnSingle     = [3]float64{0.26, 0.26, 0.32}
 	firstScoresOnDouble      = [3]float64{0.36, 0.40, 0.60}
-	thirdScoresOnGroundOut   = [3]float64{0.65, 0.70, 0}
+	thirdScoresOnGroundOut   = [3]float64{0.45, 0.80, 0}
 	secondToThirdOnGroundOut = [3]float64{0.65, 0.55, 0}
-	thirdScoresOnFlyOut      = [3]float64{0.85, 0.85, 0}
-	secondToThirdOnFlyOut    = [3]float64{0.30, 0.25, 0}
+	thirdScoresOnFlyOut      = [3]float64{0.78, 0.85, 0}
+	secondToThirdOnFlyOut    = [3]float64{0.40, 0.25, 0}
 )
 
 // Double plays and force outs on ground balls with a runner on first and
@@ -72,14 +72,15 @@ const (
 
 // doublePlayShare is the share of ground-ball outs that are double plays,
 // by the runners on (first alone, first and second, first and third, bases
-// loaded). With another runner on, the fielder more often takes the lead
-// runner; with runners on first and third the runner on first goes with the
-// pitch (the simulator has no stolen bases), so few double plays.
-var doublePlayShare = map[[3]bool]float64{
-	{true, false, false}: 0.52,
-	{true, true, false}:  0.40,
-	{true, false, true}:  0.15,
-	{true, true, true}:   0.40,
+// loaded) and the outs. With another runner on and none out the infield
+// often plays in and the fielder takes the lead runner; with runners on
+// first and third the runner on first goes with the pitch (the simulator has
+// no stolen bases), so there are few double plays.
+var doublePlayShare = map[[3]bool][2]float64{
+	{true, false, false}: {0.52, 0.52},
+	{true, true, false}:  {0.32, 0.45},
+	{true, false, true}:  {0.15, 0.15},
+	{true, true, true}:   {0.28, 0.50},
 }
 
 // homeFirstShare is the share of double plays and force outs with the
@@ -158,7 +159,7 @@ func (g *Game) forced() int {
 // move up.
 func (g *Game) groundOut(p *Pitch, bb battedBall) {
 	if g.bases[0] != nil && g.outs < 2 {
-		dp := doublePlayShare[[3]bool{true, g.bases[1] != nil, g.bases[2] != nil}]
+		dp := doublePlayShare[[3]bool{true, g.bases[1] != nil, g.bases[2] != nil}][g.outs]
 		x := g.rng.Float64()
 		switch {
 		case x < dp:

@@ -54,22 +54,31 @@ type matchup struct {
 // .271, .267 and .248 with none, one and two out, .241 with two out and
 // runners in scoring position, and .267 with runners on against .259 with
 // the bases empty (2009, Baseball-Reference league splits; README, "Data
-// and credits"). Indexed [outs][bases empty, runner on first only, runners
-// in scoring position].
-var hitShiftBySituation = [3][3]float64{
-	{0.025, 0.08, 0.09},
-	{0.00, 0.05, 0.06},
-	{-0.035, -0.04, -0.08},
+// and credits"). The sizes were then set so that run expectancy by base-out
+// state matches MLB's. Indexed [outs][bases empty, runner on first only,
+// one runner in scoring position, two or more runners].
+var hitShiftBySituation = [3][4]float64{
+	{0.025, 0.10, 0.06, 0.13},
+	{0.00, 0.05, 0.09, 0.09},
+	{-0.035, -0.04, -0.09, -0.09},
 }
 
 // situationShift returns the matchup's hitShift for a base-out state.
 func situationShift(outs int, bases [3]*Batter) float64 {
+	n := 0
+	for _, r := range bases {
+		if r != nil {
+			n++
+		}
+	}
 	on := 0
 	switch {
-	case bases[1] != nil || bases[2] != nil:
-		on = 2
+	case n >= 2:
+		on = 3
 	case bases[0] != nil:
 		on = 1
+	case n == 1:
+		on = 2
 	}
 	return hitShiftBySituation[min(outs, 2)][on]
 }

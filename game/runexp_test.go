@@ -26,7 +26,7 @@ func formatRunExpectancy(re *RunExpectancy) string {
 }
 
 func TestRunExpectancyMatchesMLB(t *testing.T) {
-	const games, tolerance = 10000, 0.08
+	const games, tolerance = 40000, 0.08
 	st := simulateStats(t, 20240, games)
 	re := &st.RunExpectancy
 	t.Logf("run expectancy, innings 1-8 of %d simulated games, against MLB 2025:\n%s", games, formatRunExpectancy(re))
