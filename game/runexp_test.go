@@ -40,3 +40,64 @@ func TestRunExpectancyMatchesMLB(t *testing.T) {
 	}
 	t.Logf("largest difference %.3f runs", worst)
 }
+
+// halfPitch is one pitch of a plate appearance in a hand-built half-inning.
+func halfPitch(pk int64, inning, atBat, outs int, on [3]bool, event string, runsBefore, runsAfter int) Pitch {
+	p := Pitch{GamePK: pk, Inning: inning, InningTopBot: "Top", AtBatNumber: atBat, PitchNumber: 1,
+		OutsWhenUp: outs, Events: event, AwayScore: runsBefore, PostAwayScore: runsAfter}
+	for i, id := range []*int64{&p.On1B, &p.On2B, &p.On3B} {
+		if on[i] {
+			*id = int64(100 + i)
+		}
+	}
+	return p
+}
+
+func TestRunExpectancyFoldsHalfInnings(t *testing.T) {
+	none, first, firstSecond := [3]bool{}, [3]bool{true, false, false}, [3]bool{true, true, false}
+	// Game 1, top of the 1st: single, walk, three-run homer, three outs.
+	// Game 2 interleaves: its top of the 9th does not count, and its
+	// top of the 2nd stops before the third out.
+	stream := []Pitch{
+		halfPitch(1, 1, 1, 0, none, "single", 0, 0),
+		halfPitch(2, 9, 60, 0, none, "home_run", 3, 4),
+		halfPitch(1, 1, 2, 0, first, "walk", 0, 0),
+		halfPitch(2, 2, 10, 0, none, "single", 0, 0),
+		halfPitch(1, 1, 3, 0, firstSecond, "home_run", 0, 3),
+		halfPitch(1, 1, 4, 0, none, "strikeout", 3, 3),
+		halfPitch(1, 1, 5, 1, none, "field_out", 3, 3),
+		halfPitch(1, 1, 6, 2, none, "strikeout", 3, 3),
+		halfPitch(2, 3, 14, 0, none, "strikeout", 0, 0),
+	}
+	var re RunExpectancy
+	for i := range stream {
+		re.Add(&stream[i])
+	}
+	tests := []struct {
+		name     string
+		state, n int
+		wantMean float64
+	}{
+		{"bases empty, none out: the single and the strikeout after the homer", BaseOutState(0, false, false, false), 2, 1.5},
+		{"first, none out: the walk", BaseOutState(0, true, false, false), 1, 3},
+		{"first and second, none out: the homer", BaseOutState(0, true, true, false), 1, 3},
+		{"bases empty, one out", BaseOutState(1, false, false, false), 1, 0},
+		{"bases empty, two out", BaseOutState(2, false, false, false), 1, 0},
+	}
+	total := 0
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if mean, n := re.Mean(tc.state); n != tc.n || mean != tc.wantMean {
+				t.Errorf("mean %.2f over %d, want %.2f over %d", mean, n, tc.wantMean, tc.n)
+			}
+		})
+		total += tc.n
+	}
+	counted := 0
+	for _, n := range re.Count {
+		counted += n
+	}
+	if counted != total {
+		t.Errorf("%d states counted, want %d (innings past the 8th and unfinished halves left out)", counted, total)
+	}
+}
