@@ -298,8 +298,8 @@ func BaseOutName(state int) (bases string, outs int) {
 }
 
 // mlbRunExpectancy is MLB's run-expectancy matrix, indexed by BaseOutState:
-// the 2025 regular season (gsarajian.github.io/RE24, play-by-play via
-// Statcast). See the README's data section.
+// the 2025 regular season as published at gsarajian.github.io/RE24 (bases
+// loaded with two out published as 0.71). See the README's data section.
 var mlbRunExpectancy = [BaseOutStates]float64{
 	// ___    1__    _2_    12_    __3    1_3    _23    123
 	0.497, 0.876, 1.155, 1.602, 1.299, 1.837, 1.965, 2.496, // 0 out
