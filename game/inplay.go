@@ -47,11 +47,13 @@ func (g *Game) advanceAll(bases int, batter *Batter) []*Batter {
 	return g.scoreRuns(scored, bases >= 4)
 }
 
-// How runners move on balls in play, by outs before the play, from
+// How runners move on balls in play, by outs before the play. From
 // Retrosheet-derived figures (README, "Data and credits"): a runner on
-// second scores on four singles in five with two out, fewer with none; a
-// runner on first takes third on about a quarter of singles and scores on
-// about two doubles in five, more with two out, when he runs on contact.
+// second scores on four singles in five with two out; a runner on first
+// takes third on about a quarter of singles and scores on about two doubles
+// in five, more with two out, when he runs on contact. The rest were set so
+// that run expectancy by base-out state comes out as MLB's; they stand in
+// too for the steals and wild pitches the simulator does not play.
 var (
 	secondScoresOnSingle     = [3]float64{0.60, 0.62, 0.80}
 	firstToThirdOnSingle     = [3]float64{0.26, 0.26, 0.32}
@@ -62,25 +64,20 @@ var (
 	secondToThirdOnFlyOut    = [3]float64{0.40, 0.25, 0}
 )
 
-// Double plays and force outs on ground balls with a runner on first and
-// fewer than two out: about one such plate appearance in nine ends in a
-// double play (README). With the bases loaded a drawn-in infield throws
-// home on some of them.
-const (
-	forceOutShare = 0.25
-)
+// forceOutShare is the share of ground-ball outs with a runner on first and
+// fewer than two out on which a runner is forced out and the batter reaches.
+const forceOutShare = 0.25
 
-// doublePlayShare is the share of ground-ball outs that are double plays,
-// by the runners on (first alone, first and second, first and third, bases
-// loaded) and the outs. With another runner on and none out the infield
-// often plays in and the fielder takes the lead runner; with runners on
-// first and third the runner on first goes with the pitch (the simulator has
-// no stolen bases), so there are few double plays.
-var doublePlayShare = map[[3]bool][2]float64{
-	{true, false, false}: {0.52, 0.52},
-	{true, true, false}:  {0.32, 0.45},
-	{true, false, true}:  {0.15, 0.15},
-	{true, true, true}:   {0.28, 0.50},
+// doublePlayShare is the share of ground-ball outs with a runner on first
+// that are double plays, indexed [runner on second][runner on third][outs]:
+// about one plate appearance in ten with a runner on first and fewer than
+// two out ends in one, as in MLB (README). With another runner on and none
+// out the infield often plays in and the fielder takes the lead runner;
+// with runners on first and third the runner on first goes with the pitch,
+// so there are few double plays.
+var doublePlayShare = [2][2][2]float64{
+	{{0.52, 0.52}, {0.15, 0.15}}, // first alone; first and third
+	{{0.32, 0.45}, {0.28, 0.50}}, // first and second; bases loaded
 }
 
 // homeFirstShare is the share of double plays and force outs with the
@@ -144,6 +141,14 @@ func nonNil(rs ...*Batter) []*Batter {
 	return out
 }
 
+// on returns 1 if base i (0 first, 2 third) is occupied, else 0.
+func (g *Game) on(i int) int {
+	if g.bases[i] != nil {
+		return 1
+	}
+	return 0
+}
+
 // forced counts the runners the batter forces: those on first and on every
 // base up to the first empty one.
 func (g *Game) forced() int {
@@ -159,7 +164,7 @@ func (g *Game) forced() int {
 // move up.
 func (g *Game) groundOut(p *Pitch, bb battedBall) {
 	if g.bases[0] != nil && g.outs < 2 {
-		dp := doublePlayShare[[3]bool{true, g.bases[1] != nil, g.bases[2] != nil}][g.outs]
+		dp := doublePlayShare[g.on(1)][g.on(2)][g.outs]
 		x := g.rng.Float64()
 		switch {
 		case x < dp:
