@@ -25,11 +25,16 @@ func formatRunExpectancy(re *RunExpectancy) string {
 	return b.String()
 }
 
+// TestRunExpectancyMatchesMLB holds the mean runs from each of the 24
+// base-out states to the end of the half-inning, innings 1 to 8 of a
+// fixed-seed season, within 0.08 runs of MLB's matrix: the 2025 regular
+// season as published at gsarajian.github.io/RE24 (see MLBRunExpectancy).
+// So many games because the rarest states come up about once in eleven.
 func TestRunExpectancyMatchesMLB(t *testing.T) {
 	const games, tolerance = 40000, 0.08
 	st := simulateStats(t, 20240, games)
 	re := &st.RunExpectancy
-	t.Logf("run expectancy, innings 1-8 of %d simulated games, against MLB 2025:\n%s", games, formatRunExpectancy(re))
+	t.Logf("run expectancy, innings 1-8 of %d simulated games, against MLB 2025 (gsarajian.github.io/RE24):\n%s", games, formatRunExpectancy(re))
 	worst := 0.0
 	for _, f := range re.Figures() {
 		d := f.Value - f.MLB
