@@ -30,7 +30,9 @@ func statsCommand(e *env) *cli.Command {
 		Usage: "league figures from the stream, beside MLB's",
 		Description: "Analytics on a stream: folds every pitch on the topic into league figures (runs,\n" +
 			"K%, BB%, home runs, hits per team-game, pitches per plate appearance, strike%,\n" +
-			"the pitch mix and velocities) and prints them beside the 2024 MLB figures. A\n" +
+			"the pitch mix and velocities) and prints them beside the 2024 MLB figures, then\n" +
+			"the run-expectancy matrix: mean runs from each of the 24 base-out states to the\n" +
+			"end of the half-inning (innings 1-8), beside MLB's (2025 season). A\n" +
 			"game counts once its last pitch is seen. It works the same on simulated and on\n" +
 			"replayed Statcast data. Like last-pitch it reads by assignment and commits nothing.\n\n" +
 			"Examples:\n" +
@@ -80,6 +82,8 @@ type statsReport struct {
 	Counts     game.Stats             `json:"counts"`
 	Figures    []game.Figure          `json:"figures"`
 	PitchTypes []game.PitchTypeFigure `json:"pitch_types"`
+	// RunExpectancy is the matrix by base-out state, beside MLB's.
+	RunExpectancy []game.RunExpectancyFigure `json:"run_expectancy"`
 }
 
 func (v *statsView) report() statsReport {
@@ -87,7 +91,7 @@ func (v *statsView) report() statsReport {
 	defer v.mu.Unlock()
 	t := &v.book.Total
 	return statsReport{Games: t.Games, InProgress: v.book.InProgress(), Counts: *t, Figures: t.Figures(),
-		PitchTypes: t.PitchTypeFigures()}
+		PitchTypes: t.PitchTypeFigures(), RunExpectancy: t.RunExpectancy.Figures()}
 }
 
 func runStats(ctx context.Context, e *env, opts statsOptions) error {
@@ -138,6 +142,32 @@ func writeStats(w io.Writer, output string, r statsReport) error {
 		fmt.Fprintf(tw, "%s %s\t%.1f%%\t%.1f\t%.1f%%\t%.1f\t\n", p.Code, p.Name, 100*p.Share, p.MPH, 100*p.MLBShare, p.MLBMPH)
 	}
 	tw.Flush()
+	writeRunExpectancy(&b, r.RunExpectancy)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeRunExpectancy prints the run-expectancy matrix: a row per
+// arrangement of runners, the stream's mean runs beside MLB's for each
+// number of outs.
+func writeRunExpectancy(b *strings.Builder, figs []game.RunExpectancyFigure) {
+	if len(figs) != game.BaseOutStates {
+		return
+	}
+	fmt.Fprintln(b, "\nrun expectancy, innings 1-8 (stream / MLB 2025)")
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "runners\t0 out\tMLB\t1 out\tMLB\t2 out\tMLB\t")
+	for bases := range 8 {
+		fmt.Fprintf(tw, "%s\t", figs[bases].Bases)
+		for outs := range 3 {
+			f := figs[outs*8+bases]
+			if f.N == 0 {
+				fmt.Fprintf(tw, "-\t%.2f\t", f.MLB)
+				continue
+			}
+			fmt.Fprintf(tw, "%.2f\t%.2f\t", f.Value, f.MLB)
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
 }

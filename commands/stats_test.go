@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,6 +39,15 @@ func TestStatsOnAPublishedStreamAgreesWithTheSimulator(t *testing.T) {
 	for i, f := range got.Figures {
 		if f.Name != wantFigures[i].Name || math.Abs(f.Value-wantFigures[i].Value) > 1e-9 {
 			t.Errorf("%s = %v, the simulator says %v", f.Name, f.Value, wantFigures[i].Value)
+		}
+	}
+	wantRE := want.RunExpectancy.Figures()
+	if len(got.RunExpectancy) != len(wantRE) {
+		t.Fatalf("%d run-expectancy states, want %d", len(got.RunExpectancy), len(wantRE))
+	}
+	for i, f := range got.RunExpectancy {
+		if f != wantRE[i] {
+			t.Errorf("run expectancy %s, %d out: %+v, the simulator says %+v", f.Bases, f.Outs, f, wantRE[i])
 		}
 	}
 	if len(got.PitchTypes) < 8 {
@@ -79,4 +89,28 @@ func TestPublishPlaysAUsersLeague(t *testing.T) {
 	if !ace {
 		t.Error("Ace Lefty, Boston's listed starter, did not pitch")
 	}
+}
+
+func TestStatsTablePrintsTheRunExpectancyMatrix(t *testing.T) {
+	season, err := game.NewSeason(game.DefaultLeague(), game.SeasonConfig{Seed: 3, Concurrent: 15, Games: 300,
+		Rules: game.Rules{ExtraInningsRunner: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	book := game.NewStatsBook()
+	for p, ok := season.Next(); ok; p, ok = season.Next() {
+		book.Add(&p)
+	}
+	view := &statsView{book: book}
+	var out strings.Builder
+	if err := writeStats(&out, "table", view.report()); err != nil {
+		t.Fatal(err)
+	}
+	table := out.String()
+	for _, want := range []string{"run expectancy, innings 1-8 (stream / MLB 2025)", "runners", "123", "2.50", "0.71"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
+		}
+	}
+	t.Logf("\n%s", table)
 }

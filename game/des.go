@@ -104,8 +104,17 @@ func (d *sentences) gidpDes(b *Batter, bb battedBall) string {
 	})
 }
 
-func forceDes(b *Batter, runner *Batter, bb battedBall) string {
-	return b.Name + " grounds into a force out, " + fielderNames[bb.field] + " to second. " + runner.Name + " out at 2nd."
+func (d *sentences) homeFirstDes(b *Batter, bb battedBall) string {
+	return d.memoize(b, desKey(desDoublePlay, 1, bb.field), func() string {
+		return b.Name + " grounds into a double play, " + fielderNames[bb.field] + " to catcher to first."
+	})
+}
+
+var forceBase = map[string]string{"2nd": "second", "home": "catcher"}
+
+func forceDes(b *Batter, runner *Batter, at string, bb battedBall) string {
+	return b.Name + " grounds into a force out, " + fielderNames[bb.field] + " to " + forceBase[at] + ". " +
+		runner.Name + " out at " + at + "."
 }
 
 func (d *sentences) sacFlyDes(b *Batter, bb battedBall) string {

@@ -79,7 +79,8 @@ func (g *Game) NextInto(p *Pitch) bool {
 	}
 	st := g.staffs[g.fielding()]
 	g.situation(p, st.current)
-	m := matchup{pitcher: st.current, batter: g.batter, fatigue: st.fatigue()}
+	m := matchup{pitcher: st.current, batter: g.batter, fatigue: st.fatigue(),
+		hitShift: situationShift(g.outs, g.bases)}
 	mix := chooseMix(g.rng, st.current, g.balls, g.strikes)
 	m.kind = mix.kind
 	p.PitchType, p.PitchName = mix.kind.Code, mix.kind.Name

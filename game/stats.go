@@ -22,7 +22,9 @@ type Stats struct {
 	Runs            int `json:"runs"`
 	Games           int `json:"games"` // games seen to their end
 	ExtraInningGame int `json:"extra_inning_games"`
-	speed           map[string]*speedSum
+	// RunExpectancy is the mean runs from each base-out state, innings 1-8.
+	RunExpectancy RunExpectancy `json:"run_expectancy"`
+	speed         map[string]*speedSum
 }
 
 type speedSum struct {
@@ -44,6 +46,7 @@ func (s *Stats) Add(p *Pitch) {
 	}
 	s.addSpeed(p.PitchType, p.ReleaseSpeed)
 	s.Runs += p.RunsScored()
+	s.RunExpectancy.Add(p)
 	if p.GameOver {
 		s.Games++
 		if p.Inning > 9 {
@@ -103,6 +106,7 @@ func (s *Stats) Merge(o *Stats) {
 	s.Runs += o.Runs
 	s.Games += o.Games
 	s.ExtraInningGame += o.ExtraInningGame
+	s.RunExpectancy.Merge(&o.RunExpectancy)
 	for code, o := range o.speed {
 		ss := s.speedOf(code)
 		ss.n += o.n
@@ -259,4 +263,150 @@ func ratio(a, b float64) float64 {
 		return 0
 	}
 	return a / b
+}
+
+// BaseOutStates is the number of base-out states: eight arrangements of
+// runners times none, one or two out.
+const BaseOutStates = 24
+
+// BaseOutState numbers a base-out state: outs*8 plus the occupied bases as
+// bits, first base 1, second 2, third 4.
+func BaseOutState(outs int, on1b, on2b, on3b bool) int {
+	s := outs * 8
+	if on1b {
+		s |= 1
+	}
+	if on2b {
+		s |= 2
+	}
+	if on3b {
+		s |= 4
+	}
+	return s
+}
+
+// BaseOutName names a base-out state the way the run-expectancy tables do:
+// the occupied bases ("1_3", "___" for empty) and the outs.
+func BaseOutName(state int) (bases string, outs int) {
+	b := []byte("___")
+	for i := range 3 {
+		if state&(1<<i) != 0 {
+			b[i] = byte('1' + i)
+		}
+	}
+	return string(b), state / 8
+}
+
+// mlbRunExpectancy is MLB's run-expectancy matrix, indexed by BaseOutState:
+// the 2025 regular season as published at gsarajian.github.io/RE24 (bases
+// loaded with two out published as 0.71). See the README's data section.
+var mlbRunExpectancy = [BaseOutStates]float64{
+	// ___    1__    _2_    12_    __3    1_3    _23    123
+	0.497, 0.876, 1.155, 1.602, 1.299, 1.837, 1.965, 2.496, // 0 out
+	0.265, 0.512, 0.650, 0.933, 0.905, 1.206, 1.398, 1.579, // 1 out
+	0.104, 0.219, 0.320, 0.451, 0.325, 0.444, 0.548, 0.710, // 2 out
+}
+
+// MLBRunExpectancy returns MLB's mean runs from a base-out state to the end
+// of the half-inning (2025 season).
+func MLBRunExpectancy(state int) float64 { return mlbRunExpectancy[state] }
+
+// RunExpectancy folds pitches into the mean runs scored from each base-out
+// state to the end of the half-inning, innings 1 to 8, as the published
+// matrices are made. A state counts once per plate appearance, and again if
+// it changes during one (a stolen base in replayed data). Only half-innings
+// seen to their third out count; games may interleave.
+type RunExpectancy struct {
+	Count  [BaseOutStates]int `json:"count"`
+	Runs   [BaseOutStates]int `json:"runs"`
+	halves map[int64]*halfInning
+}
+
+// halfInning is a half-inning in progress: the states it has been in, with
+// the batting team's runs on entering each.
+type halfInning struct {
+	inning int
+	top    bool
+	atBat  int
+	state  int
+	seen   []stateAt
+}
+
+type stateAt struct{ state, runs int }
+
+// Add counts one pitch.
+func (re *RunExpectancy) Add(p *Pitch) {
+	if p.Inning > 8 {
+		delete(re.halves, p.GamePK)
+		return
+	}
+	h := re.half(p)
+	runs, after := p.AwayScore, p.PostAwayScore
+	if !p.Top() {
+		runs, after = p.HomeScore, p.PostHomeScore
+	}
+	state := BaseOutState(p.OutsWhenUp, p.On1B != 0, p.On2B != 0, p.On3B != 0)
+	if p.OutsWhenUp < 3 && (len(h.seen) == 0 || p.AtBatNumber != h.atBat || state != h.state) {
+		h.seen = append(h.seen, stateAt{state, runs})
+		h.atBat, h.state = p.AtBatNumber, state
+	}
+	if p.OutsWhenUp+p.OutsOnPlay() >= 3 {
+		for _, s := range h.seen {
+			re.Count[s.state]++
+			re.Runs[s.state] += after - s.runs
+		}
+		delete(re.halves, p.GamePK)
+	}
+	if p.GameOver {
+		delete(re.halves, p.GamePK)
+	}
+}
+
+// half returns the game's half-inning in progress, starting afresh when the
+// pitch belongs to another (the one before was not seen to its end).
+func (re *RunExpectancy) half(p *Pitch) *halfInning {
+	if re.halves == nil {
+		re.halves = map[int64]*halfInning{}
+	}
+	h := re.halves[p.GamePK]
+	if h == nil || h.inning != p.Inning || h.top != p.Top() {
+		h = &halfInning{inning: p.Inning, top: p.Top()}
+		re.halves[p.GamePK] = h
+	}
+	return h
+}
+
+// Merge adds the counts of o to re.
+func (re *RunExpectancy) Merge(o *RunExpectancy) {
+	for i := range re.Count {
+		re.Count[i] += o.Count[i]
+		re.Runs[i] += o.Runs[i]
+	}
+}
+
+// Mean returns the mean runs from a state to the end of the half-inning,
+// and how many times the state was seen.
+func (re *RunExpectancy) Mean(state int) (float64, int) {
+	return ratio(float64(re.Runs[state]), float64(re.Count[state])), re.Count[state]
+}
+
+// RunExpectancyFigure is one base-out state's run expectancy beside MLB's.
+type RunExpectancyFigure struct {
+	Bases string  `json:"bases"`
+	Outs  int     `json:"outs"`
+	Value float64 `json:"value"`
+	N     int     `json:"n"`
+	MLB   float64 `json:"mlb"`
+}
+
+// Figures returns the 24 states, bases empty with none out first, the
+// bases in the order of BaseOutState, then one out, then two.
+func (re *RunExpectancy) Figures() []RunExpectancyFigure {
+	out := make([]RunExpectancyFigure, BaseOutStates)
+	for s := range out {
+		bases, outs := BaseOutName(s)
+		v, n := re.Mean(s)
+		out[s] = RunExpectancyFigure{bases, outs, v, n, mlbRunExpectancy[s]}
+	}
+	return out
 }
