@@ -52,9 +52,9 @@ func brokerCommand(e *env) *cli.Command {
 			if (c.String("tls-cert") == "") != (c.String("tls-key") == "") {
 				return usageErrorf(c, "--tls-cert and --tls-key go together")
 			}
-			registryAddr := c.String("schema-registry")
-			if _, _, err := net.SplitHostPort(registryAddr); registryAddr != "" && err != nil {
-				return usageErrorf(c, "--schema-registry %q: want host:port, e.g. 127.0.0.1:8081", registryAddr)
+			registryAddr, err := registryListen(c)
+			if err != nil {
+				return err
 			}
 			b, err := startBroker(e, kafkaio.BrokerOptions{Listen: c.String("listen"), Nodes: c.Int("nodes"),
 				DataDir: c.String("data-dir"), Users: users, TLSCert: c.String("tls-cert"), TLSKey: c.String("tls-key")})
@@ -120,6 +120,23 @@ func startBroker(e *env, opts kafkaio.BrokerOptions) (*kafkaio.Broker, error) {
 		e.log.Warn().Str("listen", opts.Listen).Msg("listening beyond loopback with no authentication: anyone who can reach it can read and write; add --user")
 	}
 	return b, nil
+}
+
+// registryListen reads --schema-registry: host:port, loopback when the host
+// is left out (":8081"), as the broker's --listen is by default.
+func registryListen(c *cli.Context) (string, error) {
+	addr := c.String("schema-registry")
+	if addr == "" {
+		return "", nil
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", usageErrorf(c, "--schema-registry %q: want host:port, e.g. 127.0.0.1:8081", addr)
+	}
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port), nil
 }
 
 // startRegistry starts the embedded Schema Registry and says what it is.
