@@ -61,6 +61,12 @@ type Pitch struct {
 	PostHomeScore int  `json:"post_home_score"`
 	PostAwayScore int  `json:"post_away_score"`
 	GameOver      bool `json:"game_over"`
+
+	// Partial marks every pitch of a replayed game that the stream holds
+	// only in part (a pitcher's export has only his pitches): no pitch of
+	// it is game_over, and its score is not a final one. It is written
+	// only when true.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // Top reports whether the away team bats, that is the top of the inning.

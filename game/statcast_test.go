@@ -123,9 +123,17 @@ func TestReplayOrder(t *testing.T) {
 		t.Errorf("%d games, want 4", len(over))
 	}
 	for pk, o := range over {
-		if !o {
-			t.Errorf("game %d has no game_over", pk)
+		if o {
+			t.Errorf("game %d is game_over: a pitcher's export holds only his pitches", pk)
 		}
+	}
+	for _, p := range ps {
+		if !p.Partial {
+			t.Fatalf("game %d pitch %d not marked partial", p.GamePK, p.GameSeq)
+		}
+	}
+	if whole, partial := r.Games(); whole != 0 || partial != 4 || r.ScoresFixed() != 0 {
+		t.Errorf("%d whole and %d partial games, %d scores fixed; want 0, 4 and 0", whole, partial, r.ScoresFixed())
 	}
 	if sameDay < 50 {
 		t.Errorf("the two games of 2022-08-04 alternate only %d times: they should interleave", sameDay)
