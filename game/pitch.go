@@ -96,8 +96,14 @@ func (p *Pitch) RunsScored() int {
 // EndsPlateAppearance reports whether the plate appearance ended on this pitch.
 func (p *Pitch) EndsPlateAppearance() bool { return p.Events != "" }
 
-// OutsOnPlay returns how many outs this pitch made.
-func (p *Pitch) OutsOnPlay() int { return OutsOn(p.Events) }
+// OutsOnPlay returns how many outs this pitch made. A plate appearance cut
+// short (truncated_pa) was cut by the inning's third out, a runner's.
+func (p *Pitch) OutsOnPlay() int {
+	if p.Events == "truncated_pa" {
+		return max(0, 3-p.OutsWhenUp)
+	}
+	return OutsOn(p.Events)
+}
 
 // Later reports whether a was thrown after b. The latest ts wins; ties go to
 // the higher game_pk, then the higher game_seq. The order is total for
