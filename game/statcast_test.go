@@ -137,6 +137,20 @@ func TestReplayOrder(t *testing.T) {
 	if whole, partial := r.Games(); whole != 0 || partial != 4 || r.ScoresFixed() != 0 {
 		t.Errorf("%d whole and %d partial games, %d scores fixed; want 0, 4 and 0", whole, partial, r.ScoresFixed())
 	}
+	sch := mustCompileSchema(t)
+	for _, p := range ps[:3] {
+		p.TS = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(p.AppendJSON(nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(v); err != nil {
+			t.Fatalf("a partial game's pitch breaks the schema: %v", err)
+		}
+		if d, err := Decode(p.AppendJSON(nil)); err != nil || d != p {
+			t.Fatalf("a partial game's pitch does not decode as itself: %v\n%+v\n%+v", err, d, p)
+		}
+	}
 	if sameDay < 50 {
 		t.Errorf("the two games of 2022-08-04 alternate only %d times: they should interleave", sameDay)
 	}
