@@ -21,13 +21,14 @@ var (
 const maxJoinedLines = 4
 
 // recordReader splits CSV input into records, RFC 4180 style: fields split
-// at commas; a quoted field may hold commas, doubled quotes and newlines.
+// at commas (or the semicolons or tabs of the header line); a quoted field may hold commas, doubled quotes and newlines.
 type recordReader struct {
 	br      *bufio.Reader
 	line    int      // number of the last physical line read
 	pending []string // lines read ahead and given back
 	fields  []string
-	width   int // fields a record should have; 0 until known
+	width   int  // fields a record should have; 0 until known
+	sep     byte // the delimiter, found in the first line
 }
 
 func newRecordReader(r io.Reader) *recordReader {
@@ -65,6 +66,9 @@ func (rr *recordReader) next() ([]string, int, error) {
 		return nil, 0, err
 	}
 	start := rr.line
+	if rr.sep == 0 {
+		rr.sep = sniffSeparator(l)
+	}
 	rec, perr := rr.split(l, false)
 	if errors.Is(perr, errUnterminated) {
 		if rec, ok := rr.joinLines(l); ok {
@@ -112,7 +116,7 @@ func (rr *recordReader) split(s string, lenient bool) ([]string, error) {
 	var b strings.Builder
 	for {
 		if s == "" || s[0] != '"' {
-			i := strings.IndexByte(s, ',')
+			i := strings.IndexByte(s, rr.sep)
 			f := s
 			if i >= 0 {
 				f = s[:i]
@@ -146,7 +150,7 @@ func (rr *recordReader) split(s string, lenient bool) ([]string, error) {
 			case strings.HasPrefix(s, `"`):
 				b.WriteByte('"')
 				s = s[1:]
-			case s == "" || s[0] == ',':
+			case s == "" || s[0] == rr.sep:
 				closed = true
 			case lenient:
 				b.WriteByte('"')
@@ -158,8 +162,20 @@ func (rr *recordReader) split(s string, lenient bool) ([]string, error) {
 		if s == "" {
 			break
 		}
-		s = s[1:] // the comma
+		s = s[1:] // the separator
 	}
 	rr.fields = fields
 	return fields, nil
+}
+
+// sniffSeparator picks the delimiter of a header line: a comma, or the
+// semicolon or tab a spreadsheet in many locales saves CSV with.
+func sniffSeparator(header string) byte {
+	sep, most := byte(','), strings.Count(header, ",")
+	for _, c := range []byte{';', '\t'} {
+		if n := strings.Count(header, string(c)); n > most {
+			sep, most = c, n
+		}
+	}
+	return sep
 }

@@ -229,6 +229,9 @@ func (r *row) float(name string) float64 {
 		return 0
 	}
 	v, err := strconv.ParseFloat(s, 64)
+	if err != nil && strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
+		v, err = strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64) // 93,5: a decimal comma
+	}
 	if err != nil && r.err == nil {
 		r.err = fmt.Errorf("%s %q is not a number", name, s)
 	}

@@ -183,6 +183,9 @@ func TestReadStatcastBadInput(t *testing.T) {
 			`1,2022-04-01,1,5` + "\n" + good, "", []int{3, 4, 5, 6}, 2},
 		{"quoted commas and a byte-order mark", "\ufeff\"game_pk\"" + strings.TrimPrefix(header, "game_pk") +
 			`1,2022-04-01,1,1,10,20,1,Top,0,0,"ball, in the dirt",LAD,SF` + "\n", "", nil, 1},
+		{"a spreadsheet's semicolons and decimal commas", strings.ReplaceAll(header, ",", ";") +
+			strings.ReplaceAll(good, ",", ";"), "", nil, 1},
+		{"pandas' index column", "," + header + "0," + good + "1," + good, "", nil, 2},
 		{"a column named twice keeps the first", strings.TrimSuffix(header, "\n") + ",pitcher\n" +
 			strings.TrimSuffix(good, "\n") + ",99\n", "", nil, 1},
 	}
@@ -482,5 +485,17 @@ func TestIsWholeGame(t *testing.T) {
 		if got := isWholeGame(tc.game); got != tc.whole {
 			t.Errorf("%s: whole %v, want %v", tc.name, got, tc.whole)
 		}
+	}
+}
+
+func TestReadStatcastSpreadsheetLocale(t *testing.T) {
+	data := "game_pk;game_date;at_bat_number;pitch_number;pitcher;batter;inning;inning_topbot;balls;strikes;description;home_team;away_team;release_speed\n" +
+		"1;5.10.2022;1;1;10;20;1;Top;0;0;ball;LAD;SF;93,5\n"
+	ps, skipped, err := ReadStatcast(strings.NewReader(data), "excel.csv")
+	if err != nil || len(skipped) > 0 || len(ps) != 1 {
+		t.Fatalf("%d pitches, skipped %v, error %v", len(ps), skipped, err)
+	}
+	if ps[0].ReleaseSpeed != 93.5 || ps[0].GameDate != "2022-10-05" {
+		t.Errorf("release_speed %v, game_date %q; want 93.5, 2022-10-05", ps[0].ReleaseSpeed, ps[0].GameDate)
 	}
 }
