@@ -26,6 +26,7 @@ const (
 	SkipQuoting    = "broken quoting"
 	SkipDate       = "unreadable game_date"
 	SkipValue      = "unusable value"
+	SkipHeader     = "header repeated"
 )
 
 // RowError is a row of an export that could not be used; it was skipped.
@@ -104,6 +105,10 @@ func (f *exportFile) add(rec []string, line int, err error) {
 		return
 	case len(rec) > f.width && strings.Join(rec[f.width:], "") != "":
 		f.skip(line, SkipFieldCount, fmt.Errorf("%d fields, the header has %d", len(rec), f.width))
+		return
+	}
+	if strings.TrimPrefix(rec[f.cols["game_pk"]], "\ufeff") == "game_pk" {
+		f.skip(line, SkipHeader, errors.New("the header again (files joined end to end?)"))
 		return
 	}
 	p, err := f.cols.pitch(rec)

@@ -185,6 +185,7 @@ func TestReadStatcastBadInput(t *testing.T) {
 			`1,2022-04-01,1,1,10,20,1,Top,0,0,"ball, in the dirt",LAD,SF` + "\n", "", nil, 1},
 		{"a spreadsheet's semicolons and decimal commas", strings.ReplaceAll(header, ",", ";") +
 			strings.ReplaceAll(good, ",", ";"), "", nil, 1},
+		{"files joined end to end", header + good + "\ufeff" + header + good, "", []int{3}, 2},
 		{"pandas' index column", "," + header + "0," + good + "1," + good, "", nil, 2},
 		{"a column named twice keeps the first", strings.TrimSuffix(header, "\n") + ",pitcher\n" +
 			strings.TrimSuffix(good, "\n") + ",99\n", "", nil, 1},
