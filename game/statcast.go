@@ -267,6 +267,7 @@ func (c columns) pitch(rec []string) (Pitch, error) {
 	if r.str("post_home_score") == "" && r.str("post_away_score") == "" {
 		p.PostHomeScore, p.PostAwayScore = p.HomeScore, p.AwayScore // the next pitch may tell better: fixPostScores
 	}
+	p.PostHomeScore, p.PostAwayScore = max(p.PostHomeScore, p.HomeScore), max(p.PostAwayScore, p.AwayScore) // runs are never taken back
 	if r.err != nil {
 		return Pitch{}, r.err
 	}
