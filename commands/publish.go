@@ -261,8 +261,11 @@ func (r *replaySource) skipSummary() string {
 		parts = append(parts, fmt.Sprintf("%d %s", r.skipped[kind], kind))
 	}
 	s := fmt.Sprintf("%d rows skipped", total)
-	if total == 0 {
+	switch total {
+	case 0:
 		s = "no row skipped"
+	case 1:
+		s = "1 row skipped"
 	}
 	if len(parts) > 0 {
 		s += " (" + strings.Join(parts, ", ") + ")"
