@@ -137,7 +137,7 @@ func statsTally(s game.Stats) tally {
 	return tally{s.Pitches, s.PlateApps, s.Strikeouts, s.Walks, s.Hits, s.HomeRuns, s.Runs}
 }
 
-func TestReplayStatsAgreeWithTheCSV(t *testing.T) {
+func TestReplayStatsAndLastPitchAgreeWithTheCSV(t *testing.T) {
 	b := mustStartBroker(t)
 	mustRun(t, append([]string{"publish", "--brokers", b.Bootstrap(), "--rate", "0", "--replay", wholeGame}, excerpts...)...)
 	out := mustRun(t, "stats", "--brokers", b.Bootstrap(), "--from-beginning", "--once", "--output", "json")
@@ -156,6 +156,24 @@ func TestReplayStatsAgreeWithTheCSV(t *testing.T) {
 	text := mustRun(t, "stats", "--brokers", b.Bootstrap(), "--from-beginning", "--once").stdout.String()
 	if !strings.Contains(text, "4 partial games") {
 		t.Errorf("the table does not say the games are partial:\n%s", text)
+	}
+	lp := decodeArray(t, mustRun(t, "last-pitch", "--brokers", b.Bootstrap(), "--from-beginning", "--once",
+		"--output", "json").stdout.String())
+	last := map[string]game.Pitch{}
+	for _, p := range lp {
+		last[p.PitcherName] = p
+	}
+	if len(lp) != 4 {
+		t.Fatalf("%d pitchers, want Verlander, Kershaw and the whole game's two", len(lp))
+	}
+	if p := last["Away Pitcher"]; p.Events != "double" || !p.GameOver || p.PostHomeScore != 2 || p.PostAwayScore != 1 {
+		t.Errorf("the whole game's last pitch: %+v", p)
+	}
+	if p := last["Home Pitcher"]; p.Inning != 9 || !p.Top() || p.Events != "field_out" || p.PostAwayScore != 1 {
+		t.Errorf("the home pitcher's last pitch, the last out of the top of the 9th: %+v", p)
+	}
+	if p := last["Clayton Kershaw"]; !p.Partial || p.GameOver || p.GameDate != "2022-08-04" {
+		t.Errorf("Kershaw's last pitch: %+v", p)
 	}
 }
 
