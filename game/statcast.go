@@ -464,20 +464,27 @@ func fixPostScores(ps []Pitch) int {
 
 // isWholeGame reports whether a game's pitches, in order, are all of it:
 // every at-bat from the first to the last, and a last pitch that ends the
-// game by the rules. Games called early (rain, before the 7th) count as
-// partial: the export cannot tell them from a file cut short.
+// game by the rules. One at-bat may be missing between two of the same
+// half-inning, as a plate appearance without a pitch (an automatic
+// intentional walk) can be; a missing half-inning never is. Games called
+// early (rain, before the 7th) count as partial: the export cannot tell
+// them from a file cut short.
 func isWholeGame(ps []Pitch) bool {
 	want := 1
 	for i := range ps {
 		switch ab := ps[i].AtBatNumber; {
 		case ab == want:
 			want++
+		case ab == want+1 && i > 0 && sameHalf(&ps[i-1], &ps[i]):
+			want += 2
 		case ab != want-1:
 			return false
 		}
 	}
 	return endsGame(&ps[len(ps)-1])
 }
+
+func sameHalf(a, b *Pitch) bool { return a.Inning == b.Inning && a.InningTopBot == b.InningTopBot }
 
 // endsGame reports whether a game can end on this pitch: from the 7th
 // inning on (seven-inning doubleheaders of 2020-2022), a half-inning ends

@@ -477,7 +477,10 @@ func TestIsWholeGame(t *testing.T) {
 	}{
 		{"every pitch", ps, true},
 		{"one side's pitches (a pitcher's export)", cut(func(p *Pitch) bool { return p.Top() }), false},
-		{"an at-bat missing", cut(func(p *Pitch) bool { return p.AtBatNumber == 30 }), false},
+		{"an at-bat inside a half-inning missing (an automatic walk)", cut(func(p *Pitch) bool { return p.AtBatNumber == 32 }), true},
+		{"an at-bat missing between half-innings", cut(func(p *Pitch) bool { return p.AtBatNumber == 5 }), false},
+		{"two at-bats missing", cut(func(p *Pitch) bool { return p.AtBatNumber == 32 || p.AtBatNumber == 33 }), false},
+		{"a half-inning missing", cut(func(p *Pitch) bool { return p.Inning == 4 && !p.Top() }), false},
 		{"the first at-bat missing", cut(func(p *Pitch) bool { return p.AtBatNumber == 1 }), false},
 		{"cut before the end", cut(func(p *Pitch) bool { return p.Inning == 9 && !p.Top() }), false},
 		{"a pitch of an at-bat missing", cut(func(p *Pitch) bool { return p.AtBatNumber == 1 && p.PitchNumber == 2 }), true},
