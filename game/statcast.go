@@ -324,28 +324,40 @@ type Replay struct {
 
 // NewReplay merges the pitches of several exports. A pitch that appears
 // more than once, the same (game_pk, at_bat_number, pitch_number), is kept
-// once.
+// once, with the names any of its copies give.
 func NewReplay(exports ...[]Pitch) *Replay {
 	type key struct {
 		pk            int64
 		atBat, number int
 	}
-	seen := map[key]bool{}
+	seen := map[key]int{} // index in its game
 	games := map[int64][]Pitch{}
 	r := &Replay{}
 	for _, ps := range exports {
 		for _, p := range ps {
 			k := key{p.GamePK, p.AtBatNumber, p.PitchNumber}
-			if seen[k] {
+			if i, dup := seen[k]; dup {
 				r.duplicates++
+				fillNames(&games[p.GamePK][i], &p)
 				continue
 			}
-			seen[k] = true
+			seen[k] = len(games[p.GamePK])
 			games[p.GamePK] = append(games[p.GamePK], p)
 		}
 	}
 	r.pitches = interleaveByDate(r.orderGames(games))
 	return r
+}
+
+// fillNames gives a pitch the names another export of it knows: a
+// pitcher's export names the pitcher, a batter's the batter.
+func fillNames(p, dup *Pitch) {
+	if p.PitcherName == "" {
+		p.PitcherName = dup.PitcherName
+	}
+	if p.BatterName == "" {
+		p.BatterName = dup.BatterName
+	}
 }
 
 // orderGames sorts each game's pitches, numbers them, mends their scores,

@@ -162,6 +162,13 @@ func TestReplayMergesDuplicates(t *testing.T) {
 	if r.Len() != len(k) || r.Duplicates() != 40 {
 		t.Errorf("len %d, duplicates %d; want %d and 40", r.Len(), r.Duplicates(), len(k))
 	}
+	batters := append([]Pitch(nil), k[:1]...) // the same pitch from the batter's export
+	batters[0].PitcherName, batters[0].BatterName = "", "David Villar"
+	r = NewReplay(k[:1], batters)
+	var p Pitch
+	if r.NextInto(&p); p.PitcherName != "Clayton Kershaw" || p.BatterName != "David Villar" {
+		t.Errorf("merged names %q and %q, want both exports' names", p.PitcherName, p.BatterName)
+	}
 }
 
 func TestReadStatcastBadInput(t *testing.T) {
