@@ -131,8 +131,16 @@ func (rr *recordReader) split(s string, lenient bool) ([]string, error) {
 			s = s[i+1:]
 			continue
 		}
-		b.Reset()
 		s = s[1:]
+		if i := strings.IndexByte(s, '"'); i >= 0 && (i+1 == len(s) || s[i+1] == rr.sep) {
+			fields = append(fields, s[:i]) // the usual quoted field, without quotes inside
+			if s = s[i+1:]; s == "" {
+				break
+			}
+			s = s[1:]
+			continue
+		}
+		b.Reset()
 		closed := false
 		for !closed {
 			i := strings.IndexByte(s, '"')
