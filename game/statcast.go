@@ -261,6 +261,9 @@ func (c columns) pitch(rec []string) (Pitch, error) {
 		Type: r.str("type"), Description: r.str("description"), BBType: r.str("bb_type"), Events: r.str("events"),
 		PostHomeScore: int(r.int("post_home_score", false)), PostAwayScore: int(r.int("post_away_score", false)),
 	}
+	if p.Type == "" {
+		p.Type = typeOf(p.Description)
+	}
 	if p.Events != "" {
 		p.Des = r.str("des") // Savant repeats the plate appearance's des on each of its pitches
 	}
@@ -294,6 +297,18 @@ func checkReplayed(p *Pitch) error {
 		return errors.New("home_team or away_team is empty")
 	}
 	return nil
+}
+
+// typeOf is Statcast's type for a description, for exports without one:
+// B a ball (hit by pitch too), X in play, S any strike.
+func typeOf(description string) string {
+	switch {
+	case strings.HasPrefix(description, "hit_into_play"):
+		return "X"
+	case description == "hit_by_pitch", strings.Contains(description, "ball"), description == "pitchout":
+		return "B"
+	}
+	return "S"
 }
 
 // savantName turns Savant's "Kershaw, Clayton" into "Clayton Kershaw".

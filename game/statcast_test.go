@@ -314,7 +314,8 @@ func TestReadStatcastNoValue(t *testing.T) {
 				t.Fatalf("%d pitches, skipped %v, error %v", len(ps), skipped, err)
 			}
 			p := ps[0]
-			if p.Events != "" || p.BBType != "" || p.ReleaseSpeed != 0 || p.On1B != 0 || p.PitchType != "" || p.Des != "" {
+			if p.Events != "" || p.BBType != "" || p.ReleaseSpeed != 0 || p.On1B != 0 || p.PitchType != "" || p.Des != "" ||
+				p.Type != "B" {
 				t.Errorf("no value became %+v", p)
 			}
 		})
