@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -224,7 +225,7 @@ func printLastPitches(w io.Writer, output string, rows []lastPitchRow, redraw bo
 		if p.Events != "" {
 			result = strings.ReplaceAll(p.Events, "_", " ")
 		}
-		t.add([]cell{{text: p.PitcherName}, {text: p.FieldingTeam()}, {text: p.PitchName},
+		t.add([]cell{{text: pitcherLabel(p)}, {text: p.FieldingTeam()}, {text: p.PitchName},
 			{text: fmt.Sprintf("%.1f", p.ReleaseSpeed)}, {text: game.Sparkline(rows[i].speeds)},
 			{text: result, shown: pl.result(p, result)}, {text: p.AwayTeam + "@" + p.HomeTeam},
 			{text: game.HalfInning(p)}, {text: p.TS.UTC().Format("15:04:05.000")}})
@@ -278,4 +279,13 @@ func (t *table) write(b *strings.Builder) {
 	for _, row := range t.rows {
 		line(row)
 	}
+}
+
+// pitcherLabel is the pitcher's name, or his id when the stream has no
+// name for him (a replayed batter's export names the batter only).
+func pitcherLabel(p *game.Pitch) string {
+	if p.PitcherName != "" {
+		return p.PitcherName
+	}
+	return "pitcher " + strconv.FormatInt(p.Pitcher, 10)
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"sort"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -157,7 +159,11 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 		return err
 	}
 	if opts.dryRun {
-		return writeEvents(ctx, e, source, opts)
+		err := writeEvents(ctx, e, source, opts)
+		if replay, ok := source.(*replaySource); ok {
+			replay.logSummary(e, replay.played)
+		}
+		return err
 	}
 	pub, err := kafkaio.NewPublisher(ctx, opts.kafka, opts.topic)
 	if err != nil {
@@ -190,6 +196,9 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	bar.set(barValue())
 	bar.finish()
 	progress.final()
+	if replay, ok := source.(*replaySource); ok {
+		replay.logSummary(e, pub.Stats().Delivered)
+	}
 	if genErr != nil && !errors.Is(genErr, context.Canceled) && !errors.Is(genErr, context.DeadlineExceeded) {
 		return errors.Join(genErr, closeErr)
 	}
@@ -208,21 +217,99 @@ func openSource(e *env, opts publishOptions) (pitchSource, error) {
 			Msg("publishing; rerun with --seed to repeat this stream")
 		return season, nil
 	}
+	src, err := openReplay(e, opts)
+	if err != nil {
+		return nil, err // not a typed nil in the interface
+	}
+	return src, nil
+}
+
+// replaySource is a replay of Savant exports, with what was left out of
+// them, for the run's last line.
+type replaySource struct {
+	*game.Replay
+	skipped map[string]int // rows skipped, by kind
+	played  int64
+}
+
+func (r *replaySource) NextInto(p *game.Pitch) bool {
+	ok := r.Replay.NextInto(p)
+	if ok {
+		r.played++
+	}
+	return ok
+}
+
+// openReplay reads every replay file; a file that is not an export, or
+// files with no usable row at all, fail before anything is published.
+func openReplay(e *env, opts publishOptions) (*replaySource, error) {
+	src := &replaySource{skipped: map[string]int{}}
 	var exports [][]game.Pitch
 	for _, path := range opts.replay {
-		ps, err := readStatcastFile(e, path)
+		ps, err := readStatcastFile(e, path, src.skipped)
 		if err != nil {
 			return nil, err
 		}
 		exports = append(exports, ps)
 	}
-	replay := game.NewReplay(exports...)
-	e.log.Info().Strs("files", opts.replay).Int("pitches", replay.Len()).Int("duplicates_left_out", replay.Duplicates()).
+	src.Replay = game.NewReplay(exports...)
+	if src.Len() == 0 {
+		return nil, fmt.Errorf("--replay: no pitch to publish in %s: %s", strings.Join(opts.replay, ", "), src.skipSummary())
+	}
+	whole, partial := src.Games()
+	e.log.Info().Strs("files", opts.replay).Int("pitches", src.Len()).Int("whole_games", whole).
+		Int("partial_games", partial).Int("duplicates_left_out", src.Duplicates()).
+		Int("post_scores_fixed", src.ScoresFixed()).
 		Str("topic", opts.topic.Name).Float64("rate", opts.rate).Msg("replaying Statcast pitches")
-	return replay, nil
+	return src, nil
 }
 
-func readStatcastFile(e *env, path string) ([]game.Pitch, error) {
+// skipSummary says how many rows were skipped, by kind, and which
+// pitches were left out as duplicates.
+func (r *replaySource) skipSummary() string {
+	total := 0
+	kinds := make([]string, 0, len(r.skipped))
+	for kind, n := range r.skipped {
+		total += n
+		kinds = append(kinds, kind)
+	}
+	sort.Strings(kinds)
+	parts := make([]string, 0, len(kinds))
+	for _, kind := range kinds {
+		parts = append(parts, fmt.Sprintf("%d %s", r.skipped[kind], kind))
+	}
+	s := fmt.Sprintf("%d rows skipped", total)
+	switch total {
+	case 0:
+		s = "no row skipped"
+	case 1:
+		s = "1 row skipped"
+	}
+	if len(parts) > 0 {
+		s += " (" + strings.Join(parts, ", ") + ")"
+	}
+	if d := r.Duplicates(); d > 0 {
+		s += fmt.Sprintf(", %d duplicate pitches left out", d)
+	}
+	return s
+}
+
+// logSummary is a replay's last line: the pitches published and the rows
+// skipped, by kind.
+func (r *replaySource) logSummary(e *env, published int64) {
+	ev := e.log.Info()
+	if published < r.played || len(r.skipped) > 0 {
+		ev = e.log.Warn()
+	}
+	for kind, n := range r.skipped {
+		ev = ev.Int("skipped_"+strings.ReplaceAll(kind, " ", "_"), n)
+	}
+	whole, partial := r.Games()
+	ev.Int64("published", published).Int("whole_games", whole).Int("partial_games", partial).
+		Msgf("replay: %d pitches published; %s", published, r.skipSummary())
+}
+
+func readStatcastFile(e *env, path string, skippedByKind map[string]int) ([]game.Pitch, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("--replay: %w", err)
@@ -233,7 +320,9 @@ func readStatcastFile(e *env, path string) ([]game.Pitch, error) {
 		return nil, err
 	}
 	for _, s := range skipped {
-		e.log.Warn().Str("file", s.File).Int("line", s.Line).Err(s.Err).Msg("skipped a row that cannot be replayed")
+		e.log.Warn().Str("file", s.File).Int("line", s.Line).Str("kind", s.Kind).Err(s.Err).
+			Msg("skipped a row that cannot be replayed")
+		skippedByKind[s.Kind]++
 	}
 	return ps, nil
 }

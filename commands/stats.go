@@ -32,8 +32,9 @@ func statsCommand(e *env) *cli.Command {
 			"K%, BB%, home runs, hits per team-game, pitches per plate appearance, strike%,\n" +
 			"the pitch mix and velocities) and prints them beside the 2024 MLB figures, then\n" +
 			"the run-expectancy matrix: mean runs from each of the 24 base-out states to the\n" +
-			"end of the half-inning (innings 1-8), beside MLB's (2025 season). A\n" +
-			"game counts once its last pitch is seen. It works the same on simulated and on\n" +
+			"end of the half-inning (innings 1-8), beside MLB's (2025 season). A game counts\n" +
+			"once its last pitch is seen; replayed games only partly in the stream are\n" +
+			"counted apart, as partial. It works the same on simulated and on\n" +
 			"replayed Statcast data. Like last-pitch it reads by assignment and commits nothing.\n\n" +
 			"Examples:\n" +
 			"  pitchkafka stats --from-beginning --once          # the whole log, then exit\n" +
@@ -80,6 +81,8 @@ type statsReport struct {
 	Games      int                    `json:"games"`
 	InProgress int                    `json:"games_in_progress"`
 	Counts     game.Stats             `json:"counts"`
+	Partial    int                    `json:"partial_games"`
+	PartialCts game.Stats             `json:"partial_counts"` // replayed games only partly in the stream
 	Figures    []game.Figure          `json:"figures"`
 	PitchTypes []game.PitchTypeFigure `json:"pitch_types"`
 	// RunExpectancy is the matrix by base-out state, beside MLB's.
@@ -91,7 +94,8 @@ func (v *statsView) report() statsReport {
 	defer v.mu.Unlock()
 	t := &v.book.Total
 	return statsReport{Games: t.Games, InProgress: v.book.InProgress(), Counts: *t, Figures: t.Figures(),
-		PitchTypes: t.PitchTypeFigures(), RunExpectancy: t.RunExpectancy.Figures()}
+		PitchTypes: t.PitchTypeFigures(), RunExpectancy: t.RunExpectancy.Figures(),
+		Partial: v.book.PartialGames(), PartialCts: v.book.Partial}
 }
 
 func runStats(ctx context.Context, e *env, opts statsOptions) error {
@@ -131,6 +135,12 @@ func writeStats(w io.Writer, output string, r statsReport) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d complete games (%d in progress), %d pitches in complete games\n", r.Games, r.InProgress, r.Counts.Pitches)
+	if r.Partial > 0 {
+		c := r.PartialCts
+		fmt.Fprintf(&b, "%d partial games (only some of their pitches in the stream; not in the figures below): "+
+			"%d pitches, %d PA, %d K, %d BB, %d H, %d HR, %d R\n",
+			r.Partial, c.Pitches, c.PlateApps, c.Strikeouts, c.Walks, c.Hits, c.HomeRuns, c.Runs)
+	}
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "figure\tstream\tMLB 2024\t")
 	for _, f := range r.Figures {

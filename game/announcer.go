@@ -45,6 +45,9 @@ func (a *Announcer) Lines(p *Pitch) []string {
 func (a *Announcer) AppendLines(buf []byte, p *Pitch) []byte {
 	a.seen++
 	b := a.book(p)
+	if p.Partial && b.lastSeq < b.firstSeq {
+		buf = append(append(buf, PartialLine(p)...), '\n')
+	}
 	b.record(p)
 	buf = append(appendPitchLine(buf, p), '\n')
 	if p.EndsPlateAppearance() {

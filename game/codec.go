@@ -53,6 +53,9 @@ func (p *Pitch) AppendJSON(buf []byte) []byte {
 	b = appendInt(b, `,"post_away_score":`, int64(p.PostAwayScore))
 	b = append(b, `,"game_over":`...)
 	b = strconv.AppendBool(b, p.GameOver)
+	if p.Partial {
+		b = append(b, `,"partial":true`...)
+	}
 	return append(b, '}')
 }
 

@@ -148,7 +148,7 @@ var schemaFields = []string{"schema", "ts", "game_pk", "game_seq", "game_date", 
 	"inning", "inning_topbot", "at_bat_number", "pitch_number", "pitcher", "pitcher_name", "batter",
 	"batter_name", "p_throws", "stand", "balls", "strikes", "outs_when_up", "on_1b", "on_2b", "on_3b",
 	"home_score", "away_score", "pitch_type", "pitch_name", "release_speed", "type", "description",
-	"bb_type", "events", "des", "post_home_score", "post_away_score", "game_over"}
+	"bb_type", "events", "des", "post_home_score", "post_away_score", "game_over", "partial"}
 
 // quotedFields are the field names with their quotes, as they appear in
 // the input.
@@ -285,6 +285,8 @@ func (d *decoder) field(p *Pitch, f int) (err error) {
 		p.PostAwayScore, err = d.smallInt()
 	case 35: // game_over
 		p.GameOver, err = d.bool()
+	case 36: // partial
+		p.Partial, err = d.bool()
 	default:
 		err = d.skip(0)
 	}

@@ -42,6 +42,9 @@ func appendPitchLine(b []byte, p *Pitch) []byte {
 	b = append(b, '-')
 	b = strconv.AppendInt(b, int64(p.HomeScore), 10)
 	b = append(b, "] "...)
+	if p.PitcherName == "" {
+		b = strconv.AppendInt(append(b, "pitcher "...), p.Pitcher, 10)
+	}
 	b = append(b, p.PitcherName...)
 	if p.ReleaseSpeed > 0 {
 		b = append(b, ' ')
@@ -148,7 +151,11 @@ var commonDescriptions = map[string]string{
 func resultSentence(p *Pitch) string {
 	s := p.Des
 	if s == "" {
-		s = p.BatterName + ": " + strings.ReplaceAll(p.Events, "_", " ") + "."
+		who := p.BatterName
+		if who == "" {
+			who = "batter " + strconv.FormatInt(p.Batter, 10)
+		}
+		s = who + ": " + strings.ReplaceAll(p.Events, "_", " ") + "."
 	}
 	if runs := p.RunsScored(); runs > 0 {
 		s += fmt.Sprintf(" (%s %d, %s %d)", p.AwayTeam, p.PostAwayScore, p.HomeTeam, p.PostHomeScore)
@@ -168,6 +175,13 @@ func FinalLine(p *Pitch) string {
 	}
 	return fmt.Sprintf("FINAL %s %d, %s %d%s%s. (game %d)", p.AwayTeam, p.PostAwayScore, p.HomeTeam, p.PostHomeScore,
 		extra, walkOff, p.GamePK)
+}
+
+// PartialLine says, before the first pitch seen of a game the stream holds
+// only in part, that its score will not be a final one.
+func PartialLine(p *Pitch) string {
+	return fmt.Sprintf("PARTIAL %s@%s %s: the stream holds only some of this game's pitches; no final score. (game %d)",
+		p.AwayTeam, p.HomeTeam, p.GameDate, p.GamePK)
 }
 
 func halfName(p *Pitch) string {

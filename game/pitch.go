@@ -61,6 +61,12 @@ type Pitch struct {
 	PostHomeScore int  `json:"post_home_score"`
 	PostAwayScore int  `json:"post_away_score"`
 	GameOver      bool `json:"game_over"`
+
+	// Partial marks every pitch of a replayed game that the stream holds
+	// only in part (a pitcher's export has only his pitches): no pitch of
+	// it is game_over, and its score is not a final one. It is written
+	// only when true.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // Top reports whether the away team bats, that is the top of the inning.
@@ -90,8 +96,14 @@ func (p *Pitch) RunsScored() int {
 // EndsPlateAppearance reports whether the plate appearance ended on this pitch.
 func (p *Pitch) EndsPlateAppearance() bool { return p.Events != "" }
 
-// OutsOnPlay returns how many outs this pitch made.
-func (p *Pitch) OutsOnPlay() int { return OutsOn(p.Events) }
+// OutsOnPlay returns how many outs this pitch made. A plate appearance cut
+// short (truncated_pa) was cut by the inning's third out, a runner's.
+func (p *Pitch) OutsOnPlay() int {
+	if p.Events == "truncated_pa" {
+		return max(0, 3-p.OutsWhenUp)
+	}
+	return OutsOn(p.Events)
+}
 
 // Later reports whether a was thrown after b. The latest ts wins; ties go to
 // the higher game_pk, then the higher game_seq. The order is total for

@@ -2,7 +2,6 @@ package game
 
 import (
 	"bufio"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -21,10 +20,21 @@ var statcastRequired = []string{
 	"inning", "inning_topbot", "balls", "strikes", "description", "home_team", "away_team",
 }
 
+// Why rows of an export were skipped: RowError.Kind.
+const (
+	SkipFieldCount = "wrong number of fields"
+	SkipQuoting    = "broken quoting"
+	SkipDate       = "unreadable game_date"
+	SkipValue      = "unusable value"
+	SkipHeader     = "header repeated"
+)
+
 // RowError is a row of an export that could not be used; it was skipped.
+// Kind is one of the Skip constants.
 type RowError struct {
 	File string
 	Line int
+	Kind string
 	Err  error
 }
 
@@ -33,47 +43,107 @@ func (e *RowError) Error() string { return fmt.Sprintf("%s:%d: %v", e.File, e.Li
 func (e *RowError) Unwrap() error { return e.Err }
 
 // ReadStatcast parses one Savant CSV export, by header name. It copes with
-// what real exports hold: a byte-order mark, quoted fields, empty fields,
-// columns named twice (the first wins) and columns that come and go between
-// years. Rows that cannot be used are returned as RowErrors and left out.
-// A file that is not a Savant export at all is an error, before any row.
+// what real exports hold: a byte-order mark, quoted fields, empty fields
+// or null, NULL, NaN for no value, columns named twice (the first wins),
+// columns that come and go between years, dates as spreadsheets write them
+// and player_name naming the pitcher, the batter or neither. Rows that
+// cannot be used are returned as RowErrors and left out. A file that is not
+// a Savant export at all is an error, before any row.
 func ReadStatcast(r io.Reader, name string) ([]Pitch, []*RowError, error) {
-	cr := csv.NewReader(skipBOM(r))
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	header, err := cr.Read()
+	rr := newRecordReader(r)
+	header, _, err := rr.next()
 	if err != nil {
+		if errors.Is(err, io.EOF) {
+			err = errors.New("the file is empty")
+		}
 		return nil, nil, fmt.Errorf("%s is not a Baseball Savant export: %w", name, err)
 	}
 	cols, err := statcastColumns(header)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s is not a Baseball Savant (Statcast) pitch export: %w", name, err)
 	}
-	var pitches []Pitch
-	var skipped []*RowError
+	rr.width = len(header)
+	f := &exportFile{name: name, cols: cols, width: len(header)}
 	for {
-		rec, err := cr.Read()
+		rec, line, err := rr.next()
 		if errors.Is(err, io.EOF) {
-			return pitches, skipped, nil
+			break
 		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			var perr *csv.ParseError
-			if errors.As(err, &perr) && perr.Err != csv.ErrFieldCount {
-				return pitches, skipped, fmt.Errorf("%s: %w", name, err)
-			}
+		if err != nil && line == 0 {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
-		p, err := cols.pitch(rec)
-		if err != nil {
-			skipped = append(skipped, &RowError{File: name, Line: line, Err: err})
-			continue
-		}
-		pitches = append(pitches, p)
+		f.add(rec, line, err)
 	}
+	return f.finish()
 }
 
-// skipBOM drops a UTF-8 byte-order mark, which encoding/csv would take for
-// part of the first field (and then reject its opening quote).
+// exportFile is one export as it is read: the pitches kept so far, with
+// their lines and raw names and dates, which need the whole file to be
+// understood.
+type exportFile struct {
+	name    string
+	cols    columns
+	width   int
+	pitches []Pitch
+	lines   []int
+	names   []string
+	skipped []*RowError
+}
+
+func (f *exportFile) skip(line int, kind string, err error) {
+	f.skipped = append(f.skipped, &RowError{File: f.name, Line: line, Kind: kind, Err: err})
+}
+
+// add turns one record into a pitch, or skips it.
+func (f *exportFile) add(rec []string, line int, err error) {
+	switch {
+	case err != nil:
+		f.skip(line, SkipQuoting, err)
+		return
+	case len(rec) < f.width:
+		f.skip(line, SkipFieldCount, fmt.Errorf("%d fields, the header has %d", len(rec), f.width))
+		return
+	case len(rec) > f.width && strings.Join(rec[f.width:], "") != "":
+		f.skip(line, SkipFieldCount, fmt.Errorf("%d fields, the header has %d", len(rec), f.width))
+		return
+	}
+	if strings.TrimPrefix(rec[f.cols["game_pk"]], "\ufeff") == "game_pk" {
+		f.skip(line, SkipHeader, errors.New("the header again (files joined end to end?)"))
+		return
+	}
+	p, err := f.cols.pitch(rec)
+	if err != nil {
+		f.skip(line, SkipValue, err)
+		return
+	}
+	f.pitches = append(f.pitches, p)
+	f.lines = append(f.lines, line)
+	f.names = append(f.names, (&row{cols: f.cols, rec: rec}).str("player_name"))
+}
+
+// finish dates the pitches, names their players and returns them with
+// the rows skipped, in the order of the file.
+func (f *exportFile) finish() ([]Pitch, []*RowError, error) {
+	dayFirst := dayFirstDates(f.pitches)
+	kept := f.pitches[:0]
+	var names []string
+	for i, p := range f.pitches {
+		d, ok := savantDate(p.GameDate, dayFirst)
+		if !ok {
+			f.skip(f.lines[i], SkipDate, fmt.Errorf("game_date %q is not a date (want YYYY-MM-DD, or M/D/YYYY as spreadsheets write it)", p.GameDate))
+			continue
+		}
+		p.GameDate = d
+		kept = append(kept, p)
+		names = append(names, f.names[i])
+	}
+	nameThePlayers(kept, names)
+	sort.SliceStable(f.skipped, func(i, j int) bool { return f.skipped[i].Line < f.skipped[j].Line })
+	return kept, f.skipped, nil
+}
+
+// skipBOM drops a UTF-8 byte-order mark, which would otherwise be taken for
+// part of the first field (and then make its opening quote a stray one).
 func skipBOM(r io.Reader) io.Reader {
 	br := bufio.NewReader(r)
 	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
@@ -113,12 +183,28 @@ type row struct {
 	err  error
 }
 
+// str returns a column's text; what exports write for no value (an empty
+// field, null, NULL, NaN and the like) is "".
 func (r *row) str(name string) string {
 	i, ok := r.cols[name]
 	if !ok || i >= len(r.rec) {
 		return ""
 	}
-	return strings.TrimSpace(r.rec[i])
+	s := strings.TrimSpace(r.rec[i])
+	if isNoValue(s) {
+		return ""
+	}
+	return s
+}
+
+// isNoValue reports whether a field says "no value": raw Savant exports of
+// about 2015-2020 write null, pandas NaN, R NA, Python None.
+func isNoValue(s string) bool {
+	switch strings.ToLower(s) {
+	case "", "null", "nan", "none", "n/a", "<na>":
+		return true
+	}
+	return s == "NA"
 }
 
 // int parses a column; an empty optional one is 0.
@@ -148,13 +234,17 @@ func (r *row) float(name string) float64 {
 		return 0
 	}
 	v, err := strconv.ParseFloat(s, 64)
+	if err != nil && strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
+		v, err = strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64) // 93,5: a decimal comma
+	}
 	if err != nil && r.err == nil {
 		r.err = fmt.Errorf("%s %q is not a number", name, s)
 	}
 	return v
 }
 
-// pitch turns one export row into a pitch event, without ts and game_seq.
+// pitch turns one export row into a pitch event, without ts, game_seq and
+// the players' names; game_date is as the file writes it.
 func (c columns) pitch(rec []string) (Pitch, error) {
 	r := &row{cols: c, rec: rec}
 	p := Pitch{
@@ -162,7 +252,7 @@ func (c columns) pitch(rec []string) (Pitch, error) {
 		HomeTeam: r.str("home_team"), AwayTeam: r.str("away_team"),
 		Inning: int(r.int("inning", true)), InningTopBot: r.str("inning_topbot"),
 		AtBatNumber: int(r.int("at_bat_number", true)), PitchNumber: int(r.int("pitch_number", true)),
-		Pitcher: r.int("pitcher", true), PitcherName: savantName(r.str("player_name")), Batter: r.int("batter", true),
+		Pitcher: r.int("pitcher", true), Batter: r.int("batter", true),
 		PThrows: r.str("p_throws"), Stand: r.str("stand"),
 		Balls: int(r.int("balls", true)), Strikes: int(r.int("strikes", true)), OutsWhenUp: int(r.int("outs_when_up", false)),
 		On1B: r.int("on_1b", false), On2B: r.int("on_2b", false), On3B: r.int("on_3b", false),
@@ -171,12 +261,16 @@ func (c columns) pitch(rec []string) (Pitch, error) {
 		Type: r.str("type"), Description: r.str("description"), BBType: r.str("bb_type"), Events: r.str("events"),
 		PostHomeScore: int(r.int("post_home_score", false)), PostAwayScore: int(r.int("post_away_score", false)),
 	}
+	if p.Type == "" {
+		p.Type = typeOf(p.Description)
+	}
 	if p.Events != "" {
 		p.Des = r.str("des") // Savant repeats the plate appearance's des on each of its pitches
 	}
-	if _, ok := c["post_home_score"]; !ok {
-		p.PostHomeScore, p.PostAwayScore = p.HomeScore, p.AwayScore
+	if r.str("post_home_score") == "" && r.str("post_away_score") == "" {
+		p.PostHomeScore, p.PostAwayScore = p.HomeScore, p.AwayScore // the next pitch may tell better: fixPostScores
 	}
+	p.PostHomeScore, p.PostAwayScore = max(p.PostHomeScore, p.HomeScore), max(p.PostAwayScore, p.AwayScore) // runs are never taken back
 	if r.err != nil {
 		return Pitch{}, r.err
 	}
@@ -193,12 +287,28 @@ func checkReplayed(p *Pitch) error {
 		return errors.New("inning, at_bat_number and pitch_number must be at least 1")
 	case p.Balls < 0 || p.Balls > 3 || p.Strikes < 0 || p.Strikes > 2:
 		return fmt.Errorf("impossible count %d-%d", p.Balls, p.Strikes)
-	case len(p.GameDate) != len("2006-01-02"):
-		return fmt.Errorf("game_date %q, want YYYY-MM-DD", p.GameDate)
+	case p.OutsWhenUp < 0 || p.OutsWhenUp > 2:
+		return fmt.Errorf("outs_when_up %d, want 0 to 2", p.OutsWhenUp)
+	case p.HomeScore < 0 || p.AwayScore < 0 || p.PostHomeScore < 0 || p.PostAwayScore < 0:
+		return errors.New("negative score")
 	case p.Description == "":
 		return errors.New("description is empty")
+	case p.HomeTeam == "" || p.AwayTeam == "":
+		return errors.New("home_team or away_team is empty")
 	}
 	return nil
+}
+
+// typeOf is Statcast's type for a description, for exports without one:
+// B a ball (hit by pitch too), X in play, S any strike.
+func typeOf(description string) string {
+	switch {
+	case strings.HasPrefix(description, "hit_into_play"):
+		return "X"
+	case description == "hit_by_pitch", strings.Contains(description, "ball"), description == "pitchout":
+		return "B"
+	}
+	return "S"
 }
 
 // savantName turns Savant's "Kershaw, Clayton" into "Clayton Kershaw".
@@ -215,42 +325,59 @@ func savantName(s string) string {
 // at_bat_number then pitch_number. Games of the same date interleave, a
 // pitch from each in turn, as they were played side by side; games of
 // different dates never overlap. Each pitch gets its game_seq from that
-// order, and the last pitch of each game in the files is marked game_over.
+// order. A game the files hold whole ends with game_over; every pitch of a
+// game they hold only in part (a pitcher's export has his pitches only) is
+// marked partial instead.
 type Replay struct {
-	pitches    []Pitch
-	next       int
-	duplicates int
+	pitches      []Pitch
+	next         int
+	duplicates   int
+	wholeGames   int
+	partialGames int
+	scoresFixed  int
 }
 
 // NewReplay merges the pitches of several exports. A pitch that appears
 // more than once, the same (game_pk, at_bat_number, pitch_number), is kept
-// once.
+// once, with the names any of its copies give.
 func NewReplay(exports ...[]Pitch) *Replay {
 	type key struct {
 		pk            int64
 		atBat, number int
 	}
-	seen := map[key]bool{}
+	seen := map[key]int{} // index in its game
 	games := map[int64][]Pitch{}
 	r := &Replay{}
 	for _, ps := range exports {
 		for _, p := range ps {
 			k := key{p.GamePK, p.AtBatNumber, p.PitchNumber}
-			if seen[k] {
+			if i, dup := seen[k]; dup {
 				r.duplicates++
+				fillNames(&games[p.GamePK][i], &p)
 				continue
 			}
-			seen[k] = true
+			seen[k] = len(games[p.GamePK])
 			games[p.GamePK] = append(games[p.GamePK], p)
 		}
 	}
-	r.pitches = interleaveByDate(orderGames(games))
+	r.pitches = interleaveByDate(r.orderGames(games))
 	return r
 }
 
-// orderGames sorts each game's pitches, numbers them and returns the games
-// in the order they were played.
-func orderGames(games map[int64][]Pitch) [][]Pitch {
+// fillNames gives a pitch the names another export of it knows: a
+// pitcher's export names the pitcher, a batter's the batter.
+func fillNames(p, dup *Pitch) {
+	if p.PitcherName == "" {
+		p.PitcherName = dup.PitcherName
+	}
+	if p.BatterName == "" {
+		p.BatterName = dup.BatterName
+	}
+}
+
+// orderGames sorts each game's pitches, numbers them, mends their scores,
+// marks how it ends and returns the games in the order they were played.
+func (r *Replay) orderGames(games map[int64][]Pitch) [][]Pitch {
 	ordered := make([][]Pitch, 0, len(games))
 	for _, ps := range games {
 		sort.Slice(ps, func(i, j int) bool {
@@ -262,7 +389,16 @@ func orderGames(games map[int64][]Pitch) [][]Pitch {
 		for i := range ps {
 			ps[i].GameSeq = i + 1
 		}
-		ps[len(ps)-1].GameOver = true
+		r.scoresFixed += fixPostScores(ps)
+		if isWholeGame(ps) {
+			ps[len(ps)-1].GameOver = true
+			r.wholeGames++
+		} else {
+			for i := range ps {
+				ps[i].Partial = true
+			}
+			r.partialGames++
+		}
 		ordered = append(ordered, ps)
 	}
 	sort.Slice(ordered, func(i, j int) bool {
@@ -323,3 +459,72 @@ func (r *Replay) Len() int { return len(r.pitches) }
 
 // Duplicates returns how many pitches were left out as duplicates.
 func (r *Replay) Duplicates() int { return r.duplicates }
+
+// Games returns how many games the files hold whole, and how many in part.
+func (r *Replay) Games() (whole, partial int) { return r.wholeGames, r.partialGames }
+
+// ScoresFixed returns how many pitches had their post-pitch score taken
+// from the next pitch of the game, because the export's disagreed with it.
+func (r *Replay) ScoresFixed() int { return r.scoresFixed }
+
+// fixPostScores makes each pitch's post_home_score and post_away_score the
+// score before the next pitch of the game, where that pitch directly
+// follows it (the same at-bat, or the first pitch of the next): some
+// seasons' exports repeat the score before the pitch, even on home runs.
+// It returns how many pitches it changed.
+func fixPostScores(ps []Pitch) int {
+	fixed := 0
+	for i := 0; i+1 < len(ps); i++ {
+		p, next := &ps[i], &ps[i+1]
+		follows := (next.AtBatNumber == p.AtBatNumber && next.PitchNumber == p.PitchNumber+1) ||
+			(next.AtBatNumber == p.AtBatNumber+1 && next.PitchNumber == 1)
+		if !follows || next.HomeScore < p.HomeScore || next.AwayScore < p.AwayScore {
+			continue
+		}
+		if p.PostHomeScore != next.HomeScore || p.PostAwayScore != next.AwayScore {
+			p.PostHomeScore, p.PostAwayScore = next.HomeScore, next.AwayScore
+			fixed++
+		}
+	}
+	return fixed
+}
+
+// isWholeGame reports whether a game's pitches, in order, are all of it:
+// every at-bat from the first to the last, and a last pitch that ends the
+// game by the rules. One at-bat may be missing between two of the same
+// half-inning, as a plate appearance without a pitch (an automatic
+// intentional walk) can be; a missing half-inning never is. Games called
+// early (rain, before the 7th) count as partial: the export cannot tell
+// them from a file cut short.
+func isWholeGame(ps []Pitch) bool {
+	want := 1
+	for i := range ps {
+		switch ab := ps[i].AtBatNumber; {
+		case ab == want:
+			want++
+		case ab == want+1 && i > 0 && sameHalf(&ps[i-1], &ps[i]):
+			want += 2
+		case ab != want-1:
+			return false
+		}
+	}
+	return endsGame(&ps[len(ps)-1])
+}
+
+func sameHalf(a, b *Pitch) bool { return a.Inning == b.Inning && a.InningTopBot == b.InningTopBot }
+
+// endsGame reports whether a game can end on this pitch: from the 7th
+// inning on (seven-inning doubleheaders of 2020-2022), a half-inning ends
+// with the home team ahead after the top or either team ahead after the
+// bottom, or the home team goes ahead in the bottom (a walk-off).
+func endsGame(p *Pitch) bool {
+	if p.Events == "" || p.Inning < 7 {
+		return false
+	}
+	home, away := p.PostHomeScore, p.PostAwayScore
+	threeOut := p.OutsWhenUp+p.OutsOnPlay() >= 3
+	if p.Top() {
+		return threeOut && home > away
+	}
+	return home > away || (threeOut && away > home)
+}

@@ -3,6 +3,7 @@ package game
 import (
 	"math"
 	"sort"
+	"strings"
 )
 
 // Stats accumulates league figures from a stream of pitches, the same way
@@ -53,7 +54,7 @@ func (s *Stats) Add(p *Pitch) {
 			s.ExtraInningGame++
 		}
 	}
-	if p.Events != "" {
+	if IsPlateAppearance(p.Events) {
 		s.addEvent(p.Events)
 	}
 }
@@ -156,17 +157,31 @@ func (s *Stats) PitchTypeFigures() []PitchTypeFigure {
 
 // StatsBook folds a stream of pitches game by game: a game's pitches count
 // in Total once its last pitch (game_over) is seen, so figures per game
-// never mix finished games with games still in progress.
+// never mix finished games with games still in progress. Pitches of games
+// the stream holds only in part (replayed, marked partial) count in
+// Partial as they come, since such a game never ends.
 type StatsBook struct {
 	Total      Stats
+	Partial    Stats
+	partials   map[int64]bool
 	inProgress map[int64]*Stats
 }
 
 // NewStatsBook returns an empty book.
-func NewStatsBook() *StatsBook { return &StatsBook{inProgress: map[int64]*Stats{}} }
+func NewStatsBook() *StatsBook {
+	return &StatsBook{inProgress: map[int64]*Stats{}, partials: map[int64]bool{}}
+}
+
+// PartialGames returns the number of games seen only in part.
+func (b *StatsBook) PartialGames() int { return len(b.partials) }
 
 // Add counts one pitch.
 func (b *StatsBook) Add(p *Pitch) {
+	if p.Partial {
+		b.partials[p.GamePK] = true
+		b.Partial.Add(p)
+		return
+	}
 	g := b.inProgress[p.GamePK]
 	if g == nil {
 		g = &Stats{}
@@ -409,4 +424,18 @@ func (re *RunExpectancy) Figures() []RunExpectancyFigure {
 		out[s] = RunExpectancyFigure{bases, outs, v, n, mlbRunExpectancy[s]}
 	}
 	return out
+}
+
+// IsPlateAppearance reports whether an event ends a plate appearance. A
+// runner's out or advance that ends an inning mid plate appearance
+// (truncated_pa; caught stealing, pickoff) does not: the batter comes back.
+func IsPlateAppearance(event string) bool {
+	switch {
+	case event == "", event == "truncated_pa", event == "wild_pitch", event == "passed_ball",
+		event == "other_advance", event == "game_advisory", event == "ejection",
+		strings.HasPrefix(event, "caught_stealing"), strings.HasPrefix(event, "pickoff"),
+		strings.HasPrefix(event, "stolen_base"):
+		return false
+	}
+	return true
 }

@@ -45,6 +45,7 @@ type avroPitch struct {
 	PostHomeScore int32     `avro:"post_home_score"`
 	PostAwayScore int32     `avro:"post_away_score"`
 	GameOver      bool      `avro:"game_over"`
+	Partial       bool      `avro:"partial"`
 }
 
 // fromPitch fills a from p. Its pointers point into p, so p must outlive
@@ -63,6 +64,7 @@ func (a *avroPitch) fromPitch(p *game.Pitch) {
 		Type: p.Type, Description: p.Description,
 		BBType: nullString(&p.BBType), Events: nullString(&p.Events), Des: nullString(&p.Des),
 		PostHomeScore: int32(p.PostHomeScore), PostAwayScore: int32(p.PostAwayScore), GameOver: p.GameOver,
+		Partial: p.Partial,
 	}
 }
 
@@ -81,6 +83,7 @@ func (a *avroPitch) pitch() game.Pitch {
 		Type: a.Type, Description: a.Description,
 		BBType: deref(a.BBType), Events: deref(a.Events), Des: deref(a.Des),
 		PostHomeScore: int(a.PostHomeScore), PostAwayScore: int(a.PostAwayScore), GameOver: a.GameOver,
+		Partial: a.Partial,
 	}
 }
 

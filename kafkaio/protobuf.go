@@ -27,6 +27,7 @@ func protoFromPitch(m *pitchpb.Pitch, p *game.Pitch) {
 		Type: p.Type, Description: p.Description,
 		BbType: nullString(&p.BBType), Events: nullString(&p.Events), Des: nullString(&p.Des),
 		PostHomeScore: int32(p.PostHomeScore), PostAwayScore: int32(p.PostAwayScore), GameOver: p.GameOver,
+		Partial: p.Partial,
 	}
 }
 
@@ -45,6 +46,7 @@ func pitchFromProto(m *pitchpb.Pitch) game.Pitch {
 		Type: m.Type, Description: m.Description,
 		BBType: deref(m.BbType), Events: deref(m.Events), Des: deref(m.Des),
 		PostHomeScore: int(m.PostHomeScore), PostAwayScore: int(m.PostAwayScore), GameOver: m.GameOver,
+		Partial: m.Partial,
 	}
 	if m.Ts != nil {
 		p.TS = m.Ts.AsTime()
