@@ -106,7 +106,8 @@ func runAnnounce(ctx context.Context, e *env, opts announceOptions) error {
 	err = errors.Join(err, out.Flush())
 	closeErr := reader.Close()
 	st := reader.Stats()
-	e.log.Info().Int64("announced", st.Records).Int64("skipped", st.Skipped).Msg("announcer stopped")
+	e.log.Info().Int64("announced", st.Records).Int64("skipped", st.Skipped).Int64("dead_letters_not_written", st.NotCopied).
+		Msg("announcer stopped")
 	if err != nil {
 		return err
 	}

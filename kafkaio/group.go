@@ -24,7 +24,9 @@ type GroupOptions struct {
 	FromBeginning bool
 	// DLQ, if set, is a topic where records that are not valid pitch events
 	// are copied, with headers saying why and where from, before they are
-	// skipped.
+	// skipped. A copy that cannot be written (too large with its headers,
+	// say) is logged and counted in ConsumerStats.NotCopied, and its record
+	// skipped all the same.
 	DLQ string
 	// Once stops the member when every partition it owns has reached the
 	// end of the log as it stood when Run began.
@@ -524,8 +526,10 @@ func (g *GroupReader) lag() GroupStats {
 func (g *GroupReader) accept(ctx context.Context, m *kafka.Message, p game.Pitch, err error, handle func(Record) error) error {
 	if !g.tally.count(m, err) {
 		if g.dlq != nil {
-			if err := g.dlq.send(ctx, m, err); err != nil {
-				return err // not stored: the poison record is read again rather than lost
+			if err := g.dlq.send(ctx, m, err); errors.Is(err, errNotCopied) {
+				g.tally.uncopied(m, err) // a poison record must never stop the group
+			} else if err != nil {
+				return err // ctx ended: not stored, so the next owner copies it
 			}
 		}
 	} else if err := handle(recordOf(m, p)); err != nil {

@@ -52,7 +52,7 @@ type Publisher struct {
 	one      Batch // Publish's single pitch
 
 	sent, delivered, failed, bytes atomic.Int64
-	fatal, authFailed              atomic.Pointer[error]
+	fatal, authFailed, lastErr     atomic.Pointer[error]
 	reportsDone, logsDone          chan struct{}
 	errs                           *errorLog
 	brokerErrs                     *brokerErrors
@@ -104,6 +104,7 @@ func (p *Publisher) readReports() {
 		switch e := ev.(type) {
 		case *kafka.Message:
 			if err := e.TopicPartition.Error; err != nil {
+				p.lastErr.Store(&err)
 				if p.failed.Add(1) == 1 {
 					p.cfg.Log.Error().Err(err).Msg("delivery failed")
 				}
@@ -159,6 +160,14 @@ func (p *Publisher) produce(ctx context.Context) error {
 		case <-time.After(time.Millisecond):
 		}
 	}
+}
+
+// lastFailure is the error of the last delivery that failed.
+func (p *Publisher) lastFailure() error {
+	if err := p.lastErr.Load(); err != nil {
+		return *err
+	}
+	return errors.New("no delivery failed")
 }
 
 // fatalErr says why the producer cannot go on, or returns nil.

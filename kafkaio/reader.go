@@ -27,7 +27,10 @@ type Record struct {
 type ConsumerStats struct {
 	Records int64 // good pitches handed on
 	Skipped int64 // records that were not valid pitch events
-	Bytes   int64
+	// NotCopied counts skipped records whose dead-letter copy could not be
+	// written (a group member with a dead-letter topic only).
+	NotCopied int64
+	Bytes     int64
 }
 
 // consumerDefaults keep the client's prefetch queue filled, so that a

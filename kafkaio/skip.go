@@ -11,8 +11,8 @@ import (
 // tally counts what a consumer reads: good pitches, skipped records and
 // bytes, and logs each skipped record. Both readers keep one.
 type tally struct {
-	log                     zerolog.Logger
-	records, skipped, bytes atomic.Int64
+	log                                zerolog.Logger
+	records, skipped, notCopied, bytes atomic.Int64
 }
 
 func newTally(log zerolog.Logger) *tally { return &tally{log: log} }
@@ -27,13 +27,25 @@ func (t *tally) count(m *kafka.Message, err error) bool {
 	}
 	skipped := t.skipped.Add(1)
 	t.log.Warn().Int32("partition", m.TopicPartition.Partition).Int64("offset", int64(m.TopicPartition.Offset)).
-		Int("bytes", len(m.Value)).Int64("skipped", skipped).Err(err).Msg("skipped a record that is not a pitch event")
+		Int("bytes", len(m.Value)).Int64("skipped", skipped).Str("error", errorText(err)).
+		Msg("skipped a record that is not a pitch event")
 	return false
+}
+
+// uncopied counts and logs a skipped record whose dead-letter copy could
+// not be written: it is skipped all the same, so that it never stops the
+// group.
+func (t *tally) uncopied(m *kafka.Message, err error) {
+	n := t.notCopied.Add(1)
+	t.log.Warn().Int32("partition", m.TopicPartition.Partition).Int64("offset", int64(m.TopicPartition.Offset)).
+		Int("bytes", len(m.Value)).Int64("not_copied", n).Str("error", errorText(err)).
+		Msg("could not write the dead-letter copy of a skipped record; skipped it without one")
 }
 
 // stats returns the counts so far. It is safe to call at any time.
 func (t *tally) stats() ConsumerStats {
-	return ConsumerStats{Records: t.records.Load(), Skipped: t.skipped.Load(), Bytes: t.bytes.Load()}
+	return ConsumerStats{Records: t.records.Load(), Skipped: t.skipped.Load(), NotCopied: t.notCopied.Load(),
+		Bytes: t.bytes.Load()}
 }
 
 // recordOf is the Record of message m, decoded as p.
