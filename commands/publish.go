@@ -421,8 +421,11 @@ func (p *progress) final() {
 	if st.Failed > 0 || st.Delivered < st.Sent {
 		ev = p.e.log.Error()
 	}
-	ev.Int64("sent", st.Sent).Int64("delivered", st.Delivered).Int64("failed", st.Failed).
-		Str("pitches_per_s", fmt.Sprintf("%.0f", float64(st.Delivered)/secs)).
+	ev = ev.Int64("sent", st.Sent).Int64("delivered", st.Delivered).Int64("failed", st.Failed)
+	if st.Unconfirmed > 0 {
+		ev = ev.Int64("not_confirmed", st.Unconfirmed).Str("not_confirmed_means", "queued or in flight at shutdown: may or may not be written")
+	}
+	ev.Str("pitches_per_s", fmt.Sprintf("%.0f", float64(st.Delivered)/secs)).
 		Str("mb_per_s", fmt.Sprintf("%.2f", float64(st.Bytes)/secs/1e6)).
 		Str("elapsed", time.Since(p.start).Round(time.Millisecond).String()).Msg("done")
 }

@@ -66,7 +66,7 @@ func (d *deadLetters) send(ctx context.Context, m *kafka.Message, why error) err
 		kafka.Header{Key: headerSourcePartition, Value: strconv.AppendInt(nil, int64(m.TopicPartition.Partition), 10)},
 		kafka.Header{Key: headerSourceOffset, Value: strconv.AppendInt(nil, int64(m.TopicPartition.Offset), 10)})
 	p := d.pub
-	failedBefore := p.failed.Load()
+	failedBefore := p.failed.Load() + p.unconfirmed.Load()
 	p.msg.Key, p.msg.Value, p.msg.Headers, p.msg.Timestamp = m.Key, m.Value, headers, m.Timestamp
 	err := p.produce(ctx)
 	p.msg.Key, p.msg.Value, p.msg.Headers = nil, nil, nil // let go of the record
@@ -81,7 +81,7 @@ func (d *deadLetters) send(ctx context.Context, m *kafka.Message, why error) err
 			return ctx.Err()
 		}
 	}
-	if p.failed.Load() > failedBefore {
+	if p.failed.Load()+p.unconfirmed.Load() > failedBefore {
 		return fmt.Errorf("%w: delivery failed: %s", errNotCopied, p.lastFailure())
 	}
 	return nil
