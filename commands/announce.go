@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"slices"
 	"strconv"
@@ -85,8 +84,12 @@ func runAnnounce(ctx context.Context, e *env, opts announceOptions) error {
 	latency := &latencies{}
 	// Lines are buffered, and written out before their offsets are stored
 	// for commit: at least every few hundred pitches and whenever no more
-	// are waiting, so a live game reads as it happens.
-	out := bufio.NewWriterSize(e.stdout, 64<<10)
+	// are waiting, so a live game reads as it happens. A write stuck on a
+	// pipe nobody reads is given up a quarter of --timeout after the stop,
+	// so that Ctrl-C ends the member within --timeout all the same.
+	stdout := newAbandonableWriter(ctx, e.stdout, opts.kafka.Timeout/4)
+	defer stdout.Close()
+	out := bufio.NewWriterSize(stdout, 64<<10)
 	reader, err := kafkaio.NewGroupReader(opts.kafka, kafkaio.GroupOptions{
 		Topic: opts.topic, Group: opts.group, FromBeginning: opts.fromBeginning, DLQ: opts.dlq, Once: opts.once,
 		StatsInterval: opts.statsInterval, OnStats: func(st kafkaio.GroupStats) { logLag(e, st, latency) },
@@ -103,10 +106,13 @@ func runAnnounce(ctx context.Context, e *env, opts announceOptions) error {
 		latency.add(time.Since(r.Timestamp))
 		return nil
 	})
-	err = errors.Join(err, out.Flush())
+	if flushErr := out.Flush(); err == nil {
+		err = flushErr
+	}
 	closeErr := reader.Close()
 	st := reader.Stats()
-	e.log.Info().Int64("announced", st.Records).Int64("skipped", st.Skipped).Msg("announcer stopped")
+	e.log.Info().Int64("announced", st.Records).Int64("skipped", st.Skipped).Int64("dead_letters_not_written", st.NotCopied).
+		Msg("announcer stopped")
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,8 @@ type publishOptions struct {
 	count         int64
 	duration      time.Duration
 	statsInterval time.Duration
+	seedGiven     bool // --seed was given: the stream is one the topic may already hold
+	rerun         int  // rerunRefuse, rerunResume or rerunAppend
 }
 
 func publishCommand(e *env) *cli.Command {
@@ -69,6 +71,8 @@ func publishCommand(e *env) *cli.Command {
 			&cli.StringSliceFlag{Name: "replay", Usage: "publish the pitches of Baseball Savant (Statcast) CSV `FILE`s instead of simulating; more files may follow as arguments"},
 			&cli.DurationFlag{Name: "stats-interval", Value: 5 * time.Second, Usage: "how often to log progress on stderr"},
 			formatFlag(),
+			&cli.BoolFlag{Name: "resume", Usage: "with --seed: publish only the pitches of the seed's stream that the topic lacks"},
+			&cli.BoolFlag{Name: "append", Usage: "with --seed: publish even if the topic already holds the seed's games"},
 		),
 		Action: func(c *cli.Context) error {
 			opts, err := parsePublish(c, e)
@@ -94,8 +98,12 @@ func parsePublish(c *cli.Context, e *env) (publishOptions, error) {
 		rate: c.Float64("rate"), count: c.Int64("count"), duration: c.Duration("duration"),
 		statsInterval: c.Duration("stats-interval"),
 	}
-	if !c.IsSet("seed") {
+	opts.seedGiven = c.IsSet("seed")
+	if !opts.seedGiven {
 		opts.season.Seed = rand.Uint64()
+	}
+	if opts.rerun, err = parseRerun(c, opts.seedGiven); err != nil {
+		return opts, err
 	}
 	opts.replay = c.StringSlice("replay")
 	opts.dryRun = c.Bool("dry-run")
@@ -125,6 +133,21 @@ func parsePublish(c *cli.Context, e *env) (publishOptions, error) {
 	}
 	opts.league, err = loadLeague(c)
 	return opts, err
+}
+
+// parseRerun reads --resume and --append.
+func parseRerun(c *cli.Context, seedGiven bool) (int, error) {
+	switch {
+	case c.Bool("resume") && c.Bool("append"):
+		return 0, usageErrorf(c, "--resume and --append: choose one")
+	case (c.Bool("resume") || c.Bool("append")) && !seedGiven:
+		return 0, usageErrorf(c, "--resume and --append need --seed: they say what to do with a seed's stream the topic already holds")
+	case c.Bool("resume"):
+		return rerunResume, nil
+	case c.Bool("append"):
+		return rerunAppend, nil
+	}
+	return rerunRefuse, nil
 }
 
 func loadLeague(c *cli.Context) (*game.League, error) {
@@ -169,6 +192,9 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	if err != nil {
 		return err
 	}
+	if source, err = checkRerun(ctx, e, opts, source); err != nil {
+		return errors.Join(err, pub.Close(opts.kafka.Timeout))
+	}
 	enc, err := kafkaio.NewEncoder(opts.kafka, opts.topic.Name, opts.format)
 	if err != nil {
 		pub.Close(opts.kafka.Timeout)
@@ -196,6 +222,13 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	bar.set(barValue())
 	bar.finish()
 	progress.final()
+	if r, ok := source.(*resumedSource); ok {
+		e.log.Info().Int64("already_on_topic", r.skipped).Msg("resumed: left out the pitches the topic held")
+	}
+	if errors.Is(closeErr, kafkaio.ErrUndelivered) && opts.seedGiven && len(opts.replay) == 0 {
+		closeErr = fmt.Errorf("%w; rerun with --seed %d --resume to publish exactly the pitches the topic lacks",
+			closeErr, opts.season.Seed)
+	}
 	if replay, ok := source.(*replaySource); ok {
 		replay.logSummary(e, pub.Stats().Delivered)
 	}
@@ -203,6 +236,25 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 		return errors.Join(genErr, closeErr)
 	}
 	return closeErr
+}
+
+// checkRerun applies --resume and --append to a stream named by --seed:
+// without either it refuses a topic that already holds the seed's games;
+// with --resume it leaves out the pitches the topic holds.
+func checkRerun(ctx context.Context, e *env, opts publishOptions, source pitchSource) (pitchSource, error) {
+	if !opts.seedGiven || len(opts.replay) > 0 || opts.rerun == rerunAppend {
+		return source, nil
+	}
+	if opts.rerun == rerunRefuse {
+		return source, refuseRerun(ctx, opts.kafka, opts.topic.Name, opts.season.Seed)
+	}
+	have, err := pitchesOnTopic(ctx, opts.kafka, opts.topic.Name, opts.season.Seed)
+	if err != nil {
+		return nil, err
+	}
+	e.log.Info().Int("on_topic", have.Len()).Uint64("seed", opts.season.Seed).
+		Msg("resuming: publishing only the pitches of the seed's stream that the topic lacks")
+	return &resumedSource{source: source, have: have, limit: opts.count}, nil
 }
 
 // openSource builds the season to simulate, or reads every replay file,
@@ -530,8 +582,11 @@ func (p *progress) final() {
 	if st.Failed > 0 || st.Delivered < st.Sent {
 		ev = p.e.log.Error()
 	}
-	ev.Int64("sent", st.Sent).Int64("delivered", st.Delivered).Int64("failed", st.Failed).
-		Str("pitches_per_s", fmt.Sprintf("%.0f", float64(st.Delivered)/secs)).
+	ev = ev.Int64("sent", st.Sent).Int64("delivered", st.Delivered).Int64("failed", st.Failed)
+	if st.Unconfirmed > 0 {
+		ev = ev.Int64("not_confirmed", st.Unconfirmed).Str("not_confirmed_means", "queued or in flight at shutdown: may or may not be written")
+	}
+	ev.Str("pitches_per_s", fmt.Sprintf("%.0f", float64(st.Delivered)/secs)).
 		Str("mb_per_s", fmt.Sprintf("%.2f", float64(st.Bytes)/secs/1e6)).
 		Str("elapsed", time.Since(p.start).Round(time.Millisecond).String()).Msg("done")
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -85,6 +86,95 @@ func TestDecodeRejects(t *testing.T) {
 			_, err := Decode([]byte(tc.value))
 			if !errors.Is(err, ErrInvalidPitch) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Decode(%.40q) = %v, want an ErrInvalidPitch mentioning %q", tc.value, err, tc.want)
+			}
+		})
+	}
+}
+
+// withField returns event with field name's value replaced by raw JSON.
+func withField(tb testing.TB, event, name, raw string) string {
+	tb.Helper()
+	re := regexp.MustCompile(`"` + name + `":("(?:[^"\\]|\\.)*"|[^,}]*)`)
+	if !re.MatchString(event) {
+		tb.Fatalf("no field %s in %s", name, event)
+	}
+	return re.ReplaceAllLiteralString(event, `"`+name+`":`+raw)
+}
+
+// TestDecodeRejectsWhatTheSchemaForbids feeds events that are valid JSON
+// of the right types but break a rule of testdata/pitch.schema.json, and
+// checks each is rejected with a short error naming the rule.
+func TestDecodeRejectsWhatTheSchemaForbids(t *testing.T) {
+	good := string(samplePitches(t, 1, 1)[0].AppendJSON(nil))
+	huge := strings.Repeat("x", 900_000)
+	future := time.Now().Add(49 * time.Hour).UTC().Format(TimestampLayout)
+	tests := []struct {
+		name, value, want string
+	}{
+		{"negative speed", withField(t, good, "release_speed", "-95.5"), "release_speed -95.5 out of range"},
+		{"speed too high", withField(t, good, "release_speed", "110.1"), "release_speed"},
+		{"speed too low", withField(t, good, "release_speed", "29.9"), "release_speed"},
+		{"four balls", withField(t, good, "balls", "4"), "balls 4 out of range"},
+		{"negative balls", withField(t, good, "balls", "-1"), "balls -1"},
+		{"three strikes", withField(t, good, "strikes", "3"), "strikes 3"},
+		{"three outs", withField(t, good, "outs_when_up", "3"), "outs_when_up 3"},
+		{"negative score", withField(t, good, "home_score", "-2"), "home_score -2"},
+		{"negative inning", withField(t, good, "inning", "-1"), "inning -1"},
+		{"p_throws", withField(t, good, "p_throws", `"X"`), `p_throws "X" is not allowed`},
+		{"stand", withField(t, good, "stand", `"left"`), "stand"},
+		{"type", withField(t, good, "type", `"Z"`), "type"},
+		{"bb_type", withField(t, good, "bb_type", `"grounder"`), "bb_type"},
+		{"pitch_type", withField(t, good, "pitch_type", `"ff"`), "pitch_type"},
+		{"game_date", withField(t, good, "game_date", `"March 1st"`), "game_date"},
+		{"inning_topbot", withField(t, good, "inning_topbot", `"Middle"`), "inning_topbot"},
+		{"invalid UTF-8", withField(t, good, "pitcher_name", "\"Jos\xe9\""), "not valid UTF-8"},
+		{"invalid UTF-8 beside an escape", withField(t, good, "des", "\"\\n\xff\""), "not valid UTF-8"},
+		{"invalid UTF-8 in an unknown field", strings.Replace(good, `{`, "{\"x\":\"\xc3\",", 1), "not valid UTF-8"},
+		{"field given twice", strings.Replace(good, `{`, `{"pitcher":7,`, 1), "given twice"},
+		{"field given twice in another case", strings.Replace(good, `{`, `{"Release_Speed":90.5,`, 1), "given twice"},
+		{"field given twice, once null", strings.Replace(good, `{`, `{"batter":null,`, 1), "given twice"},
+		{"name of 201 characters", withField(t, good, "pitcher_name", `"`+strings.Repeat("é", 201)+`"`), "pitcher_name is 201 characters long, the limit is 200"},
+		{"des of 1001 characters", withField(t, good, "des", `"`+strings.Repeat("d", 1001)+`"`), "des is 1001 characters"},
+		{"900 KB name", withField(t, good, "pitcher_name", `"`+huge+`"`), "pitcher_name is 900000 characters"},
+		{"900 KB team", withField(t, good, "inning_topbot", `"`+huge+`"`), "inning_topbot is 900000"},
+		{"ts in year 9999", withField(t, good, "ts", `"9999-12-31T23:59:59.999Z"`), "in the future"},
+		{"ts two days ahead", withField(t, good, "ts", `"`+future+`"`), "in the future"},
+		{"600,000-digit game_pk", withField(t, good, "game_pk", strings.Repeat("9", 600_000)), "whole number"},
+		{"900 KB bad ts", withField(t, good, "ts", `"`+huge+`"`), "not an RFC 3339 time"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Decode([]byte(tc.value))
+			if !errors.Is(err, ErrInvalidPitch) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Decode = %.300v, want an ErrInvalidPitch mentioning %q", err, tc.want)
+			}
+			if len(err.Error()) > 300 {
+				t.Errorf("error of %d bytes: it must quote only a little of the record", len(err.Error()))
+			}
+		})
+	}
+}
+
+// TestDecodeAcceptsTheSchemasEdges checks values at the edges of what the
+// schema allows are accepted.
+func TestDecodeAcceptsTheSchemasEdges(t *testing.T) {
+	good := string(samplePitches(t, 1, 1)[0].AppendJSON(nil))
+	soon := time.Now().Add(time.Hour).UTC().Format(TimestampLayout)
+	tests := []struct{ name, value string }{
+		{"slowest", withField(t, good, "release_speed", "30")},
+		{"fastest", withField(t, good, "release_speed", "110.0")},
+		{"no speed", withField(t, good, "release_speed", "null")},
+		{"full count, two out", withField(t, withField(t, withField(t, good, "balls", "3"), "strikes", "2"), "outs_when_up", "2")},
+		{"name of 200 characters, 400 bytes", withField(t, good, "pitcher_name", `"`+strings.Repeat("é", 200)+`"`)},
+		{"des of 1000 characters", withField(t, good, "des", `"`+strings.Repeat("d", 1000)+`"`)},
+		{"ts an hour ahead of this clock", withField(t, good, "ts", `"`+soon+`"`)},
+		{"lone surrogate escape", withField(t, good, "des", `"\ud800"`)},
+		{"unknown field", strings.Replace(good, `{`, `{"spin_rate":2400,`, 1)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := Decode([]byte(tc.value)); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}

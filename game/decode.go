@@ -15,7 +15,11 @@ import (
 // an object of strings, numbers, booleans and nulls, because a replay
 // decodes every record and encoding/json spends most of its time on
 // reflection. It is as strict as encoding/json about types, accepts the
-// fields in any order and skips fields it does not know.
+// fields in any order and skips fields it does not know. It is stricter
+// than encoding/json where the JSON Schema is: a field given twice (names
+// match case-insensitively, as encoding/json matches them) and a string
+// that is not valid UTF-8 are errors, not a silent choice of one value or
+// a U+FFFD.
 type decoder struct {
 	data []byte
 	pos  int
@@ -23,7 +27,10 @@ type decoder struct {
 	unescaped string
 }
 
-var errEnd = errors.New("unexpected end of JSON input")
+var (
+	errEnd         = errors.New("unexpected end of JSON input")
+	errInvalidUTF8 = errors.New("string is not valid UTF-8")
+)
 
 func (d *decoder) ws() {
 	for d.pos < len(d.data) {
@@ -77,17 +84,24 @@ func (d *decoder) pitch(p *Pitch) error {
 		d.pos++
 		return d.end()
 	}
+	var seen uint64 // bit f is set once field f has been read
 	for next := 0; ; next++ {
 		f, key, err := d.fieldKey(next)
 		if err != nil {
 			return err
+		}
+		if f != unknownField {
+			if seen&(1<<f) != 0 {
+				return fmt.Errorf("field %s given twice", clip(string(key)))
+			}
+			seen |= 1 << f
 		}
 		next = max(f, next)
 		if err := d.expect(':'); err != nil {
 			return err
 		}
 		if err := d.field(p, f); err != nil {
-			return fmt.Errorf("%q: %w", key, err)
+			return fmt.Errorf("%s: %w", clip(string(key)), err)
 		}
 		c, err := d.peek()
 		if err != nil {
@@ -179,6 +193,9 @@ func (d *decoder) fieldKey(expected int) (int, []byte, error) {
 	key, err := d.key()
 	if err != nil {
 		return unknownField, nil, err
+	}
+	if !utf8.Valid(key) {
+		return unknownField, nil, errInvalidUTF8
 	}
 	return fieldIndex(key), key, nil
 }
@@ -353,7 +370,7 @@ func (d *decoder) string() (string, error) {
 		return s, nil
 	}
 	if !utf8.Valid(raw) {
-		return string([]rune(string(raw))), nil // invalid bytes become U+FFFD, as encoding/json does
+		return "", errInvalidUTF8
 	}
 	return string(raw), nil
 }
@@ -400,7 +417,10 @@ func (d *decoder) escaped(start int) (string, error) {
 		switch {
 		case c == '"':
 			d.pos++
-			return string([]rune(string(buf))), nil
+			if !utf8.Valid(buf) {
+				return "", errInvalidUTF8
+			}
+			return string(buf), nil
 		case c < 0x20:
 			return "", fmt.Errorf("invalid control character in string at offset %d", d.pos)
 		case c != '\\':
@@ -616,12 +636,12 @@ func (d *decoder) int() (int64, error) {
 		b = b[1:]
 	}
 	if len(b) > 18 {
-		return 0, fmt.Errorf("cannot unmarshal number %q into a whole number", b)
+		return 0, fmt.Errorf("cannot unmarshal number %s into a whole number", clip(string(b)))
 	}
 	var v int64
 	for _, c := range b {
 		if c < '0' || c > '9' {
-			return 0, fmt.Errorf("cannot unmarshal number %q into a whole number", b)
+			return 0, fmt.Errorf("cannot unmarshal number %s into a whole number", clip(string(b)))
 		}
 		v = v*10 + int64(c-'0')
 	}
@@ -680,7 +700,7 @@ func (d *decoder) float() (float64, error) {
 	}
 	v, err := strconv.ParseFloat(string(b), 64)
 	if err != nil {
-		return 0, fmt.Errorf("invalid number %q", b)
+		return 0, fmt.Errorf("invalid number %s", clip(string(b)))
 	}
 	return v, nil
 }
@@ -740,7 +760,7 @@ func (d *decoder) time() (time.Time, error) {
 	}
 	var t time.Time
 	if err := t.UnmarshalText(raw); err != nil { // the strict RFC 3339 of time.Time's JSON form
-		return time.Time{}, fmt.Errorf("not an RFC 3339 time: %w", err)
+		return time.Time{}, fmt.Errorf("%s is not an RFC 3339 time", clip(string(raw)))
 	}
 	return t, nil
 }

@@ -2,6 +2,7 @@ package game
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -11,11 +12,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
-// FuzzDecode checks the hand-written decoder against encoding/json: it
-// must never panic, must accept only what encoding/json accepts, and must
-// then decode exactly the same pitch. Seeds: the golden stream, replayed
+// FuzzDecode checks the hand-written decoder against encoding/json and the
+// JSON Schema's rules: it must never panic, must accept only what
+// encoding/json accepts and must then decode exactly the same pitch, and
+// that pitch must pass Validate from valid UTF-8 with no field given twice
+// (encoding/json silently takes the last of two and replaces invalid
+// UTF-8; the schema forbids both). Seeds: the golden stream, replayed
 // Statcast pitches and the bad records of the tests.
 //
 //	go test ./game -run XXX -fuzz FuzzDecode -fuzztime 10m
@@ -27,12 +32,22 @@ func FuzzDecode(f *testing.F) {
 }
 
 // assertDecodesAsEncodingJSON fails when Decode accepts data that
-// encoding/json rejects, or decodes it to another pitch.
+// encoding/json rejects, decodes it to another pitch, or accepts what the
+// schema forbids.
 func assertDecodesAsEncodingJSON(t *testing.T, data []byte) {
 	t.Helper()
 	got, err := Decode(data)
 	if err != nil {
 		return
+	}
+	if !utf8.Valid(data) {
+		t.Fatalf("Decode accepted invalid UTF-8: %q", data)
+	}
+	if name, twice := fieldGivenTwice(data); twice {
+		t.Fatalf("Decode accepted field %q given twice: %q", name, data)
+	}
+	if err := got.Validate(); err != nil {
+		t.Fatalf("Decode accepted an event Validate rejects (%v): %q", err, data)
 	}
 	var want Pitch
 	if jerr := json.Unmarshal(data, &want); jerr != nil {
@@ -47,14 +62,45 @@ func assertDecodesAsEncodingJSON(t *testing.T, data []byte) {
 	}
 }
 
+// fieldGivenTwice reports a field of the schema that the top-level object
+// of data names twice, matching names as encoding/json does.
+func fieldGivenTwice(data []byte) (string, bool) {
+	var fields []string
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return "", false
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		name, _ := tok.(string)
+		for _, f := range fields {
+			if strings.EqualFold(f, name) && slices.ContainsFunc(schemaFields, func(s string) bool { return strings.EqualFold(s, name) }) {
+				return name, true
+			}
+		}
+		fields = append(fields, name)
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return "", false
+		}
+	}
+	return "", false
+}
+
 // TestDecodeReadsFieldsInAnyOrder checks the decoder's shortcut for fields
 // in the encoder's order against encoding/json on events whose fields come
-// reversed, repeated, escaped or in another case.
+// reversed, escaped or in another case.
 func TestDecodeReadsFieldsInAnyOrder(t *testing.T) {
 	for i, p := range samplePitches(t, 7, 20) {
 		var fields map[string]json.RawMessage
 		if err := json.Unmarshal(p.AppendJSON(nil), &fields); err != nil {
 			t.Fatal(err)
+		}
+		for _, name := range []string{"pitcher", "schema", "game_pk", "ts"} {
+			delete(fields, name) // given below, escaped or in another case
 		}
 		names := slices.Sorted(maps.Keys(fields))
 		if i%2 == 1 {

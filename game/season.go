@@ -83,6 +83,13 @@ func GamePKBase(seed uint64) int64 {
 	return int64(seed%900+100) * 1_000_000
 }
 
+// FromSeed reports whether gamePK is the game_pk of a game of a season
+// with this seed (or of another seed with the same GamePKBase).
+func FromSeed(seed uint64, gamePK int64) bool {
+	base := GamePKBase(seed)
+	return gamePK > base && gamePK < base+1_000_000
+}
+
 // Next returns the next pitch of the season, without ts. It returns false
 // once the configured number of games is complete.
 func (s *Season) Next() (Pitch, bool) {

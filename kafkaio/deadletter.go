@@ -2,9 +2,11 @@ package kafkaio
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 )
@@ -13,6 +15,25 @@ import (
 const (
 	headerDLQError = "pitchkafka-error"
 )
+
+// maxErrorText bounds the text of an error about a record, in a dead
+// letter's header or a log line: the error may quote the record, and a
+// poison record can be a megabyte.
+const maxErrorText = 300
+
+// errorText is err's message cut to maxErrorText bytes, on a character
+// boundary, marked when cut.
+func errorText(err error) string {
+	s := err.Error()
+	if len(s) <= maxErrorText {
+		return s
+	}
+	cut := maxErrorText
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + fmt.Sprintf("… (%d bytes cut)", len(s)-cut)
+}
 
 // deadLetters copies records that could not be used to a topic, as they
 // were, with headers saying why and where from.
@@ -29,28 +50,49 @@ func openDeadLetters(cfg Config, topic, source string) (*deadLetters, error) {
 	return &deadLetters{pub: pub, source: source}, nil
 }
 
+// errNotCopied is wrapped by send's error when the copy could not be
+// written: the record is then skipped without one.
+var errNotCopied = errors.New("dead-letter copy not written")
+
 // send copies m to the dead-letter topic and waits until it is delivered.
+// It returns ctx's error if ctx ends first, and an error wrapping
+// errNotCopied if the copy was refused or failed (a record too large with
+// its headers, a topic it may not write).
 func (d *deadLetters) send(ctx context.Context, m *kafka.Message, why error) error {
 	headers := append([]kafka.Header(nil), m.Headers...)
 	headers = append(headers,
-		kafka.Header{Key: headerDLQError, Value: []byte(why.Error())},
+		kafka.Header{Key: headerDLQError, Value: []byte(errorText(why))},
 		kafka.Header{Key: headerSourceTopic, Value: []byte(d.source)},
 		kafka.Header{Key: headerSourcePartition, Value: strconv.AppendInt(nil, int64(m.TopicPartition.Partition), 10)},
 		kafka.Header{Key: headerSourceOffset, Value: strconv.AppendInt(nil, int64(m.TopicPartition.Offset), 10)})
 	p := d.pub
+	failedBefore := p.failed.Load() + p.unconfirmed.Load()
 	p.msg.Key, p.msg.Value, p.msg.Headers, p.msg.Timestamp = m.Key, m.Value, headers, m.Timestamp
-	if err := p.produce(ctx); err != nil {
-		return fmt.Errorf("dead-letter copy of %d/%d: %w", m.TopicPartition.Partition, m.TopicPartition.Offset, err)
+	err := p.produce(ctx)
+	p.msg.Key, p.msg.Value, p.msg.Headers = nil, nil, nil // let go of the record
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%w: %w", errNotCopied, err)
 	}
 	for p.producer.Flush(100) > 0 {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 	}
-	if st := p.Stats(); st.Failed > 0 {
-		return fmt.Errorf("dead-letter copy of %d/%d was not delivered", m.TopicPartition.Partition, m.TopicPartition.Offset)
+	if p.failed.Load()+p.unconfirmed.Load() > failedBefore {
+		return fmt.Errorf("%w: delivery failed: %s", errNotCopied, p.lastFailure())
 	}
 	return nil
 }
 
-func (d *deadLetters) close(timeout time.Duration) error { return d.pub.Close(timeout) }
+// close closes the producer. Every copy was waited for by send, and each
+// that failed was logged and counted then, so only other errors are
+// returned.
+func (d *deadLetters) close(timeout time.Duration) error {
+	if err := d.pub.Close(timeout); err != nil && !errors.Is(err, ErrUndelivered) {
+		return err
+	}
+	return nil
+}

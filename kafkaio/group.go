@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -24,7 +25,9 @@ type GroupOptions struct {
 	FromBeginning bool
 	// DLQ, if set, is a topic where records that are not valid pitch events
 	// are copied, with headers saying why and where from, before they are
-	// skipped.
+	// skipped. A copy that cannot be written (too large with its headers,
+	// say) is logged and counted in ConsumerStats.NotCopied, and its record
+	// skipped all the same.
 	DLQ string
 	// Once stops the member when every partition it owns has reached the
 	// end of the log as it stood when Run began.
@@ -76,6 +79,11 @@ type GroupReader struct {
 	decoder  *valueDecoder
 
 	dlq *deadLetters
+
+	// stopBy, once set, is when the member must be gone (Unix nanoseconds):
+	// the client timeout after Run's context ended or Close was called.
+	// Every commit, leaving the group and closing the client fit in it.
+	stopBy atomic.Int64
 
 	// unstored holds, per partition, the offset after the last record
 	// handled but not yet stored for commit; unstoredCount counts them.
@@ -170,10 +178,50 @@ func (g *GroupReader) rebalance(c *kafka.Consumer, ev kafka.Event) error {
 // commit synchronously commits the offsets stored so far for the current
 // assignment. During a revoke the assignment still holds the partitions
 // being given up, so their processed offsets are committed before they go.
+// It waits no longer than the client timeout, or what is left of it once
+// the member is stopping: a commit the group cannot answer (it is
+// rebalancing, or its coordinator is gone) must not hold up a shutdown.
+// A commit given up on may still complete; if not, the next owner reads
+// those records again.
 func (g *GroupReader) commit() {
-	offsets, err := g.consumer.Commit()
-	g.logCommit(offsets, err)
+	wait := g.shutdownBudget()
+	type committed struct {
+		offsets []kafka.TopicPartition
+		err     error
+	}
+	done := make(chan committed, 1)
+	go func() {
+		offsets, err := g.consumer.Commit()
+		done <- committed{offsets, err}
+	}()
+	select {
+	case c := <-done:
+		g.logCommit(c.offsets, c.err)
+	case <-time.After(wait):
+		g.log.Warn().Str("waited", wait.String()).Msg("commit unanswered in time; going on without it: the next owner may read some records again")
+	}
 }
+
+// stopAt notes that the member must be gone within the client timeout from
+// now, unless it was told so earlier.
+func (g *GroupReader) stopAt(now time.Time) {
+	g.stopBy.CompareAndSwap(0, now.Add(g.cfg.timeout()).UnixNano())
+}
+
+// shutdownBudget is what is left of the time to stop in, at least a moment;
+// before the member is told to stop, the whole client timeout.
+func (g *GroupReader) shutdownBudget() time.Duration {
+	by := g.stopBy.Load()
+	if by == 0 {
+		return g.cfg.timeout()
+	}
+	return max(time.Until(time.Unix(0, by)), minShutdownStep)
+}
+
+// minShutdownStep is the least time a step of shutting down is given even
+// when the budget is spent, so that a healthy cluster still gets the
+// final commit.
+const minShutdownStep = 200 * time.Millisecond
 
 // Records handed from the polling goroutine to the handling one: up to
 // batchRecords at a time, up to pipeBatches batches in flight.
@@ -248,6 +296,8 @@ func (g *GroupReader) Run(ctx context.Context, handle func(Record) error) error 
 			return err
 		}
 	}
+	stopWatch := context.AfterFunc(ctx, func() { g.stopAt(time.Now()) })
+	defer stopWatch()
 	g.pipe = &pipe{work: make(chan work, pipeBatches), free: make(chan *batch, pipeBatches+2),
 		stopped: make(chan struct{})}
 	go func() {
@@ -255,6 +305,7 @@ func (g *GroupReader) Run(ctx context.Context, handle func(Record) error) error 
 		g.pipe.err = g.handleAll(ctx, handle)
 	}()
 	pollErr := g.poll(ctx, ends)
+	g.stopAt(time.Now()) // with Once, or on an error, ctx has not ended
 	g.sendPending()
 	close(g.pipe.work)
 	<-g.pipe.stopped
@@ -532,8 +583,10 @@ func (g *GroupReader) accept(ctx context.Context, m *kafka.Message, p game.Pitch
 	}
 	if !g.tally.count(m, err) {
 		if g.dlq != nil {
-			if err := g.dlq.send(ctx, m, err); err != nil {
-				return err // not stored: the poison record is read again rather than lost
+			if err := g.dlq.send(ctx, m, err); errors.Is(err, errNotCopied) {
+				g.tally.uncopied(m, err) // a poison record must never stop the group
+			} else if err != nil {
+				return err // ctx ended: not stored, so the next owner copies it
 			}
 		}
 	} else if err := handle(recordOf(m, p)); err != nil {
@@ -594,21 +647,24 @@ func (g *GroupReader) dropHandled() {
 func (g *GroupReader) Stats() ConsumerStats { return g.tally.stats() }
 
 // Close leaves the group, committing what was stored, and closes the
-// client. It never blocks for longer than the client timeout.
+// client. All of it, and the commits in Run once its context ended, fit in
+// the client timeout from when that context ended, or from the call when
+// it had not.
 func (g *GroupReader) Close() error {
-	g.leave(10 * time.Second)
+	g.stopAt(time.Now())
+	g.leave(g.shutdownBudget() * 2 / 3) // the rest is for closing the client
 	closed := make(chan error, 1)
 	go func() { closed <- g.consumer.Close() }()
 	var err error
 	select {
 	case err = <-closed:
 		<-g.logsDone
-	case <-time.After(g.cfg.timeout()):
-		err = fmt.Errorf("leaving group %s took longer than %v; everything announced had its offset committed before",
+	case <-time.After(g.shutdownBudget()):
+		err = fmt.Errorf("leaving group %s took longer than %v; what was committed before stays committed, the rest will be read again",
 			g.opts.Group, g.cfg.timeout())
 	}
 	if g.dlq != nil {
-		err = errors.Join(err, g.dlq.close(g.cfg.timeout()))
+		err = errors.Join(err, g.dlq.close(g.shutdownBudget()))
 	}
 	g.decoder.close()
 	return err

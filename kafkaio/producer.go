@@ -38,8 +38,12 @@ var producerDefaults = kafka.ConfigMap{
 type PublisherStats struct {
 	Sent      int64 // handed to the client
 	Delivered int64 // acknowledged by the broker
-	Failed    int64 // reported failed
-	Bytes     int64 // value bytes sent
+	Failed    int64 // reported failed: not written
+	// Unconfirmed have no known outcome and may or may not be written: they
+	// timed out or were purged in flight, or were still queued or in flight
+	// when Close gave up waiting.
+	Unconfirmed int64
+	Bytes       int64 // value bytes sent
 }
 
 // Publisher writes pitch events to a topic, keyed by game, and checks every
@@ -52,7 +56,8 @@ type Publisher struct {
 	one      Batch // Publish's single pitch
 
 	sent, delivered, failed, bytes atomic.Int64
-	fatal, authFailed              atomic.Pointer[error]
+	unconfirmed                    atomic.Int64
+	fatal, authFailed, lastErr     atomic.Pointer[error]
 	reportsDone, logsDone          chan struct{}
 	errs                           *errorLog
 	brokerErrs                     *brokerErrors
@@ -104,7 +109,10 @@ func (p *Publisher) readReports() {
 		switch e := ev.(type) {
 		case *kafka.Message:
 			if err := e.TopicPartition.Error; err != nil {
-				if p.failed.Add(1) == 1 {
+				p.lastErr.Store(&err)
+				if outcomeUnknown(err) {
+					p.unconfirmed.Add(1)
+				} else if p.failed.Add(1) == 1 {
 					p.cfg.Log.Error().Err(err).Msg("delivery failed")
 				}
 				if isNotAuthorized(err) {
@@ -163,6 +171,14 @@ func (p *Publisher) produce(ctx context.Context) error {
 	}
 }
 
+// lastFailure is the error of the last delivery that failed.
+func (p *Publisher) lastFailure() error {
+	if err := p.lastErr.Load(); err != nil {
+		return *err
+	}
+	return errors.New("no delivery failed")
+}
+
 // fatalErr says why the producer cannot go on, or returns nil.
 func (p *Publisher) fatalErr() error {
 	fatal := p.fatal.Load()
@@ -178,7 +194,19 @@ func (p *Publisher) fatalErr() error {
 
 // Stats returns the counts so far. It is safe to call at any time.
 func (p *Publisher) Stats() PublisherStats {
-	return PublisherStats{Sent: p.sent.Load(), Delivered: p.delivered.Load(), Failed: p.failed.Load(), Bytes: p.bytes.Load()}
+	return PublisherStats{Sent: p.sent.Load(), Delivered: p.delivered.Load(), Failed: p.failed.Load(),
+		Unconfirmed: p.unconfirmed.Load(), Bytes: p.bytes.Load()}
+}
+
+// outcomeUnknown reports whether a delivery error leaves it unknown
+// whether the broker wrote the record: it timed out, or was purged, while
+// a request carrying it may have reached the broker.
+func outcomeUnknown(err error) bool {
+	switch kafkaCode(err) {
+	case kafka.ErrMsgTimedOut, kafka.ErrPurgeInflight, kafka.ErrTimedOut:
+		return true
+	}
+	return false
 }
 
 // ErrUndelivered is returned by Close when some pitches were not delivered.
@@ -186,17 +214,23 @@ var ErrUndelivered = errors.New("pitches not delivered")
 
 // Close waits up to timeout for every outstanding pitch to be delivered,
 // then closes the client. It returns an error wrapping ErrUndelivered when
-// any pitch failed or was still outstanding.
+// any pitch failed or is unconfirmed; the error tells the two apart, since
+// a pitch still queued or in flight at shutdown may or may not have been
+// written. Stats counts them once Close has returned.
 func (p *Publisher) Close(timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for p.producer.Len() > 0 && time.Now().Before(deadline) {
 		p.producer.Flush(10) // short waits: the reports goroutine may take the event Flush waits for
 	}
-	outstanding := p.producer.Len()
 	p.closeNow()
 	st := p.Stats()
-	if lost := st.Sent - st.Delivered; lost > 0 || outstanding > 0 {
-		err := fmt.Errorf("%w: %d of %d (%d failed, %d still queued at shutdown)", ErrUndelivered, lost, st.Sent, st.Failed, outstanding)
+	if outstanding := st.Sent - st.Delivered - st.Failed - st.Unconfirmed; outstanding > 0 {
+		p.unconfirmed.Add(outstanding) // no report came: queued or in flight when the client closed
+		st = p.Stats()
+	}
+	if lost := st.Sent - st.Delivered; lost > 0 {
+		err := fmt.Errorf("%w: %d of %d: %d failed, %d not confirmed (queued or in flight at shutdown: may or may not be written)",
+			ErrUndelivered, lost, st.Sent, st.Failed, st.Unconfirmed)
 		if cause := p.fatalErr(); cause != nil {
 			err = fmt.Errorf("%w; %w", cause, err)
 		}

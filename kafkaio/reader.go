@@ -28,7 +28,10 @@ type Record struct {
 type ConsumerStats struct {
 	Records int64 // good pitches handed on
 	Skipped int64 // records that were not valid pitch events
-	Bytes   int64
+	// NotCopied counts skipped records whose dead-letter copy could not be
+	// written (a group member with a dead-letter topic only).
+	NotCopied int64
+	Bytes     int64
 }
 
 // consumerDefaults keep the client's prefetch queue filled, so that a
@@ -121,6 +124,10 @@ type ReadOptions struct {
 	Once bool
 	// Start, when it has a partition, overrides where that partition starts.
 	Start map[int32]int64
+	// Tail, if positive, starts each partition this many records before
+	// its end, as it stands at the start: with Once, Tail 1 reads the last
+	// record of every partition, a cheap look at what a topic holds.
+	Tail int64
 	// Partitions, if set, reads only these partitions.
 	Partitions []int32
 	// CaughtUp, if set, is called once when every partition has reached the
@@ -291,6 +298,9 @@ func (r *Reader) plan(opts ReadOptions) ([]kafka.TopicPartition, map[int32]int64
 		start := kafka.Offset(high)
 		if opts.FromBeginning {
 			start = kafka.Offset(low)
+		}
+		if opts.Tail > 0 {
+			start = kafka.Offset(max(high-opts.Tail, low))
 		}
 		if s, ok := opts.Start[p]; ok {
 			start = kafka.Offset(max(s, low))

@@ -12,9 +12,9 @@ import (
 // tally counts what a consumer reads: good pitches, skipped records and
 // bytes, and logs each skipped record. Both readers keep one.
 type tally struct {
-	log                     zerolog.Logger
-	records, skipped, bytes atomic.Int64
-	noRegistry              atomic.Int64 // framed records met without a registry
+	log                                zerolog.Logger
+	records, skipped, notCopied, bytes atomic.Int64
+	noRegistry                         atomic.Int64 // framed records met without a registry
 }
 
 func newTally(log zerolog.Logger) *tally { return &tally{log: log} }
@@ -33,7 +33,8 @@ func (t *tally) count(m *kafka.Message, err error) bool {
 		return false
 	}
 	t.log.Warn().Int32("partition", m.TopicPartition.Partition).Int64("offset", int64(m.TopicPartition.Offset)).
-		Int("bytes", len(m.Value)).Int64("skipped", skipped).Err(err).Msg("skipped a record that is not a pitch event")
+		Int("bytes", len(m.Value)).Int64("skipped", skipped).Str("error", errorText(err)).
+		Msg("skipped a record that is not a pitch event")
 	return false
 }
 
@@ -48,9 +49,20 @@ func (t *tally) countNoRegistry(m *kafka.Message, skipped int64) {
 		Msg("skipping records in the Schema Registry wire format (Avro, Protobuf or JSON Schema): pass --schema-registry URL, or set PITCHKAFKA_SCHEMA_REGISTRY, to read them")
 }
 
+// uncopied counts and logs a skipped record whose dead-letter copy could
+// not be written: it is skipped all the same, so that it never stops the
+// group.
+func (t *tally) uncopied(m *kafka.Message, err error) {
+	n := t.notCopied.Add(1)
+	t.log.Warn().Int32("partition", m.TopicPartition.Partition).Int64("offset", int64(m.TopicPartition.Offset)).
+		Int("bytes", len(m.Value)).Int64("not_copied", n).Str("error", errorText(err)).
+		Msg("could not write the dead-letter copy of a skipped record; skipped it without one")
+}
+
 // stats returns the counts so far. It is safe to call at any time.
 func (t *tally) stats() ConsumerStats {
-	return ConsumerStats{Records: t.records.Load(), Skipped: t.skipped.Load(), Bytes: t.bytes.Load()}
+	return ConsumerStats{Records: t.records.Load(), Skipped: t.skipped.Load(), NotCopied: t.notCopied.Load(),
+		Bytes: t.bytes.Load()}
 }
 
 // recordOf is the Record of message m, decoded as p.
