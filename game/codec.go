@@ -332,9 +332,9 @@ func (p *Pitch) validateCodes() error {
 		name, value string
 		valid       func(string) bool
 	}{
-		{"p_throws", p.PThrows, oneOf("L", "R")}, {"stand", p.Stand, oneOf("L", "R")},
-		{"type", p.Type, oneOf("B", "S", "X")},
-		{"bb_type", p.BBType, oneOf(GroundBall, LineDrive, FlyBall, Popup)},
+		{"p_throws", p.PThrows, isHand}, {"stand", p.Stand, isHand},
+		{"type", p.Type, isPitchResult},
+		{"bb_type", p.BBType, isBattedBallType},
 		{"pitch_type", p.PitchType, isPitchTypeCode}, {"game_date", p.GameDate, isDate},
 	}
 	for _, c := range codes {
@@ -344,6 +344,14 @@ func (p *Pitch) validateCodes() error {
 	}
 	return nil
 }
+
+// The codes' checks, made once: a check made per call would allocate for
+// every event decoded.
+var (
+	isHand           = oneOf("L", "R")
+	isPitchResult    = oneOf("B", "S", "X")
+	isBattedBallType = oneOf(GroundBall, LineDrive, FlyBall, Popup)
+)
 
 func oneOf(allowed ...string) func(string) bool {
 	return func(s string) bool { return slices.Contains(allowed, s) }
