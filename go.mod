@@ -30,3 +30,5 @@ require (
 	golang.org/x/term v0.44.0 // indirect
 	golang.org/x/text v0.18.0 // indirect
 )
+
+replace github.com/twmb/franz-go/pkg/kfake => ./third_party/kfake
