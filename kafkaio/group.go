@@ -115,7 +115,7 @@ func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
 	}
 	g := &GroupReader{cfg: cfg, opts: opts, consumer: c, log: cfg.Log, logsDone: make(chan struct{}),
 		events: newConsumerEvents(cfg.Log), tally: newTally(cfg.Log), unstored: map[int32]kafka.TopicPartition{}}
-	go drainLogsAt(c.Logs(), cfg.Log, g.logsDone, groupLogLevel(userAsked, g.events.errs))
+	go drainLogsAt(c.Logs(), cfg.Log, g.logsDone, g.events.brokers.codes.noting(groupLogLevel(userAsked, g.events.errs)))
 	if err := g.subscribe(); err != nil {
 		g.consumer.Close()
 		<-g.logsDone
