@@ -39,3 +39,11 @@ func TestGroupRequestErrorsAreNamedByCode(t *testing.T) {
 		})
 	}
 }
+
+func TestDeferredCommitsAreWarnings(t *testing.T) {
+	ev := kafka.LogEvent{Level: 7, Tag: "COMMIT",
+		Message: `[thrd:main]: Deferring "cgrp auto commit timer" offset commit for 6 partition(s) in state query-coord: no coordinator available`}
+	if got := groupLogLevel(false, quietErrorLog())(ev); got != zerolog.WarnLevel {
+		t.Fatalf("a deferred commit is logged at %v, want warn", got)
+	}
+}
