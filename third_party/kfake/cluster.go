@@ -21,6 +21,11 @@ type (
 	Cluster struct {
 		cfg cfg
 
+		// Idempotent producers' sequence windows rebuilt from the log
+		// while partitions load after a crash; see replaySeqWindows.
+		replayedMu      sync.Mutex
+		replayedWindows map[int64]tps[pidwindow]
+
 		controller *broker
 		bs         []*broker
 

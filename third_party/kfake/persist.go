@@ -1098,6 +1098,8 @@ func (c *Cluster) loadFromDisk() (bool, error) {
 		return false, err
 	}
 
+	c.applyReplayedSeqWindows()
+
 	if err := c.loadSessionState(); err != nil {
 		c.cfg.logger.Logf(LogLevelWarn, "load session state: %v", err)
 	}
@@ -1306,6 +1308,8 @@ func (c *Cluster) loadPartitionFullReplay(pd *partData, segFiles []int64, fsys f
 		batches = append(batches, loaded...)
 	}
 	pd.pruneEmptySegments()
+
+	c.replaySeqWindows(pd, batches)
 
 	// Reconstruct partition metadata from batchMeta
 	if pd.hasBatches() {
@@ -1734,6 +1738,53 @@ func (c *Cluster) loadQuotas(fsys fs, dir string) error {
 		}
 	}
 	return nil
+}
+
+// replaySeqWindows rebuilds idempotent producers' sequence windows from a
+// partition's batches read back from disk. seq_windows.json is written
+// only at an orderly shutdown, so after a crash it is missing or stale;
+// without the rebuild, a batch written just before the crash and retried
+// by its producer after the restart was accepted again as new, and the
+// log held it twice. Kafka rebuilds this state from the log too.
+func (c *Cluster) replaySeqWindows(pd *partData, batches []*partBatch) {
+	windows := make(map[int64]*pidwindow)
+	for _, b := range batches {
+		if b.ProducerID < 0 || b.FirstSequence < 0 || b.Attributes&0x0020 != 0 {
+			continue // not idempotent, or a control batch
+		}
+		w := windows[b.ProducerID]
+		if w == nil {
+			w = new(pidwindow)
+			windows[b.ProducerID] = w
+		}
+		w.replay(b.ProducerEpoch, b.FirstSequence, b.NumRecords, b.FirstOffset)
+	}
+	if len(windows) == 0 {
+		return
+	}
+	c.replayedMu.Lock()
+	defer c.replayedMu.Unlock()
+	if c.replayedWindows == nil {
+		c.replayedWindows = make(map[int64]tps[pidwindow])
+	}
+	for pid, w := range windows {
+		t := c.replayedWindows[pid]
+		t.set(pd.t, pd.p, *w)
+		c.replayedWindows[pid] = t
+	}
+}
+
+// applyReplayedSeqWindows installs the windows replaySeqWindows rebuilt,
+// over any loaded from seq_windows.json, once the producer IDs are known.
+func (c *Cluster) applyReplayedSeqWindows() {
+	for pid, windows := range c.replayedWindows {
+		pidinf, ok := c.pids.ids[pid]
+		if !ok {
+			continue
+		}
+		windows.each(func(t string, p int32, w *pidwindow) { pidinf.windows.set(t, p, *w) })
+	}
+	c.replayedWindows = nil
 }
 
 func (c *Cluster) loadSeqWindows(fsys fs, dir string) error {

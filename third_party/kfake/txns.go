@@ -926,6 +926,21 @@ func (s *pidwindow) pushAndValidate(epoch int16, firstSeq, numRecs int32, baseOf
 	return true, false, 0
 }
 
+// replay records a batch read back from the log as pushAndValidate
+// records an accepted one, without validating it: the log is what it is.
+func (s *pidwindow) replay(epoch int16, firstSeq, numRecs int32, offset int64) {
+	if !s.seen || epoch != s.epoch {
+		*s = pidwindow{seen: true, epoch: epoch}
+	}
+	next := int32((int64(firstSeq) + int64(numRecs)) % math.MaxInt32)
+	s.nextSeq = next
+	s.entries[s.at] = pidEntry{firstSeq, next, offset}
+	s.at = (s.at + 1) % 5
+	if s.count < 5 {
+		s.count++
+	}
+}
+
 func (pids *pids) doDescribeTransactions(creq *clientReq) kmsg.Response {
 	req := creq.kreq.(*kmsg.DescribeTransactionsRequest)
 	resp := req.ResponseKind().(*kmsg.DescribeTransactionsResponse)
