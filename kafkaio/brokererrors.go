@@ -28,6 +28,7 @@ type brokerErrors struct {
 	// rebalancing is when the member's group join state left steady.
 	rebalancing time.Time
 	stuckWarned time.Time
+	leaders     leaderWatch
 }
 
 // librdkafkaStats is the part of librdkafka's statistics JSON read here.
@@ -44,6 +45,7 @@ type librdkafkaStats struct {
 		RxErrs      int64 `json:"rxerrs"`
 		ReqTimeouts int64 `json:"req_timeouts"`
 	} `json:"brokers"`
+	Topics map[string]statsTopic `json:"topics"`
 }
 
 // observe reads one statistics report and logs what rose since the last.
@@ -67,6 +69,7 @@ func (b *brokerErrors) observe(statsJSON string, settled int64) {
 	}
 	sort.Strings(failing)
 	b.watchRebalance(st)
+	b.leaders.observe(b.log, st.Topics)
 	resent := b.resent
 	if settled >= 0 {
 		resent = max(resent, st.TxMsgs-settled-st.MsgCnt)
