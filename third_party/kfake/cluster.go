@@ -26,6 +26,10 @@ type (
 		replayedMu      sync.Mutex
 		replayedWindows map[int64]tps[pidwindow]
 
+		// Classic groups' members as groups.log last recorded them,
+		// held while loading; see applyLoggedMembers.
+		loggedMembers map[string]groupLogEntry
+
 		controller *broker
 		bs         []*broker
 

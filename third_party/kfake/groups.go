@@ -1481,6 +1481,7 @@ func (g *group) completeLeaderSync(req *kmsg.SyncGroupRequest) {
 	}
 	g.state = groupStable
 	g.clearPendingSync()
+	g.persistClassicMembers()
 }
 
 func (g *group) clearPendingSync() {
@@ -2912,6 +2913,30 @@ func (g *group) classicMetaEntry() groupLogEntry {
 }
 
 func (g *group) persistClassicMeta() { g.c.persistGroupEntry(g.classicMetaEntry()) }
+
+// classicMembersEntry records the members of the group's current
+// generation, so that they survive a crash; see applyLoggedMembers.
+func (g *group) classicMembersEntry() groupLogEntry {
+	e := groupLogEntry{Type: "members", Group: g.name, Generation: g.generation, Leader: g.leader}
+	for _, m := range g.members {
+		sm := sessionClassicMember{
+			ID:                 m.memberID,
+			InstanceID:         m.instanceID,
+			ClientID:           m.clientID,
+			ClientHost:         m.clientHost,
+			Assignment:         m.assignment,
+			SessionTimeoutMs:   m.join.SessionTimeoutMillis,
+			RebalanceTimeoutMs: m.join.RebalanceTimeoutMillis,
+		}
+		for _, p := range m.join.Protocols {
+			sm.Protocols = append(sm.Protocols, p.Name)
+		}
+		e.Members = append(e.Members, sm)
+	}
+	return e
+}
+
+func (g *group) persistClassicMembers() { g.c.persistGroupEntry(g.classicMembersEntry()) }
 
 func (g *group) commitEntry(topic string, part int32, oc offsetCommit) groupLogEntry {
 	entry := groupLogEntry{

@@ -432,6 +432,11 @@ type (
 		// For static member entries
 		InstanceID string `json:"instance,omitempty"`
 		MemberID   string `json:"member,omitempty"`
+
+		// For members entries (classic groups): the members of a
+		// Stable generation, so that they survive a crash.
+		Leader  string                 `json:"leader,omitempty"`
+		Members []sessionClassicMember `json:"members,omitempty"`
 	}
 
 	pidLogEntry struct {
@@ -456,6 +461,7 @@ type (
 		metas   map[string][]byte
 		commits map[glCommitKey][]byte
 		statics map[glStaticKey][]byte
+		members map[string][]byte
 	}
 )
 
@@ -466,6 +472,7 @@ func replayGroupsLog(entries []entryData) glReplay {
 		metas:   make(map[string][]byte),
 		commits: make(map[glCommitKey][]byte),
 		statics: make(map[glStaticKey][]byte),
+		members: make(map[string][]byte),
 	}
 	for _, e := range entries {
 		var entry groupLogEntry
@@ -479,6 +486,8 @@ func replayGroupsLog(entries []entryData) glReplay {
 			delete(r.commits, glCommitKey{entry.Group, entry.Topic, entry.Part})
 		case "meta", "meta848":
 			r.metas[entry.Group] = e.data
+		case "members":
+			r.members[entry.Group] = e.data
 		case "static":
 			if entry.MemberID == "" {
 				delete(r.statics, glStaticKey{entry.Group, entry.InstanceID})
@@ -928,6 +937,11 @@ func (*Cluster) collectGroupEntries(g *group) []groupLogEntry {
 		entries = append(entries, g.staticMemberEntry(instanceID, memberID))
 	}
 
+	// Members of a Stable classic group
+	if g.typ != "consumer" && g.state == groupStable {
+		entries = append(entries, g.classicMembersEntry())
+	}
+
 	// Committed offsets
 	g.commits.each(func(topic string, part int32, oc *offsetCommit) {
 		entries = append(entries, g.commitEntry(topic, part, *oc))
@@ -1099,6 +1113,7 @@ func (c *Cluster) loadFromDisk() (bool, error) {
 	}
 
 	c.applyReplayedSeqWindows()
+	c.applyLoggedMembers()
 
 	if err := c.loadSessionState(); err != nil {
 		c.cfg.logger.Logf(LogLevelWarn, "load session state: %v", err)
@@ -1669,6 +1684,19 @@ func (c *Cluster) loadGroupsLog(fsys fs, dir string) error {
 		g.commits.set(ck.topic, ck.part, oc)
 	}
 
+	// Remember the members of each group's last Stable generation, for
+	// applyLoggedMembers once the session state (an orderly shutdown's)
+	// has had its say.
+	for name, data := range r.members {
+		var entry groupLogEntry
+		if json.Unmarshal(data, &entry) == nil {
+			if c.loggedMembers == nil {
+				c.loggedMembers = make(map[string]groupLogEntry)
+			}
+			c.loggedMembers[name] = entry
+		}
+	}
+
 	// Apply static members
 	for sk, data := range r.statics {
 		var entry groupLogEntry
@@ -1772,6 +1800,32 @@ func (c *Cluster) replaySeqWindows(pd *partData, batches []*partBatch) {
 		t.set(pd.t, pd.p, *w)
 		c.replayedWindows[pid] = t
 	}
+}
+
+// applyLoggedMembers restores, after a crash, the members of each classic
+// group's last Stable generation, as groups.log recorded them. The members
+// of a group are saved otherwise only at an orderly shutdown
+// (session_state.json), so after a crash the group was Empty: a live
+// member's commits were refused with ILLEGAL_GENERATION until it
+// rejoined, and the rejoin dropped the offsets it had stored, which it
+// then read again. Kafka keeps group membership in __consumer_offsets and
+// gives each member a fresh session on loading it; so does this. A group
+// whose generation moved on since (a rebalance was under way) is left for
+// its members to rejoin.
+func (c *Cluster) applyLoggedMembers() {
+	for name, entry := range c.loggedMembers {
+		g, ok := c.groups.gs[name]
+		if !ok || len(g.members) > 0 || len(entry.Members) == 0 || entry.Generation != g.generation {
+			continue
+		}
+		members := make([]sessionClassicMember, len(entry.Members))
+		for i, m := range entry.Members {
+			m.LastHeartbeat = time.Time{} // a fresh session from now
+			members[i] = m
+		}
+		g.restoreClassicMembers(time.Now(), sessionClassicGroup{Leader: entry.Leader, Members: members, State: groupStable})
+	}
+	c.loggedMembers = nil
 }
 
 // applyReplayedSeqWindows installs the windows replaySeqWindows rebuilt,
