@@ -29,6 +29,7 @@ type brokerErrors struct {
 	rebalancing time.Time
 	stuckWarned time.Time
 	leaders     leaderWatch
+	now         func() time.Time // time.Now unless a test fixes the clock
 }
 
 // librdkafkaStats is the part of librdkafka's statistics JSON read here.
@@ -104,6 +105,9 @@ func (b *brokerErrors) watchRebalance(st librdkafkaStats) {
 		return
 	}
 	now := time.Now()
+	if b.now != nil {
+		now = b.now()
+	}
 	if b.rebalancing.IsZero() {
 		b.rebalancing = now
 		return

@@ -2,7 +2,9 @@ package kafkaio
 
 import (
 	"maps"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/rs/zerolog"
@@ -45,5 +47,32 @@ func TestDeferredCommitsAreWarnings(t *testing.T) {
 		Message: `[thrd:main]: Deferring "cgrp auto commit timer" offset commit for 6 partition(s) in state query-coord: no coordinator available`}
 	if got := groupLogLevel(false, quietErrorLog())(ev); got != zerolog.WarnLevel {
 		t.Fatalf("a deferred commit is logged at %v, want warn", got)
+	}
+}
+
+func TestAHangingRebalanceIsNamed(t *testing.T) {
+	logs := &lockedBuffer{}
+	clock := time.Date(2026, 12, 2, 1, 0, 0, 0, time.UTC)
+	b := &brokerErrors{log: zerolog.New(logs), codes: newRequestCodes(), now: func() time.Time { return clock }}
+	stats := func(joinState string) string {
+		return `{"cgrp":{"join_state":"` + joinState + `","rebalance_reason":"group is rebalancing"},"brokers":{}}`
+	}
+	for _, step := range []struct {
+		after     time.Duration
+		joinState string
+	}{
+		{0, "steady"}, {time.Second, "wait-sync"}, {20 * time.Second, "wait-sync"}, // 20 s: not yet
+		{12 * time.Second, "wait-sync"},                                                      // 32 s: warned
+		{10 * time.Second, "wait-sync"},                                                      // 42 s: not again so soon
+		{time.Second, "steady"}, {time.Second, "wait-join"}, {29 * time.Second, "wait-join"}, // a new one, 29 s
+	} {
+		clock = clock.Add(step.after)
+		b.observe(stats(step.joinState), -1)
+	}
+	if got := strings.Count(logs.String(), "the group has not finished rebalancing"); got != 1 {
+		t.Fatalf("warned %d times, want once; logs:\n%s", got, logs)
+	}
+	if !strings.Contains(logs.String(), `"group_join_state":"wait-sync"`) || !strings.Contains(logs.String(), `"for":32000`) {
+		t.Fatalf("the warning does not say where and how long it waits:\n%s", logs)
 	}
 }

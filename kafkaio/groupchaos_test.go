@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"syscall"
@@ -20,6 +21,9 @@ import (
 // tests that run group members as processes to kill them.
 func mustBuildPitchkafka(tb testing.TB) string {
 	tb.Helper()
+	if prebuilt := os.Getenv("PITCHKAFKA_TEST_BINARY"); prebuilt != "" {
+		return prebuilt // for running these tests many times in a row
+	}
 	bin := filepath.Join(tb.TempDir(), "pitchkafka")
 	cmd := exec.Command("go", "build", "-o", bin, ".")
 	cmd.Dir = ".."
