@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -181,11 +182,34 @@ func waitForAnnounced(tb testing.TB, members []*announcer, want int, when string
 	deadline := time.Now().Add(6*sessionTimeout + 30*time.Second)
 	for announcedByAny(members...) != want {
 		if time.Now().After(deadline) {
-			tb.Fatalf("%s: %d of %d offsets announced after %v; the last member's log ends:\n%s", when,
-				announcedByAny(members...), want, 6*sessionTimeout+30*time.Second, tail(members[len(members)-1].stderr.String(), 3000))
+			tb.Fatalf("%s: %d of %d offsets announced after %v; %s", when,
+				announcedByAny(members...), want, 6*sessionTimeout+30*time.Second, diagnose(members))
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// diagnose says which offsets are missing and what each member logged
+// about its partitions.
+func diagnose(members []*announcer) string {
+	var b strings.Builder
+	last := map[int64]int64{}
+	for _, m := range members {
+		for _, o := range m.offsets() {
+			last[o[0]] = max(last[o[0]], o[1])
+		}
+	}
+	fmt.Fprintf(&b, "highest offset announced per partition: %v\n", last)
+	for i, m := range members {
+		fmt.Fprintf(&b, "member %d (pid %d):\n", i, m.cmd.Process.Pid)
+		for _, l := range strings.Split(m.stderr.String(), "\n") {
+			if strings.Contains(l, "assign") || strings.Contains(l, "revoked") || strings.Contains(l, "lost") ||
+				strings.Contains(l, "rebalanc") || strings.Contains(l, "error") {
+				fmt.Fprintf(&b, "  %s\n", l)
+			}
+		}
+	}
+	return b.String()
 }
 
 func tail(s string, n int) string {
