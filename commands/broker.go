@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -108,7 +109,7 @@ func startBroker(e *env, opts kafkaio.BrokerOptions) (*kafkaio.Broker, error) {
 	opts.Log = e.log.With().Str("component", "broker").Logger()
 	b, err := kafkaio.StartBroker(opts)
 	if err != nil {
-		return nil, err
+		return nil, dataDirAdvice(err)
 	}
 	storage := "in memory: everything is gone when it stops"
 	if opts.DataDir != "" {
@@ -150,6 +151,23 @@ func startRegistry(e *env, opts kafkaio.RegistryServerOptions) (*kafkaio.Registr
 		e.log.Warn().Str("listen", opts.Listen).Msg("the Schema Registry listens beyond loopback with no authentication: anyone who can reach it can register and delete schemas")
 	}
 	return reg, nil
+}
+
+// dataDirAdvice turns a data directory the broker cannot use into one
+// line saying what to do.
+func dataDirAdvice(err error) error {
+	var dd *kafkaio.DataDirError
+	if !errors.As(err, &dd) {
+		return err
+	}
+	if errors.Is(err, kafkaio.ErrDataDirInUse) {
+		holder := "another pitchkafka broker"
+		if dd.HolderPID > 0 {
+			holder = fmt.Sprintf("another pitchkafka broker (pid %d)", dd.HolderPID)
+		}
+		return fmt.Errorf("--data-dir %s is in use by %s: stop that broker, or give this one another --data-dir", dd.Dir, holder)
+	}
+	return fmt.Errorf("--data-dir %s is not writable (%v): fix its permissions or mount, or choose another --data-dir", dd.Dir, dd.Cause)
 }
 
 func isLoopback(host string) bool {

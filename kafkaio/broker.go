@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"syscall"
 
 	"github.com/rs/zerolog"
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -47,9 +48,12 @@ type BrokerUser struct {
 // tests and demos. It is not a production broker.
 type Broker struct {
 	cluster *kfake.Cluster
+	lock    *dataDirLock
 }
 
-// StartBroker starts the cluster and returns once it is listening.
+// StartBroker starts the cluster and returns once it is listening. With a
+// DataDir it first takes the directory's lock and checks it is writable,
+// returning a *DataDirError if another broker holds it or it is not.
 func StartBroker(opts BrokerOptions) (*Broker, error) {
 	host, port, err := splitListen(opts.Listen)
 	if err != nil {
@@ -64,7 +68,8 @@ func StartBroker(opts BrokerOptions) (*Broker, error) {
 			_, p, _ := net.SplitHostPort(addr)
 			return net.Listen(network, net.JoinHostPort(host, p))
 		}),
-		kfake.WithLogger(kfakeLogger{opts.Log}),
+		kfake.WithLogger(kfakeLogger{log: opts.Log, storage: &storageFaults{log: opts.Log, dir: opts.DataDir,
+			warned: map[syscall.Errno]bool{}}}),
 		// Compact compacted topics every 10 s (Kafka's default is 15 s), so
 		// that changelogs shrink while people watch.
 		kfake.BrokerConfigs(map[string]string{"log.cleaner.backoff.ms": "10000"}),
@@ -79,19 +84,24 @@ func StartBroker(opts BrokerOptions) (*Broker, error) {
 	if opts.Partitions > 0 {
 		kopts = append(kopts, kfake.DefaultNumPartitions(opts.Partitions))
 	}
-	if opts.DataDir != "" {
-		kopts = append(kopts, kfake.DataDir(opts.DataDir))
-	}
 	security, err := securityOpts(opts)
 	if err != nil {
 		return nil, err
 	}
 	kopts = append(kopts, security...)
+	var lock *dataDirLock
+	if opts.DataDir != "" {
+		if lock, err = lockDataDir(opts.DataDir); err != nil {
+			return nil, err
+		}
+		kopts = append(kopts, kfake.DataDir(opts.DataDir))
+	}
 	c, err := kfake.NewCluster(kopts...)
 	if err != nil {
+		lock.unlock()
 		return nil, fmt.Errorf("start broker on %s: %w", opts.Listen, err)
 	}
-	return &Broker{cluster: c}, nil
+	return &Broker{cluster: c, lock: lock}, nil
 }
 
 // securityOpts turns users and certificates into the cluster's options.
@@ -181,11 +191,20 @@ func (b *Broker) Bootstrap() string {
 // Compact compacts every topic with cleanup.policy=compact now.
 func (b *Broker) Compact() { b.cluster.Compact() }
 
-// Close stops the cluster, flushing to DataDir when it persists.
-func (b *Broker) Close() { b.cluster.Close() }
+// Close stops the cluster, flushing to DataDir when it persists, and
+// releases the directory's lock.
+func (b *Broker) Close() {
+	b.cluster.Close()
+	b.lock.unlock()
+	b.lock = nil
+}
 
-// kfakeLogger routes the broker's own logs into zerolog.
-type kfakeLogger struct{ log zerolog.Logger }
+// kfakeLogger routes the broker's own logs into zerolog, and explains
+// failed writes to the data directory.
+type kfakeLogger struct {
+	log     zerolog.Logger
+	storage *storageFaults
+}
 
 func (l kfakeLogger) Logf(level kfake.LogLevel, msg string, args ...any) {
 	lvl := zerolog.DebugLevel
@@ -195,5 +214,11 @@ func (l kfakeLogger) Logf(level kfake.LogLevel, msg string, args ...any) {
 	case kfake.LogLevelWarn:
 		lvl = zerolog.WarnLevel
 	}
-	l.log.WithLevel(lvl).Msgf(msg, args...)
+	if level != kfake.LogLevelWarn && level != kfake.LogLevelError {
+		l.log.WithLevel(lvl).Msgf(msg, args...)
+		return
+	}
+	line := fmt.Sprintf(msg, args...)
+	l.log.WithLevel(lvl).Msg(line)
+	l.storage.observe(line)
 }

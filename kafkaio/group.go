@@ -114,6 +114,15 @@ func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
 		"queued.max.messages.kbytes":    consumerDefaults["queued.max.messages.kbytes"],
 		"fetch.queue.backoff.ms":        consumerDefaults["fetch.queue.backoff.ms"],
 		"fetch.wait.max.ms":             consumerDefaults["fetch.wait.max.ms"],
+		// After a broker restart the member fetches again as soon as it
+		// reconnects, but commits nothing until it has found its
+		// coordinator and rejoined; librdkafka's default backoff (up to
+		// 10 s) kept it printing for that long with nothing committed.
+		"reconnect.backoff.max.ms": 1000,
+		// What a member has printed but not committed is printed again
+		// after a crash or a restart of the coordinator; commit every
+		// second rather than every five.
+		"auto.commit.interval.ms": 1000,
 	}
 	cm := cfg.configMap(defaults)
 	userAsked := withGroupDebug(cm)
@@ -124,7 +133,7 @@ func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
 	}
 	g := &GroupReader{cfg: cfg, opts: opts, consumer: c, log: cfg.Log, logsDone: make(chan struct{}),
 		events: newConsumerEvents(cfg.Log), tally: newTally(cfg.Log), unstored: map[int32]kafka.TopicPartition{}}
-	go drainLogsAt(c.Logs(), cfg.Log, g.logsDone, groupLogLevel(userAsked, g.events.errs))
+	go drainLogsAt(c.Logs(), cfg.Log, g.logsDone, g.events.brokers.codes.noting(groupLogLevel(userAsked, g.events.errs)))
 	if g.decoder, err = newValueDecoder(cfg, opts.Topic); err == nil {
 		err = g.subscribe()
 	}
