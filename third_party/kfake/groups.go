@@ -1608,6 +1608,14 @@ func (g *group) updateMemberAndRebalance(m *groupMember, waitingReply *clientReq
 			g.nJoining++
 		}
 		m.waitingReply = waitingReply
+		// A member parked in its JoinGroup sends no heartbeats; Kafka keeps
+		// it alive until the join completes (MemberMetadata.shouldKeepAlive),
+		// and reply arms its session timer again. Left running, the timer
+		// could remove a live member from a rebalance that waits on a dead
+		// one's session, leaving its join unanswered.
+		if !waitingReply.empty() && m.t != nil {
+			m.t.Stop()
+		}
 	} else {
 		g.removeMember(m)
 	}
