@@ -1,8 +1,10 @@
 package kafkaio
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -198,13 +200,17 @@ func (r *registry) check(timeout time.Duration) error {
 	select {
 	case err = <-done:
 	case <-time.After(timeout):
-		err = fmt.Errorf("no answer within %v", timeout)
+		err = context.DeadlineExceeded
 	}
 	if err == nil {
 		return nil
 	}
 	var re *rest.Error
+	var ne net.Error
 	switch {
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+		// the client's own request timeout and this one are the same length
+		return &RegistryUnreachableError{URL: r.url, Err: fmt.Errorf("no answer within %v", timeout)}
 	case errors.As(err, &re) && (re.Code == http.StatusUnauthorized || re.Code == http.StatusForbidden):
 		return &RegistryUnreachableError{URL: r.url, Err: fmt.Errorf("not authorized (%v): check schema.registry.basic.auth.user.info", re.Message)}
 	case errors.As(err, &re):
