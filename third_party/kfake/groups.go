@@ -1047,6 +1047,13 @@ func (g *group) handleSync(creq *clientReq) kmsg.Response {
 	case groupCompletingRebalance:
 		delete(g.pendingSyncIDs, req.MemberID)
 		m.waitingReply = creq
+		// A member parked in its SyncGroup sends no heartbeats; Kafka
+		// keeps it alive until the sync is answered, and reply arms its
+		// session timer again. Left running, the timer expired live
+		// members waiting on a dead leader together with the leader.
+		if m.t != nil {
+			m.t.Stop()
+		}
 		if req.MemberID == g.leader {
 			g.completeLeaderSync(req)
 		}
@@ -1325,7 +1332,13 @@ func (g *group) rebalance() {
 	g.state = groupPreparingRebalance
 	g.clearPendingSync()
 
-	if g.nJoining >= len(g.members) {
+	// Count the members parked in a JoinGroup rather than trust the
+	// nJoining counter: removeMember decremented it for a member parked
+	// in a SyncGroup, and updateMemberAndRebalance did not count a member
+	// whose SyncGroup was replaced by a JoinGroup, so it drifted and a
+	// rebalance waited out the whole rebalance timeout (5 minutes) for
+	// members that had all rejoined.
+	if g.parkedInJoin() >= len(g.members) {
 		g.completeRebalance()
 		return
 	}
@@ -1348,6 +1361,20 @@ func (g *group) rebalance() {
 		}
 		g.completeRebalance()
 	})
+}
+
+// parkedInJoin counts the members waiting for a JoinGroup response.
+func (g *group) parkedInJoin() int {
+	n := 0
+	for _, m := range g.members {
+		if m.waitingReply.empty() {
+			continue
+		}
+		if _, ok := m.waitingReply.kreq.(*kmsg.JoinGroupRequest); ok {
+			n++
+		}
+	}
+	return n
 }
 
 // Transitions the group to either dead or stable, depending on if any members
