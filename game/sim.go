@@ -293,7 +293,6 @@ type staff struct {
 	runs     int
 	halves   int // half-innings the current pitcher has started
 	used     map[int64]bool
-	usedPen  int
 	closerIn bool
 }
 

@@ -133,9 +133,6 @@ func (e *Encoder) newSerializer() (err error) {
 	return err
 }
 
-// Format is the encoder's format.
-func (e *Encoder) Format() Format { return e.format }
-
 // SchemaID is the registry id of the schema the encoder writes, or 0 for
 // JSON.
 func (e *Encoder) SchemaID() int { return e.schemaID }

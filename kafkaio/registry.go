@@ -81,8 +81,8 @@ func msProperty(set func(c *schemaregistry.Config, ms int)) func(c *schemaregist
 	}
 }
 
-// RegistryPropertyNames lists the supported registry properties, prefixed.
-func RegistryPropertyNames() []string {
+// registryPropertyNames lists the supported registry properties, prefixed.
+func registryPropertyNames() []string {
 	names := make([]string, 0, len(registryProperties))
 	for k := range registryProperties {
 		names = append(names, RegistryPropertyPrefix+k)
@@ -130,7 +130,7 @@ type RegistryPropertyError struct {
 }
 
 func (e *RegistryPropertyError) Error() string {
-	return fmt.Sprintf("%s: %v (known: %s)", e.Key, e.Err, strings.Join(RegistryPropertyNames(), ", "))
+	return fmt.Sprintf("%s: %v (known: %s)", e.Key, e.Err, strings.Join(registryPropertyNames(), ", "))
 }
 
 func (e *RegistryPropertyError) Unwrap() error { return e.Err }
