@@ -40,8 +40,10 @@ func usageErrorf(c *cli.Context, format string, args ...any) error {
 	return &UsageError{Command: commandName(c), Err: fmt.Errorf(format, args...)}
 }
 
+// commandName names the subcommand c runs, or "" at the top level, where
+// urfave/cli's root command carries the application's own name.
 func commandName(c *cli.Context) string {
-	if c == nil || c.Command == nil {
+	if c == nil || c.Command == nil || (c.App != nil && c.Command.Name == c.App.Name) {
 		return ""
 	}
 	return c.Command.Name

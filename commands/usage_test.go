@@ -16,21 +16,23 @@ func TestCommandLineMistakesAreUsageErrors(t *testing.T) {
 		name string
 		args []string
 		want string // the error names this
+		hint string // the help the hint points to
 	}{
-		{"negative rate", []string{"publish", "--rate", "-1"}, "--rate"},
-		{"zero partitions", []string{"publish", "--partitions", "0"}, "--partitions"},
-		{"too many concurrent games", []string{"publish", "--concurrent", "16"}, "--concurrent"},
-		{"malformed -X", []string{"publish", "-X", "linger.ms"}, "-X"},
-		{"unreadable --config", []string{"last-pitch", "--config", "/nonexistent/client.properties"}, "--config"},
-		{"unknown flag", []string{"announce", "--bogus"}, "bogus"},
-		{"bad duration", []string{"publish", "--duration", "soon"}, "duration"},
-		{"unknown last-pitch output", []string{"last-pitch", "--output", "yaml"}, "--output"},
-		{"unknown announce output", []string{"announce", "--output", "xml"}, "--output"},
-		{"bad log level", []string{"--log-level", "loud", "publish"}, "--log-level"},
-		{"bad log format", []string{"--log-format", "xml", "publish"}, "--log-format"},
-		{"unknown command", []string{"pitchz"}, "pitchz"},
-		{"bad listen address", []string{"broker", "--listen", "nowhere"}, "--listen"},
-		{"missing league file", []string{"publish", "--league", "/nonexistent.json"}, "--league"},
+		{"negative rate", []string{"publish", "--rate", "-1"}, "--rate", "publish"},
+		{"zero partitions", []string{"publish", "--partitions", "0"}, "--partitions", "publish"},
+		{"too many concurrent games", []string{"publish", "--concurrent", "16"}, "--concurrent", "publish"},
+		{"malformed -X", []string{"publish", "-X", "linger.ms"}, "-X", "publish"},
+		{"unreadable --config", []string{"last-pitch", "--config", "/nonexistent/client.properties"}, "--config", "last-pitch"},
+		{"unknown flag", []string{"announce", "--bogus"}, "bogus", "announce"},
+		{"bad duration", []string{"publish", "--duration", "soon"}, "duration", "publish"},
+		{"unknown last-pitch output", []string{"last-pitch", "--output", "yaml"}, "--output", "last-pitch"},
+		{"unknown announce output", []string{"announce", "--output", "xml"}, "--output", "announce"},
+		{"bad log level", []string{"--log-level", "loud", "publish"}, "--log-level", ""},
+		{"bad log format", []string{"--log-format", "xml", "publish"}, "--log-format", ""},
+		{"unknown command", []string{"pitchz"}, "pitchz", ""},
+		{"unknown top-level flag", []string{"--bogus", "publish"}, "bogus", ""},
+		{"bad listen address", []string{"broker", "--listen", "nowhere"}, "--listen", "broker"},
+		{"missing league file", []string{"publish", "--league", "/nonexistent.json"}, "--league", "publish"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -42,8 +44,12 @@ func TestCommandLineMistakesAreUsageErrors(t *testing.T) {
 			if msg := r.err.Error(); !strings.Contains(msg, tc.want) || strings.Contains(msg, "\n") {
 				t.Errorf("error %q should name %q on one line", msg, tc.want)
 			}
-			if !strings.Contains(usage.Hint(), "--help") {
-				t.Errorf("hint %q does not point to --help", usage.Hint())
+			wantHint := "Run 'pitchkafka --help' for usage."
+			if tc.hint != "" {
+				wantHint = fmt.Sprintf("Run 'pitchkafka %s --help' for usage.", tc.hint)
+			}
+			if usage.Hint() != wantHint {
+				t.Errorf("hint %q, want %q", usage.Hint(), wantHint)
 			}
 			if strings.Contains(r.stderr.String()+r.stdout.String(), "goroutine ") {
 				t.Errorf("printed a stack trace")
