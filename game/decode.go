@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -366,7 +367,7 @@ func (d *decoder) string() (string, error) {
 	if raw == nil {
 		return d.unescaped, nil
 	}
-	if s, ok := vocabulary.lookup(raw); ok {
+	if s, ok := vocabulary().lookup(raw); ok {
 		return s, nil
 	}
 	if !utf8.Valid(raw) {
@@ -498,8 +499,10 @@ func (d *decoder) hex4() (rune, error) {
 
 // vocabulary holds the strings that recur in every stream, so that
 // decoding them shares one copy instead of allocating: the schema's codes,
-// the league's teams and the default league's players.
-var vocabulary = func() *internTable {
+// the league's teams and the default league's players. It is built on the
+// first decode, not at package init, so that a program that never decodes
+// never parses the league.
+var vocabulary = sync.OnceValue(func() *internTable {
 	words := []string{SchemaV1, "Top", "Bot", "L", "R", "S", "B", "X",
 		"ball", "blocked_ball", "called_strike", "swinging_strike", "swinging_strike_blocked",
 		"foul", "foul_tip", "foul_bunt", "missed_bunt", "hit_into_play", "hit_by_pitch", "pitchout",
@@ -520,7 +523,7 @@ var vocabulary = func() *internTable {
 		}
 	}
 	return newInternTable(words)
-}()
+})
 
 // internTable finds the shared copy of a string from its bytes. It is an
 // open-addressing hash table kept at most a quarter full, which costs a
