@@ -80,7 +80,6 @@ func parseAnnounce(c *cli.Context, e *env) (announceOptions, error) {
 // runAnnounce narrates every pitch of the member's partitions until ctx
 // ends, logging its partitions, lag and latency every stats interval.
 func runAnnounce(ctx context.Context, e *env, opts announceOptions) error {
-	collectLessOftenWhileConsuming()
 	latency := &latencies{}
 	// Lines are buffered, and written out before their offsets are stored
 	// for commit: at least every few hundred pitches and whenever no more

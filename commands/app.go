@@ -109,6 +109,7 @@ func New(version string, stdout, stderr io.Writer) *cli.App {
 	for _, cmd := range app.Commands {
 		cmd.OnUsageError = onUsageError
 		cmd.HideHelpCommand = true
+		cmd.Before = tuneRuntimeFor(cmd.Name)
 	}
 	statelessHelpFlags.Do(func() {
 		cli.HelpFlag = statelessBoolFlag{cli.HelpFlag.(*cli.BoolFlag)}
@@ -117,6 +118,15 @@ func New(version string, stdout, stderr io.Writer) *cli.App {
 		zerolog.TimeFieldFormat = "2006-01-02T15:04:05.000Z07:00"
 	})
 	return app
+}
+
+// tuneRuntimeFor is a command's Before hook: it applies the process's
+// runtime settings for that command, once the command line has parsed.
+func tuneRuntimeFor(command string) cli.BeforeFunc {
+	return func(*cli.Context) error {
+		tuneRuntime(command)
+		return nil
+	}
 }
 
 var statelessHelpFlags sync.Once

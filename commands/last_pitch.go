@@ -117,7 +117,6 @@ func runLastPitch(ctx context.Context, e *env, opts lastPitchOptions) error {
 			return err
 		}
 	}
-	collectLessOftenWhileConsuming()
 	reader, err := kafkaio.NewReader(opts.kafka, opts.topic)
 	if err != nil {
 		return closeChangelog(e, changelog, opts, err)

@@ -201,7 +201,6 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 		return err
 	}
 	defer enc.Close()
-	limitPublishMemory()
 	if opts.duration > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, opts.duration)

@@ -9,6 +9,22 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
+// tuneRuntime sets the process-wide garbage-collector settings for the one
+// subcommand this process runs. It is decided once, as the application
+// starts the command, never from inside a command's work: demo runs the
+// broker, the publisher and the consumers in one process and one heap, so
+// it keeps Go's defaults (the publisher's memory limit would make the
+// collector chase the broker's log, and the consumers' GOGC would let the
+// broker's heap grow fivefold).
+func tuneRuntime(command string) {
+	switch command {
+	case "publish":
+		limitPublishMemory()
+	case "last-pitch", "announce", "stats":
+		collectLessOftenWhileConsuming()
+	}
+}
+
 // publishMemoryLimit is the Go heap's soft limit while publishing.
 const publishMemoryLimit = 48 << 20
 

@@ -99,7 +99,6 @@ func (v *statsView) report() statsReport {
 }
 
 func runStats(ctx context.Context, e *env, opts statsOptions) error {
-	collectLessOftenWhileConsuming()
 	reader, err := kafkaio.NewReader(opts.kafka, opts.topic)
 	if err != nil {
 		return err
