@@ -147,15 +147,6 @@ func (l *League) Team(abbr string) *Team {
 	return nil
 }
 
-// Pitchers returns every pitcher of the league, team by team.
-func (l *League) Pitchers() []*Pitcher {
-	var all []*Pitcher
-	for _, t := range l.Teams {
-		all = append(all, t.Pitchers...)
-	}
-	return all
-}
-
 // complete checks the listed players and generates the missing ones.
 func (t *Team) complete(index int) error {
 	rng := rand.New(rand.NewPCG(hashString(t.Abbr), 0x9e3779b97f4a7c15))

@@ -10,7 +10,7 @@ import (
 )
 
 // SchemaV1 names the version of the pitch event. It travels in every event's
-// "schema" field and in the record's "schema" header.
+// "schema" field.
 const SchemaV1 = "pitchkafka.pitch/v1"
 
 // TimestampLayout is how "ts" is written: RFC 3339, UTC, exactly milliseconds.

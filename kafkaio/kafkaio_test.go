@@ -26,6 +26,17 @@ func mustStartBroker(tb testing.TB) *Broker {
 	return b
 }
 
+func mustCreateTopic(tb testing.TB, cfg Config, topic string) {
+	tb.Helper()
+	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: topic, Partitions: 3, ReplicationFactor: -1})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := pub.Close(5 * time.Second); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 func testConfig(b *Broker, log zerolog.Logger) Config {
 	return Config{Brokers: b.Bootstrap(), Timeout: 10 * time.Second, Log: log}
 }
