@@ -77,6 +77,8 @@ type Scores struct {
 	txn   *txn                                // nil between transactions
 	stop  error                               // set in a rebalance callback: Run must end
 
+	fencedSaid bool // the fencing has been logged; cleared by an assignment
+
 	committed, aborted, in, out atomic.Int64
 	undelivered                 atomic.Int64
 }
@@ -456,8 +458,7 @@ func (s *Scores) abort(cause error) error {
 		return err
 	}
 	if groupFenced(cause) {
-		s.log.Warn().Err(cause).Str("group", s.opts.Group).
-			Msg("fenced: the group moved on from this member (another took over its partitions); transaction aborted, rewinding to the committed offsets and rejoining")
+		s.sayFenced(zerolog.WarnLevel, cause, "fenced: the group moved on from this member, another took over its partitions; its transaction is aborted, and it rewinds and rejoins")
 	} else {
 		s.log.Warn().Err(cause).Msg("transaction failed; aborting it and rewinding to the committed offsets")
 	}
@@ -490,6 +491,16 @@ func (s *Scores) rewind() {
 	}
 }
 
+// sayFenced logs that the processor was fenced, in one line: once per
+// fencing, however many of its calls then fail for it.
+func (s *Scores) sayFenced(level zerolog.Level, cause error, msg string) {
+	if s.fencedSaid {
+		level = zerolog.DebugLevel
+	}
+	s.fencedSaid = true
+	s.log.WithLevel(level).Str("group", s.opts.Group).Str("reason", cause.Error()).Msg(msg)
+}
+
 func isFatal(err error) bool {
 	var ke kafka.Error
 	return errors.As(err, &ke) && ke.IsFatal()
@@ -507,16 +518,24 @@ func (s *Scores) fatal(what string, err error) error {
 	}
 	switch kafkaCode(err) {
 	case kafka.ErrFenced, kafka.ErrProducerFenced, kafka.ErrInvalidProducerEpoch:
-		s.log.Error().Str("transactional.id", s.txnID).Str("reason", err.Error()).
-			Msg("fenced: a newer processor with this transactional.id took over, or this one's transaction timed out; stopping without committing")
+		s.sayFenced(zerolog.ErrorLevel, err, "fenced: a newer processor with transactional.id "+s.txnID+
+			" took over, or this one's transaction timed out; stopping without committing")
 		return fmt.Errorf("%s: %w: %w", what, ErrFenced, err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
 
+// errAssignmentLost is why a transaction is aborted when the consumer
+// finds that the group has given its partitions to others.
+var errAssignmentLost = errors.New("assignment lost")
+
 // groupFenced reports whether err says the group has moved on from this
-// member: another generation or member epoch, or another member.
+// member: its partitions lost, another generation or member epoch, or
+// another member.
 func groupFenced(err error) bool {
+	if errors.Is(err, errAssignmentLost) {
+		return true
+	}
 	switch kafkaCode(err) {
 	case kafka.ErrIllegalGeneration, kafka.ErrUnknownMemberID, kafka.ErrFencedInstanceID, kafka.ErrStaleMemberEpoch,
 		kafka.ErrRebalanceInProgress:
@@ -534,6 +553,9 @@ func (s *Scores) rebalance(c *kafka.Consumer, ev kafka.Event) error {
 	switch e := ev.(type) {
 	case kafka.AssignedPartitions:
 		s.settle(false)
+		if len(e.Partitions) > 0 {
+			s.fencedSaid = false
+		}
 		if s.stop == nil && len(e.Partitions) > 0 {
 			s.stop = s.restore(ids(e.Partitions))
 		}
@@ -541,12 +563,16 @@ func (s *Scores) rebalance(c *kafka.Consumer, ev kafka.Event) error {
 		return c.IncrementalAssign(e.Partitions)
 	case kafka.RevokedPartitions:
 		lost := c.AssignmentLost()
+		if lost {
+			s.sayFenced(zerolog.WarnLevel, errAssignmentLost, fmt.Sprintf("fenced: the group gave partitions %v of this member to another; "+
+				"what it had not committed is aborted and read again by their new owner, and it rejoins", ids(e.Partitions)))
+		}
 		s.settle(lost)
 		for _, tp := range e.Partitions {
 			delete(s.games, tp.Partition)
 		}
 		if lost {
-			s.log.Warn().Ints32("partitions", ids(e.Partitions)).Msg("assignment lost; what was not committed is aborted and read again by the new owner")
+			s.log.Warn().Ints32("partitions", ids(e.Partitions)).Msg("assignment lost")
 		} else {
 			s.log.WithLevel(changeLevel(e.Partitions)).Ints32("partitions", ids(e.Partitions)).Msg("revoked")
 		}
@@ -562,7 +588,7 @@ func (s *Scores) settle(lost bool) {
 		return
 	}
 	if lost {
-		s.stop = s.abort(errors.New("assignment lost"))
+		s.stop = s.abort(errAssignmentLost)
 		return
 	}
 	s.stop = s.commit()
@@ -576,80 +602,28 @@ func (s *Scores) settle(lost bool) {
 // timeout, and the state must include what it committed.
 func (s *Scores) restore(partitions []int32) error {
 	start := time.Now()
-	ends, err := s.outputEnds(partitions)
+	for _, p := range partitions {
+		s.games[p] = map[int64]*game.GameState{}
+	}
+	ends, err := highWatermarks(s.peek, s.cfg, s.opts.Output, partitions)
 	if err != nil {
 		return err
 	}
-	r, err := s.newClient(kafka.ConfigMap{"group.id": s.opts.Group + "-restore", "isolation.level": "read_committed",
-		"enable.auto.commit": false, "enable.partition.eof": true, "auto.offset.reset": "earliest", "fetch.wait.max.ms": 10})
+	r, err := s.newClient(gamesReaderConfig(s.opts.Group+"-restore", true))
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	n, err := s.readGames(r, ends)
+	n := 0
+	err = readToEnds(r, s.opts.Output, ends, DefaultTransactionTimeout+s.cfg.timeout(), s.events, func(m *kafka.Message) {
+		n++
+		s.restoreGame(m)
+	})
 	if err != nil {
-		return err
+		return fmt.Errorf("restore from %s: %w", s.opts.Output, err)
 	}
 	s.log.Info().Ints32("partitions", partitions).Int("records", n).Dur("took", time.Since(start)).Msg("restored games from " + s.opts.Output)
 	return nil
-}
-
-// outputEnds returns the high watermark of each of the games topic's
-// partitions that holds anything.
-func (s *Scores) outputEnds(partitions []int32) (map[int32]int64, error) {
-	ends := map[int32]int64{}
-	for _, p := range partitions {
-		s.games[p] = map[int64]*game.GameState{}
-		low, high, err := watermarks(s.peek, s.cfg, s.opts.Output, p)
-		if err != nil {
-			return nil, err
-		}
-		if high > low {
-			ends[p] = high
-		}
-	}
-	return ends, nil
-}
-
-// readGames reads the games topic's partitions to their ends and keeps
-// each game's last state.
-func (s *Scores) readGames(r *kafka.Consumer, ends map[int32]int64) (int, error) {
-	if len(ends) == 0 {
-		return 0, nil
-	}
-	var tps []kafka.TopicPartition
-	for p := range ends {
-		tps = append(tps, kafka.TopicPartition{Topic: &s.opts.Output, Partition: p, Offset: kafka.OffsetBeginning})
-	}
-	if err := r.Assign(tps); err != nil {
-		return 0, fmt.Errorf("restore from %s: %w", s.opts.Output, err)
-	}
-	deadline := time.Now().Add(DefaultTransactionTimeout + s.cfg.timeout())
-	n := 0
-	for len(ends) > 0 {
-		if time.Now().After(deadline) {
-			return n, fmt.Errorf("restore from %s: partitions %v not read to their end in %v: a transaction there stays open",
-				s.opts.Output, slices.Sorted(maps.Keys(ends)), DefaultTransactionTimeout+s.cfg.timeout())
-		}
-		switch ev := r.Poll(100).(type) {
-		case *kafka.Message:
-			n++
-			s.restoreGame(ev)
-			if int64(ev.TopicPartition.Offset)+1 >= ends[ev.TopicPartition.Partition] {
-				delete(ends, ev.TopicPartition.Partition)
-			}
-		case kafka.PartitionEOF:
-			if int64(ev.Offset) >= ends[ev.Partition] {
-				delete(ends, ev.Partition)
-			}
-		case kafka.Error:
-			if ev.IsFatal() {
-				return n, fmt.Errorf("restore from %s: %w", s.opts.Output, ev)
-			}
-			s.events.errs.report(ev)
-		}
-	}
-	return n, nil
 }
 
 func (s *Scores) restoreGame(m *kafka.Message) {
