@@ -126,7 +126,7 @@ func TransactionalID(group, instance string) string {
 
 func (s *Scores) open(ctx context.Context) error {
 	var err error
-	if s.peek, err = s.newClient(kafka.ConfigMap{"group.id": s.opts.Group + "-peek", "isolation.level": "read_uncommitted"}); err != nil {
+	if s.peek, err = s.newClient(kafka.ConfigMap{"group.id": s.opts.Group + "-peek", "isolation.level": "read_uncommitted"}, false); err != nil {
 		return err
 	}
 	tm, err := existingTopic(s.peek, s.cfg, s.opts.Input)
@@ -139,7 +139,7 @@ func (s *Scores) open(ctx context.Context) error {
 	if s.decoder, err = newValueDecoder(s.cfg, s.opts.Input); err != nil {
 		return err
 	}
-	if s.consumer, err = s.newClient(s.consumerConfig()); err != nil {
+	if s.consumer, err = s.newClient(s.consumerConfig(), true); err != nil {
 		return err
 	}
 	if err := s.consumer.Subscribe(s.opts.Input, s.rebalance); err != nil {
@@ -162,9 +162,14 @@ func (s *Scores) consumerConfig() kafka.ConfigMap {
 	}, s.cfg)
 }
 
-// newClient creates a consumer whose logs go to the processor's log.
-func (s *Scores) newClient(defaults kafka.ConfigMap) (*kafka.Consumer, error) {
+// newClient creates a consumer whose logs go to the processor's log. Only
+// the group member keeps group.protocol: librdkafka warns of it in every
+// client.
+func (s *Scores) newClient(defaults kafka.ConfigMap, member bool) (*kafka.Consumer, error) {
 	cm := s.cfg.configMap(defaults)
+	if !member {
+		delete(*cm, "group.protocol")
+	}
 	s.cfg.Log.Debug().Str("config", describe(cm)).Msg("scores consumer")
 	c, err := kafka.NewConsumer(cm)
 	if err != nil {
@@ -609,7 +614,7 @@ func (s *Scores) restore(partitions []int32) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.newClient(gamesReaderConfig(s.opts.Group+"-restore", true))
+	r, err := s.newClient(gamesReaderConfig(s.opts.Group+"-restore", true), false)
 	if err != nil {
 		return err
 	}
