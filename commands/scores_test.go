@@ -16,13 +16,24 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// startScores starts a scores process, a member of group named instance.
+// startScores starts a scores process, a member of group named instance,
+// joining with the classic protocol.
 func startScores(tb testing.TB, brokers, group, instance string) *member {
+	return startScoresWith(tb, brokers, group, instance, "classic")
+}
+
+// startScoresWith starts a scores process joining with the given group
+// protocol; under classic its session times out in 6 s, under consumer
+// the broker says when (see protocolBroker).
+func startScoresWith(tb testing.TB, brokers, group, instance, protocol string) *member {
 	tb.Helper()
 	m := &member{name: instance, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
-	m.cmd = exec.Command(mustBuild(tb), "--log-format", "json", "scores", "--brokers", brokers, "--group", group,
-		"--instance", instance, "--commit-interval", "100ms", "--stats-interval", "1s",
-		"-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500")
+	args := []string{"--log-format", "json", "scores", "--brokers", brokers, "--group", group,
+		"--instance", instance, "--commit-interval", "100ms", "--stats-interval", "1s", "--group-protocol", protocol}
+	if protocol == "classic" {
+		args = append(args, "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500")
+	}
+	m.cmd = exec.Command(mustBuild(tb), args...)
 	m.cmd.Stdout, m.cmd.Stderr = m.stdout, m.stderr
 	if err := m.cmd.Start(); err != nil {
 		tb.Fatal(err)
@@ -60,7 +71,7 @@ func mustReadGames(tb testing.TB, brokers string, committed bool) []kafkaio.Game
 // streamForScores starts a broker with six-partition pitches and games
 // topics and a publisher of n pitches at rate a second.
 func streamForScores(t *testing.T, n, rate int) (brokers string, published <-chan error) {
-	brokers = mustStartBroker(t).Bootstrap()
+	brokers = protocolBroker(t).Bootstrap()
 	mustCreateTopic(t, brokers, "pitches", 6)
 	mustCreateGamesTopic(t, brokers)
 	return brokers, publishInBackground(t, brokers, n, rate)
@@ -132,9 +143,15 @@ func assertExactlyOnce(t *testing.T, brokers string) []kafkaio.GameRecord {
 // once, and read_uncommitted shows the records of the transactions the
 // kills left open, aborted when the processor came back.
 func TestScoresExactlyOnceThroughCrashesAndRebalances(t *testing.T) {
+	for _, protocol := range groupProtocols {
+		t.Run(protocol, func(t *testing.T) { testScoresThroughCrashes(t, protocol) })
+	}
+}
+
+func testScoresThroughCrashes(t *testing.T, protocol string) {
 	const n = 8000
 	brokers, published := streamForScores(t, n, 250)
-	procs := []*member{startScores(t, brokers, "scores", "a"), startScores(t, brokers, "scores", "b")}
+	procs := []*member{startScoresWith(t, brokers, "scores", "a", protocol), startScoresWith(t, brokers, "scores", "b", protocol)}
 	waitFor(t, 60*time.Second, "both processors to own partitions", func() bool {
 		return procs[0].ownsPartitions(t) && procs[1].ownsPartitions(t)
 	})
@@ -147,7 +164,7 @@ func TestScoresExactlyOnceThroughCrashesAndRebalances(t *testing.T) {
 		waitFor(t, 60*time.Second, procs[i].name+" to commit", func() bool { return committedSoFar(procs[i]) > 0 })
 		time.Sleep(time.Duration(rng.IntN(500)) * time.Millisecond)
 		procs[i].stop(t, syscall.SIGKILL)
-		procs[i] = startScores(t, brokers, "scores", procs[i].name) // the same instance, as a supervisor restarts it
+		procs[i] = startScoresWith(t, brokers, "scores", procs[i].name, protocol) // the same instance, as a supervisor restarts it
 		select {
 		case err := <-published:
 			if err != nil {
