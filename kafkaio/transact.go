@@ -245,13 +245,17 @@ func (e *PartitionMismatchError) Error() string {
 // its transaction fail to commit, and the transaction is aborted.
 func (s *Scores) readReports() {
 	defer close(s.reports)
+	var lastWarned time.Time
 	for ev := range s.producer.Events() {
 		switch e := ev.(type) {
 		case *kafka.Message:
 			if e.TopicPartition.Error != nil {
-				s.undelivered.Add(1)
-				s.log.Warn().Err(e.TopicPartition.Error).Int32("partition", e.TopicPartition.Partition).
-					Msg("games record not delivered; its transaction will abort")
+				// One line a second: a failed batch reports every record.
+				if n := s.undelivered.Add(1); time.Since(lastWarned) > time.Second {
+					lastWarned = time.Now()
+					s.log.Warn().Err(e.TopicPartition.Error).Int32("partition", e.TopicPartition.Partition).
+						Int64("undelivered_so_far", n).Msg("games records not delivered; their transaction will abort")
+				}
 			}
 		case kafka.Error:
 			s.events.errs.report(e)
@@ -364,13 +368,15 @@ func (s *Scores) produce(partition int32, st *game.GameState) error {
 		Key: strconv.AppendInt(nil, st.GamePK, 10), Value: value, Timestamp: st.TS}
 	for {
 		err := s.producer.Produce(msg, nil)
-		if kafkaCode(err) != kafka.ErrQueueFull {
-			if err == nil {
-				s.txn.out++
-			}
-			return err
+		switch {
+		case err == nil:
+			s.txn.out++
+			return nil
+		case kafkaCode(err) == kafka.ErrQueueFull:
+			s.producer.Flush(100)
+		default: // a record of the transaction failed, or the producer did
+			return s.abort(fmt.Errorf("produce to %s: %w", s.opts.Output, err))
 		}
-		s.producer.Flush(100)
 	}
 }
 
