@@ -328,6 +328,9 @@ func (s *Scores) handle(m *kafka.Message) error {
 	tp := m.TopicPartition
 	s.txn.consumed(tp)
 	p, err := s.decoder.decode(m.Value)
+	if isFatalDecodeErr(err) {
+		return err // the registry does not answer: Close aborts the transaction, the pitch is read again
+	}
 	if err != nil {
 		s.log.Warn().Err(err).Int32("partition", tp.Partition).Int64("offset", int64(tp.Offset)).
 			Msg("skipping a record that is not a pitch event")
@@ -626,7 +629,7 @@ func (s *Scores) restore(partitions []int32) error {
 	}
 	defer r.Close()
 	n := 0
-	err = readToEnds(r, s.opts.Output, ends, DefaultTransactionTimeout+s.cfg.timeout(), s.events, func(m *kafka.Message) {
+	err = readToEnds(r, s.opts.Output, ends, s.transactionTimeout()+s.cfg.timeout(), s.events, func(m *kafka.Message) {
 		n++
 		s.restoreGame(m)
 	})
@@ -645,6 +648,15 @@ func (s *Scores) restoreGame(m *kafka.Message) {
 		return
 	}
 	s.games[m.TopicPartition.Partition][st.GamePK] = &st
+}
+
+// transactionTimeout is the producer's transaction.timeout.ms: the user's,
+// or DefaultTransactionTimeout.
+func (s *Scores) transactionTimeout() time.Duration {
+	if ms, err := strconv.Atoi(s.cfg.Properties["transaction.timeout.ms"]); err == nil && ms > 0 {
+		return time.Duration(ms) * time.Millisecond
+	}
+	return DefaultTransactionTimeout
 }
 
 // lag sums, over the assigned partitions, the records not yet consumed.
