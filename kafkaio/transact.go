@@ -471,9 +471,12 @@ func (s *Scores) abort(cause error) error {
 	if err := s.fatal("commit transaction", cause); isFatal(cause) {
 		return err
 	}
-	if groupFenced(cause) {
+	switch {
+	case groupFenced(cause):
 		s.sayFenced(zerolog.WarnLevel, cause, "fenced: the group moved on from this member, another took over its partitions; its transaction is aborted, and it rewinds and rejoins")
-	} else {
+	case generationMoved(cause):
+		s.log.Warn().Err(cause).Msg("transaction aborted: the group's generation moved on in a rebalance; rewinding to the committed offsets")
+	default:
 		s.log.Warn().Err(cause).Msg("transaction failed; aborting it and rewinding to the committed offsets")
 	}
 	if err := s.retry(s.producer.AbortTransaction); err != nil {
@@ -543,16 +546,25 @@ func (s *Scores) fatal(what string, err error) error {
 // finds that the group has given its partitions to others.
 var errAssignmentLost = errors.New("assignment lost")
 
-// groupFenced reports whether err says the group has moved on from this
-// member: its partitions lost, another generation or member epoch, or
-// another member.
+// groupFenced reports whether err says the group has moved on without
+// this member: its partitions lost, or the member unknown or replaced.
 func groupFenced(err error) bool {
 	if errors.Is(err, errAssignmentLost) {
 		return true
 	}
 	switch kafkaCode(err) {
-	case kafka.ErrIllegalGeneration, kafka.ErrUnknownMemberID, kafka.ErrFencedInstanceID, kafka.ErrStaleMemberEpoch,
-		kafka.ErrRebalanceInProgress:
+	case kafka.ErrUnknownMemberID, kafka.ErrFencedInstanceID:
+		return true
+	}
+	return false
+}
+
+// generationMoved reports whether err says the offsets were sent with a
+// generation (or member epoch) a rebalance has just left behind: the
+// member stays, and does the transaction again.
+func generationMoved(err error) bool {
+	switch kafkaCode(err) {
+	case kafka.ErrIllegalGeneration, kafka.ErrStaleMemberEpoch, kafka.ErrRebalanceInProgress:
 		return true
 	}
 	return false
