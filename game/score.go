@@ -2,6 +2,7 @@ package game
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -83,6 +84,14 @@ func (s *GameState) Apply(p *Pitch) bool {
 		s.nextHalf()
 	}
 	return true
+}
+
+// Clone returns a copy of the state that shares nothing with it, to put
+// back if pitches folded in after it are undone.
+func (s *GameState) Clone() *GameState {
+	c := *s
+	c.runs = [2][]int{slices.Clone(s.runs[0]), slices.Clone(s.runs[1])}
+	return &c
 }
 
 // nextHalf moves on to the next half-inning, bases empty and no one out.

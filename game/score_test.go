@@ -123,3 +123,25 @@ func TestGameStateJSONRoundTrip(t *testing.T) {
 		t.Errorf("%d fields, want 19: %s", len(fields), b)
 	}
 }
+
+// TestGameStateCloneSharesNothing: a clone taken before pitches are folded
+// in stays as it was, runs by inning included (a transaction that is
+// undone puts it back).
+func TestGameStateCloneSharesNothing(t *testing.T) {
+	g := newTestGame(t, Rules{})
+	var s GameState
+	var p Pitch
+	var clones []*GameState
+	var want [][]byte
+	for g.NextInto(&p) {
+		c := s.Clone()
+		b, _ := json.Marshal(c)
+		clones, want = append(clones, c), append(want, b)
+		s.Apply(&p)
+	}
+	for i, c := range clones {
+		if b, _ := json.Marshal(c); string(b) != string(want[i]) {
+			t.Fatalf("clone %d changed with the state:\n%s\nwas\n%s", i, b, want[i])
+		}
+	}
+}

@@ -337,11 +337,10 @@ func (s *Scores) handle(m *kafka.Message) error {
 		return nil
 	}
 	st := s.state(tp.Partition, p.GamePK)
-	before := *st
+	s.txn.save(tp.Partition, p.GamePK, st)
 	if !st.Apply(&p) {
 		return nil
 	}
-	s.txn.save(tp.Partition, p.GamePK, &before)
 	if st.Final {
 		s.txn.finals = append(s.txn.finals, *st)
 	}
@@ -405,16 +404,17 @@ func (t *txn) consumed(tp kafka.TopicPartition) {
 	t.in++
 }
 
-// save keeps a game's state from before the transaction first changed it.
-func (t *txn) save(partition int32, pk int64, before *game.GameState) {
+// save keeps a copy of a game's state from before the transaction first
+// changes it; nil for a game the transaction began.
+func (t *txn) save(partition int32, pk int64, st *game.GameState) {
 	if _, ok := t.saved[pk]; ok {
 		return
 	}
-	var st *game.GameState
-	if before.ThroughSeq > 0 {
-		st = before
+	var before *game.GameState
+	if st.ThroughSeq > 0 {
+		before = st.Clone()
 	}
-	t.saved[pk] = savedGame{partition: partition, state: st}
+	t.saved[pk] = savedGame{partition: partition, state: before}
 }
 
 // commit sends the consumed offsets with the group's metadata and commits

@@ -30,7 +30,7 @@ func TestScoresAbortsAndRewindsAFailedTransaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	pub.Close(5 * time.Second)
-	refused := b.cluster.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Topic: "games", Err: kerr.InvalidRecord, Count: 3})
+	refused := b.cluster.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Topic: "games", Err: kerr.InvalidRecord, Count: 12})
 
 	s, err := NewScores(context.Background(), cfg, ScoresOptions{Input: "pitches", Output: "games", Group: "g", Instance: "t",
 		CommitInterval: 50 * time.Millisecond, CommitRecords: 200})
