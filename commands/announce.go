@@ -38,7 +38,8 @@ func announceCommand(e *env) *cli.Command {
 			"Examples:\n" +
 			"  pitchkafka announce                                  # group announcers, new pitches\n" +
 			"  pitchkafka announce --group radio --from-beginning   # a new group replays everything\n" +
-			"  pitchkafka announce --output json | jq .text",
+			"  pitchkafka announce --output json | jq .text\n" +
+			"  pitchkafka announce --group-protocol consumer         # KIP-848: the broker assigns",
 		Flags: append(kafkaFlags(),
 			&cli.StringFlag{Name: "group", Aliases: []string{"g"}, Value: "announcers", Usage: "consumer group to join"},
 			&cli.BoolFlag{Name: "from-beginning", Usage: "a group with no committed offsets starts at the earliest offset (default: latest)"},
@@ -46,6 +47,7 @@ func announceCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "once", Usage: "stop once this member's partitions are read up to the end of the log as it was at start"},
 			&cli.StringFlag{Name: "dlq", Usage: "dead-letter `TOPIC`: copy records that are not pitch events there before skipping them"},
 			&cli.DurationFlag{Name: "stats-interval", Value: 10 * time.Second, Usage: "how often to log partitions, lag and latency on stderr"},
+			groupProtocolFlag(),
 		),
 		Action: func(c *cli.Context) error {
 			opts, err := parseAnnounce(c, e)
@@ -71,6 +73,9 @@ func parseAnnounce(c *cli.Context, e *env) (announceOptions, error) {
 	}
 	if c.Duration("stats-interval") <= 0 {
 		return announceOptions{}, usageErrorf(c, "--stats-interval must be positive, e.g. 10s")
+	}
+	if err := applyGroupProtocol(c, &kcfg); err != nil {
+		return announceOptions{}, err
 	}
 	return announceOptions{kafka: kcfg, topic: c.String("topic"), group: c.String("group"),
 		fromBeginning: c.Bool("from-beginning"), output: output, dlq: c.String("dlq"),

@@ -91,6 +91,7 @@ func New(version string, stdout, stderr io.Writer) *cli.App {
 			publishCommand(e),
 			lastPitchCommand(e),
 			announceCommand(e),
+			scoresCommand(e),
 			statsCommand(e),
 			brokerCommand(e),
 			demoCommand(e),

@@ -14,10 +14,11 @@ import (
 func demoCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "demo",
-		Usage: "the one-command tour: broker, publisher, last-pitch and two announcers",
+		Usage: "the one-command tour: broker, publisher, last-pitch, two announcers and scores",
 		Description: "Runs everything in one process: the embedded broker on a free loopback port,\n" +
-			"a publisher, a last-pitch view and two announcers in one consumer group, so\n" +
-			"you can watch the log, event sourcing and a consumer group side by side.\n" +
+			"a publisher, a last-pitch view, two announcers in one consumer group and the\n" +
+			"exactly-once scores processor (its games topic), so you can watch the log,\n" +
+			"event sourcing, a consumer group and a stream processor side by side.\n" +
 			"Every line of output says which component wrote it. Stop it with Ctrl-C.\n\n" +
 			"Examples:\n" +
 			"  pitchkafka demo                        # until Ctrl-C\n" +
@@ -86,7 +87,7 @@ func runDemo(c *cli.Context, e *env) error {
 	}
 	out := lineWriter{mu: &sync.Mutex{}, out: e.stdout}
 	var wg sync.WaitGroup
-	errs := make(chan error, 4)
+	errs := make(chan error, 5)
 	start := func(name string, run func(ctx context.Context, ce *env) error) {
 		ce := e.component(name)
 		ce.stdout = out.withPrefix(name + " | ")
@@ -116,6 +117,11 @@ func runDemo(c *cli.Context, e *env) error {
 				fromBeginning: true, output: "text", statsInterval: 30 * time.Second})
 		})
 	}
+	start("scores", func(ctx context.Context, ce *env) error {
+		return runScores(ctx, ce, scoresOptions{kafka: withLog(kcfg, ce), output: "text", processor: kafkaio.ScoresOptions{
+			Input: topic, Output: "games", Group: "demo-scores", Instance: "demo", CommitInterval: 100 * time.Millisecond,
+			CommitRecords: 1000, StatsInterval: 30 * time.Second}})
+	})
 	wg.Wait()
 	close(errs)
 	return <-errs

@@ -203,3 +203,28 @@ func every(interval time.Duration, done <-chan struct{}, fn func()) {
 		}
 	}
 }
+
+// groupProtocolFlag chooses the consumer group protocol of a group member.
+func groupProtocolFlag() cli.Flag {
+	return &cli.StringFlag{Name: "group-protocol", Value: kafkaio.GroupProtocolClassic,
+		Usage: "classic (members rebalance, the leader assigns) or consumer (KIP-848: the broker assigns; Kafka 4.0+)"}
+}
+
+// applyGroupProtocol sets group.protocol from --group-protocol. A
+// -X group.protocol or --config setting is kept when the flag is not
+// given, and must agree with it when it is.
+func applyGroupProtocol(c *cli.Context, kcfg *kafkaio.Config) error {
+	proto, err := oneOf(c, "group-protocol", kafkaio.GroupProtocolClassic, kafkaio.GroupProtocolConsumer)
+	if err != nil {
+		return err
+	}
+	set, ok := kcfg.Properties["group.protocol"]
+	switch {
+	case ok && !c.IsSet("group-protocol"):
+		return nil
+	case ok && !strings.EqualFold(set, proto):
+		return usageErrorf(c, "--group-protocol %s and group.protocol=%s disagree: give one of them", proto, set)
+	}
+	kcfg.Properties["group.protocol"] = proto
+	return nil
+}

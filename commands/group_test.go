@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitchkafka/pitchkafka/kafkaio"
+	"github.com/rs/zerolog"
 	"go.uber.org/goleak"
 )
 
@@ -77,11 +79,22 @@ type member struct {
 }
 
 func startMember(tb testing.TB, brokers, group, name string) *member {
+	return startMemberWith(tb, brokers, group, name, "classic")
+}
+
+// startMemberWith starts a member joining with the given group protocol.
+// Under classic its session times out in 6 s; under consumer the broker
+// says when (see protocolBroker).
+func startMemberWith(tb testing.TB, brokers, group, name, protocol string) *member {
 	tb.Helper()
 	m := &member{name: name, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
-	m.cmd = exec.Command(mustBuild(tb), "--log-level", "debug", "--log-format", "json", "announce", "--brokers", brokers,
+	args := []string{"--log-level", "debug", "--log-format", "json", "announce", "--brokers", brokers,
 		"--group", group, "--from-beginning", "--output", "json", "--stats-interval", "1h",
-		"-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500", "-X", "auto.commit.interval.ms=1000")
+		"--group-protocol", protocol, "-X", "auto.commit.interval.ms=1000"}
+	if protocol == "classic" {
+		args = append(args, "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500")
+	}
+	m.cmd = exec.Command(mustBuild(tb), args...)
 	m.cmd.Stdout, m.cmd.Stderr = m.stdout, m.stderr
 	if err := m.cmd.Start(); err != nil {
 		tb.Fatal(err)
@@ -237,11 +250,11 @@ func publishInBackground(tb testing.TB, brokers string, n, rate int) <-chan erro
 
 // startMembers starts count members of group, m1, m2…, and waits until
 // each owns partitions.
-func startMembers(tb testing.TB, brokers, group string, count int) []*member {
+func startMembers(tb testing.TB, brokers, group, protocol string, count int) []*member {
 	tb.Helper()
 	var members []*member
 	for i := 1; i <= count; i++ {
-		members = append(members, startMember(tb, brokers, group, fmt.Sprintf("m%d", i)))
+		members = append(members, startMemberWith(tb, brokers, group, fmt.Sprintf("m%d", i), protocol))
 	}
 	waitFor(tb, 60*time.Second, fmt.Sprintf("%d members to own partitions", count), func() bool {
 		for _, m := range members {
@@ -257,18 +270,41 @@ func startMembers(tb testing.TB, brokers, group string, count int) []*member {
 // streamToThreeMembers starts a broker with a topic of six partitions,
 // three members of group on it, and a publisher of n pitches at 800 a
 // second, whose result comes on published.
-func streamToThreeMembers(t *testing.T, group string, n int) (brokers string, members []*member, published <-chan error) {
-	brokers = mustStartBroker(t).Bootstrap()
+func streamToThreeMembers(t *testing.T, group, protocol string, n int) (brokers string, members []*member, published <-chan error) {
+	brokers = protocolBroker(t).Bootstrap()
 	mustCreateTopic(t, brokers, "pitches", 6)
-	members = startMembers(t, brokers, group, 3)
+	members = startMembers(t, brokers, group, protocol, 3)
 	return brokers, members, publishInBackground(t, brokers, n, 800)
 }
 
+// protocolBroker starts a broker whose KIP-848 groups time a member out
+// after 6 s and ask for heartbeats every 500 ms, as the classic members of
+// these tests ask for themselves.
+func protocolBroker(tb testing.TB) *kafkaio.Broker {
+	tb.Helper()
+	b, err := kafkaio.StartBroker(kafkaio.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, Log: zerolog.Nop(),
+		Configs: map[string]string{"group.consumer.session.timeout.ms": "6000", "group.consumer.heartbeat.interval.ms": "500"}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(b.Close)
+	return b
+}
+
+// groupProtocols are the consumer group protocols the membership tests run under.
+var groupProtocols = []string{"classic", "consumer"}
+
 func TestGroupMembersJoinAndLeaveWithoutLosingOrRepeating(t *testing.T) {
+	for _, protocol := range groupProtocols {
+		t.Run(protocol, func(t *testing.T) { testJoinAndLeave(t, protocol) })
+	}
+}
+
+func testJoinAndLeave(t *testing.T, protocol string) {
 	const n = 4000
-	brokers, members, published := streamToThreeMembers(t, "g1", n)
+	brokers, members, published := streamToThreeMembers(t, "g1", protocol, n)
 	waitFor(t, 60*time.Second, "1000 announced", func() bool { return len(union(t, members)) >= 1000 })
-	members = append(members, startMember(t, brokers, "g1", "m4")) // joins mid-stream
+	members = append(members, startMemberWith(t, brokers, "g1", "m4", protocol)) // joins mid-stream
 	waitFor(t, 60*time.Second, "2500 announced and m4 at work", func() bool {
 		return len(union(t, members)) >= 2500 && members[3].ownsPartitions(t)
 	})
@@ -295,8 +331,14 @@ func TestGroupMembersJoinAndLeaveWithoutLosingOrRepeating(t *testing.T) {
 }
 
 func TestAMemberKilledMidStreamLosesNothing(t *testing.T) {
+	for _, protocol := range groupProtocols {
+		t.Run(protocol, func(t *testing.T) { testKilledMidStream(t, protocol) })
+	}
+}
+
+func testKilledMidStream(t *testing.T, protocol string) {
 	const n = 4000
-	_, members, published := streamToThreeMembers(t, "g2", n)
+	_, members, published := streamToThreeMembers(t, "g2", protocol, n)
 	dead := members[1]
 	waitFor(t, 60*time.Second, "1500 announced and a commit by m2", func() bool {
 		return len(union(t, members)) >= 1500 && len(dead.lastCommitted(t)) > 0

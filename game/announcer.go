@@ -24,15 +24,14 @@ func NewAnnouncer() *Announcer { return &Announcer{books: map[int64]*scorebook{}
 
 // scorebook is what an announcer has seen of one game.
 type scorebook struct {
-	away, home   string
-	runs         [2][]int // per team (away, home), per inning
-	hits, errors [2]int
-	halfRuns     int
-	halfHits     int
-	firstSeq     int
-	lastSeq      int
-	gaps         bool
-	lastSeen     int64
+	away, home string
+	box        // runs by inning, hits and errors per team (away, home)
+	halfRuns   int
+	halfHits   int
+	firstSeq   int
+	lastSeq    int
+	gaps       bool
+	lastSeen   int64
 }
 
 // Lines narrates one pitch: the pitch line, then what it ended, if anything.
@@ -97,22 +96,10 @@ func (b *scorebook) record(p *Pitch) {
 		b.gaps = true
 	}
 	b.lastSeq = p.GameSeq
-	bat := 0
-	if !p.Top() {
-		bat = 1
-	}
-	for len(b.runs[bat]) < p.Inning {
-		b.runs[bat] = append(b.runs[bat], 0)
-	}
-	runs := p.RunsScored()
-	b.runs[bat][p.Inning-1] += runs
+	runs, hit := b.add(p)
 	b.halfRuns += runs
-	if IsHit(p.Events) {
-		b.hits[bat]++
+	if hit {
 		b.halfHits++
-	}
-	if p.Events == "field_error" {
-		b.errors[1-bat]++
 	}
 }
 

@@ -3,6 +3,7 @@ package kafkaio
 import (
 	"crypto/tls"
 	"fmt"
+	"maps"
 	"net"
 	"strconv"
 	"syscall"
@@ -29,6 +30,9 @@ type BrokerOptions struct {
 	// TLSCert and TLSKey, if set, are PEM files: the broker then speaks TLS.
 	TLSCert, TLSKey string
 	Log             zerolog.Logger
+	// Configs are further broker configs, such as
+	// group.consumer.session.timeout.ms; they win over pitchkafka's.
+	Configs map[string]string
 }
 
 // Roles a broker user can have.
@@ -62,6 +66,8 @@ func StartBroker(opts BrokerOptions) (*Broker, error) {
 	if opts.Nodes < 1 {
 		return nil, fmt.Errorf("--nodes must be at least 1, got %d", opts.Nodes)
 	}
+	configs := map[string]string{"log.cleaner.backoff.ms": "10000"}
+	maps.Copy(configs, opts.Configs)
 	kopts := []kfake.Opt{
 		kfake.NumBrokers(opts.Nodes),
 		kfake.ListenFn(func(network, addr string) (net.Listener, error) {
@@ -72,7 +78,7 @@ func StartBroker(opts BrokerOptions) (*Broker, error) {
 			warned: map[syscall.Errno]bool{}}}),
 		// Compact compacted topics every 10 s (Kafka's default is 15 s), so
 		// that changelogs shrink while people watch.
-		kfake.BrokerConfigs(map[string]string{"log.cleaner.backoff.ms": "10000"}),
+		kfake.BrokerConfigs(configs),
 	}
 	if port != 0 {
 		ports := make([]int, opts.Nodes)

@@ -124,7 +124,7 @@ func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
 		// second rather than every five.
 		"auto.commit.interval.ms": 1000,
 	}
-	cm := cfg.configMap(defaults)
+	cm := cfg.configMap(withoutAssignorIfBrokerAssigns(defaults, cfg))
 	userAsked := withGroupDebug(cm)
 	cfg.Log.Debug().Str("config", describe(cm)).Msg("group consumer")
 	c, err := kafka.NewConsumer(cm)

@@ -1,0 +1,318 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"os/exec"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/kafkaio"
+	"github.com/rs/zerolog"
+)
+
+// startScores starts a scores process, a member of group named instance,
+// joining with the classic protocol.
+func startScores(tb testing.TB, brokers, group, instance string) *member {
+	return startScoresWith(tb, brokers, group, instance, "classic")
+}
+
+// startScoresWith starts a scores process joining with the given group
+// protocol; under classic its session times out in 6 s, under consumer
+// the broker says when (see protocolBroker).
+func startScoresWith(tb testing.TB, brokers, group, instance, protocol string) *member {
+	tb.Helper()
+	m := &member{name: instance, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	args := []string{"--log-format", "json", "scores", "--brokers", brokers, "--group", group,
+		"--instance", instance, "--commit-interval", "100ms", "--stats-interval", "1s", "--group-protocol", protocol}
+	if protocol == "classic" {
+		args = append(args, "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500")
+	}
+	m.cmd = exec.Command(mustBuild(tb), args...)
+	m.cmd.Stdout, m.cmd.Stderr = m.stdout, m.stderr
+	if err := m.cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	go func() { m.done <- m.cmd.Wait() }()
+	tb.Cleanup(func() { m.cmd.Process.Kill() })
+	return m
+}
+
+// mustCreateGamesTopic creates the games topic before scores does, with
+// cleanup.policy=delete instead of compact, so that the test reads every
+// record scores wrote, not what compaction left of them.
+func mustCreateGamesTopic(tb testing.TB, brokers string) {
+	tb.Helper()
+	cfg := kafkaio.Config{Brokers: brokers, Timeout: 10 * time.Second, Log: zerolog.Nop()}
+	pub, err := kafkaio.NewPublisher(context.Background(), cfg, kafkaio.TopicSpec{Name: "games", Partitions: 6, ReplicationFactor: -1,
+		Configs: map[string]string{"cleanup.policy": "delete"}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := pub.Close(5 * time.Second); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func mustReadGames(tb testing.TB, brokers string, committed bool) []kafkaio.GameRecord {
+	tb.Helper()
+	recs, err := kafkaio.ReadGames(kafkaio.Config{Brokers: brokers, Timeout: 10 * time.Second, Log: zerolog.Nop()}, "games", committed)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return recs
+}
+
+// streamForScores starts a broker with six-partition pitches and games
+// topics and a publisher of n pitches at rate a second.
+func streamForScores(t *testing.T, n, rate int) (brokers string, published <-chan error) {
+	brokers = protocolBroker(t).Bootstrap()
+	mustCreateTopic(t, brokers, "pitches", 6)
+	mustCreateGamesTopic(t, brokers)
+	return brokers, publishInBackground(t, brokers, n, rate)
+}
+
+// waitForAllFolded waits until the committed games records number the
+// pitches: one per pitch, once the processors have caught up.
+func waitForAllFolded(t *testing.T, brokers string, n int, procs []*member) {
+	t.Helper()
+	deadline := time.Now().Add(120 * time.Second)
+	for {
+		got := len(mustReadGames(t, brokers, true))
+		if got == n {
+			return
+		}
+		if got > n || time.Now().After(deadline) {
+			for _, p := range procs {
+				t.Logf("%s's stderr ends:\n%s", p.name, tail(p.stderr.String(), 4000))
+			}
+			t.Fatalf("%d committed games records for %d pitches", got, n)
+		}
+		time.Sleep(time.Second)
+	}
+}
+
+// assertExactlyOnce checks the committed games records against the pitch
+// topic: per game, through_seq runs 1, 2, 3… up to the game's last pitch,
+// no repeat and no gap, and the last state equals the test's own fold of
+// the game's pitches.
+func assertExactlyOnce(t *testing.T, brokers string) []kafkaio.GameRecord {
+	t.Helper()
+	pitches := mustReadAll(t, brokers, "pitches")
+	sort.Slice(pitches, func(i, j int) bool { return pitches[i].GameSeq < pitches[j].GameSeq })
+	want := map[int64]*game.GameState{}
+	for i := range pitches {
+		st := want[pitches[i].GamePK]
+		if st == nil {
+			st = &game.GameState{}
+			want[pitches[i].GamePK] = st
+		}
+		st.Apply(&pitches[i])
+	}
+	recs := mustReadGames(t, brokers, true)
+	got := map[int64][]*game.GameState{}
+	for i := range recs {
+		got[recs[i].State.GamePK] = append(got[recs[i].State.GamePK], &recs[i].State)
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d games in the games topic, %d in the pitch topic", len(got), len(want))
+	}
+	for pk, states := range got {
+		for i, st := range states {
+			if st.ThroughSeq != i+1 {
+				t.Fatalf("game %d: record %d has through_seq %d, want %d (a repeat or a gap)", pk, i+1, st.ThroughSeq, i+1)
+			}
+		}
+		last, _ := json.Marshal(states[len(states)-1])
+		folded, _ := json.Marshal(want[pk])
+		if string(last) != string(folded) {
+			t.Errorf("game %d: last state\n%s\nfolded by the test from the pitches\n%s", pk, last, folded)
+		}
+	}
+	return recs
+}
+
+// TestScoresExactlyOnceThroughCrashesAndRebalances: two processors in one
+// group, each SIGKILLed at random (seeded) moments and restarted, while
+// pitches stream in. The committed output holds every pitch folded in
+// once, and read_uncommitted shows the records of the transactions the
+// kills left open, aborted when the processor came back.
+func TestScoresExactlyOnceThroughCrashesAndRebalances(t *testing.T) {
+	for _, protocol := range groupProtocols {
+		t.Run(protocol, func(t *testing.T) { testScoresThroughCrashes(t, protocol) })
+	}
+}
+
+func testScoresThroughCrashes(t *testing.T, protocol string) {
+	const n = 8000
+	brokers, published := streamForScores(t, n, 250)
+	procs := []*member{startScoresWith(t, brokers, "scores", "a", protocol), startScoresWith(t, brokers, "scores", "b", protocol)}
+	waitFor(t, 60*time.Second, "both processors to own partitions", func() bool {
+		return procs[0].ownsPartitions(t) && procs[1].ownsPartitions(t)
+	})
+	rng := rand.New(rand.NewPCG(2026, 12))
+	kills := 0
+	for streaming := true; kills < 5 || (streaming && kills < 8); kills++ {
+		i := rng.IntN(len(procs))
+		// Kill it at work: once it has committed a transaction, a random
+		// moment later.
+		waitFor(t, 60*time.Second, procs[i].name+" to commit", func() bool { return committedSoFar(procs[i]) > 0 })
+		time.Sleep(time.Duration(rng.IntN(500)) * time.Millisecond)
+		procs[i].stop(t, syscall.SIGKILL)
+		procs[i] = startScoresWith(t, brokers, "scores", procs[i].name, protocol) // the same instance, as a supervisor restarts it
+		select {
+		case err := <-published:
+			if err != nil {
+				t.Fatal(err)
+			}
+			streaming = false
+		default:
+		}
+	}
+	waitForAllFolded(t, brokers, n, procs)
+	for _, p := range procs {
+		if err := p.stop(t, syscall.SIGTERM); err != nil {
+			t.Fatalf("%s stopped with %v\n%s", p.name, err, tail(p.stderr.String(), 4000))
+		}
+	}
+	committed := assertExactlyOnce(t, brokers)
+	all := mustReadGames(t, brokers, false)
+	t.Logf("%d kills; %d committed games records, %d written in all", kills, len(committed), len(all))
+	if len(all) <= len(committed) {
+		t.Fatalf("read_uncommitted saw %d records, read_committed %d: the kills should have left aborted records", len(all), len(committed))
+	}
+	assertRepeatsUncommitted(t, all)
+}
+
+// committedSoFar returns the transactions a processor logged committed.
+func committedSoFar(m *member) int64 {
+	var n int64
+	for _, l := range strings.Split(m.stderr.String(), "\n") {
+		var ll struct {
+			Message   string
+			Committed int64
+		}
+		if json.Unmarshal([]byte(l), &ll) == nil && ll.Message == "transactions" {
+			n = ll.Committed
+		}
+	}
+	return n
+}
+
+// assertRepeatsUncommitted checks that read_uncommitted shows what
+// read_committed hides: some game's through_seq repeats, from a
+// transaction that was aborted and done again.
+func assertRepeatsUncommitted(t *testing.T, all []kafkaio.GameRecord) {
+	t.Helper()
+	seen := map[[2]int64]int{}
+	repeats := 0
+	for _, r := range all {
+		k := [2]int64{r.State.GamePK, int64(r.State.ThroughSeq)}
+		if seen[k]++; seen[k] == 2 {
+			repeats++
+		}
+	}
+	if repeats == 0 {
+		t.Fatal("read_uncommitted shows no through_seq twice")
+	}
+	t.Logf("read_uncommitted shows %d game states twice or more, from aborted transactions", repeats)
+}
+
+// owned replays a processor's assigned, revoked and lost logs into the
+// partitions it owns now.
+func owned(tb testing.TB, m *member) map[int32]bool {
+	out := map[int32]bool{}
+	for _, l := range m.logs(tb) {
+		for _, p := range l.Partitions {
+			switch l.Message {
+			case "assigned":
+				out[p] = true
+			case "revoked", "assignment lost":
+				delete(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// TestScoresZombieIsFenced: a processor stopped (SIGSTOP) past its session
+// timeout loses its partitions to the other; continued (SIGCONT), it is
+// fenced, says so in one line, and the output stays exactly once.
+func TestScoresZombieIsFenced(t *testing.T) {
+	const n = 7000
+	brokers, published := streamForScores(t, n, 350)
+	zombie, other := startScores(t, brokers, "scores", "zombie"), startScores(t, brokers, "scores", "other")
+	procs := []*member{zombie, other}
+	waitFor(t, 60*time.Second, "both processors to own partitions", func() bool {
+		return zombie.ownsPartitions(t) && other.ownsPartitions(t)
+	})
+	time.Sleep(time.Second)
+	zombie.cmd.Process.Signal(syscall.SIGSTOP)
+	waitFor(t, 60*time.Second, "the other to own all six partitions", func() bool { return len(owned(t, other)) == 6 })
+	zombie.cmd.Process.Signal(syscall.SIGCONT)
+	waitFor(t, 30*time.Second, "the zombie to say it was fenced", func() bool { return len(fencedLines(zombie)) > 0 })
+	if err := <-published; err != nil {
+		t.Fatal(err)
+	}
+	waitForAllFolded(t, brokers, n, procs)
+	for _, p := range procs {
+		select {
+		case err := <-p.done: // a fenced processor may have stopped
+			if err != nil {
+				t.Fatalf("%s ended with %v\n%s", p.name, err, tail(p.stderr.String(), 4000))
+			}
+		default:
+			if err := p.stop(t, syscall.SIGTERM); err != nil {
+				t.Fatalf("%s stopped with %v\n%s", p.name, err, tail(p.stderr.String(), 4000))
+			}
+		}
+	}
+	if lines := fencedLines(zombie); len(lines) != 1 {
+		t.Errorf("the zombie said it was fenced in %d lines, want 1:\n%s", len(lines), strings.Join(lines, "\n"))
+	} else {
+		t.Logf("the zombie said: %s", lines[0])
+	}
+	if lines := fencedLines(other); len(lines) != 0 {
+		t.Errorf("the live processor was fenced:\n%s", strings.Join(lines, "\n"))
+	}
+	assertExactlyOnce(t, brokers)
+}
+
+// fencedLines returns the log lines, warnings or worse, that say fenced.
+func fencedLines(m *member) []string {
+	var out []string
+	for _, l := range strings.Split(m.stderr.String(), "\n") {
+		var ll struct{ Level, Message string }
+		if json.Unmarshal([]byte(l), &ll) == nil && strings.HasPrefix(ll.Message, "fenced") &&
+			(ll.Level == "warn" || ll.Level == "error") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func TestScoresRejectsBadFlags(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"format", []string{"--format", "avro"}, "--format"},
+		{"same topic", []string{"--to", "pitches"}, "--to pitches"},
+		{"commit interval", []string{"--commit-interval", "0s"}, "--commit-interval"},
+		{"protocol", []string{"--group-protocol", "eager"}, "--group-protocol"},
+		{"protocols disagree", []string{"--group-protocol", "classic", "-X", "group.protocol=consumer"}, "disagree"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := mustFail(t, append([]string{"scores", "--brokers", "127.0.0.1:1", "--timeout", "1s"}, tc.args...)...)
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %q does not name %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,215 @@
+package game
+
+import (
+	"encoding/json"
+	"slices"
+	"time"
+)
+
+// GameSchemaV1 names the version of the game state record. It travels in
+// every record's "schema" field.
+const GameSchemaV1 = "pitchkafka.game/v1"
+
+// Game statuses.
+const (
+	StatusInProgress = "in_progress"
+	StatusFinal      = "final"
+)
+
+// box is what a scorer tallies per team (away, home): runs by inning, hits
+// and errors. The announcer's scorebook and GameState both keep one.
+type box struct {
+	runs         [2][]int
+	hits, errors [2]int
+}
+
+// add counts one pitch's runs, hit and error and returns what it added.
+func (b *box) add(p *Pitch) (runs int, hit bool) {
+	bat := 0
+	if !p.Top() {
+		bat = 1
+	}
+	for len(b.runs[bat]) < p.Inning {
+		b.runs[bat] = append(b.runs[bat], 0)
+	}
+	runs = p.RunsScored()
+	b.runs[bat][p.Inning-1] += runs
+	hit = IsHit(p.Events)
+	if hit {
+		b.hits[bat]++
+	}
+	if p.Events == "field_error" {
+		b.errors[1-bat]++
+	}
+	return runs, hit
+}
+
+// GameState is one game's score as folded from its pitches, in game_seq
+// order: who plays, where the game stands after the last pitch folded in,
+// the line score and through_seq, the game_seq of that pitch. It is what
+// `pitchkafka scores` writes to its games topic, one record per change.
+type GameState struct {
+	GamePK     int64
+	GameDate   string
+	AwayTeam   string
+	HomeTeam   string
+	Final      bool
+	Inning     int
+	Top        bool
+	Outs       int
+	On1B       int64 // runners on base when the last pitch was thrown; 0 is empty
+	On2B       int64
+	On3B       int64
+	AwayScore  int
+	HomeScore  int
+	ThroughSeq int
+	TS         time.Time // ts of the last pitch folded in
+	box
+}
+
+// Apply folds one pitch into the state and reports whether it changed it.
+// A pitch at or before ThroughSeq was folded in already and changes
+// nothing, so a pitch read twice is counted once.
+func (s *GameState) Apply(p *Pitch) bool {
+	if p.GameSeq <= s.ThroughSeq {
+		return false
+	}
+	s.GamePK, s.GameDate, s.AwayTeam, s.HomeTeam = p.GamePK, p.GameDate, p.AwayTeam, p.HomeTeam
+	s.box.add(p)
+	s.AwayScore, s.HomeScore = p.PostAwayScore, p.PostHomeScore
+	s.Inning, s.Top, s.Outs = p.Inning, p.Top(), min(3, p.OutsWhenUp+p.OutsOnPlay())
+	s.On1B, s.On2B, s.On3B = p.On1B, p.On2B, p.On3B
+	s.ThroughSeq, s.TS, s.Final = p.GameSeq, p.TS, p.GameOver
+	if s.Outs == 3 && !s.Final {
+		s.nextHalf()
+	}
+	return true
+}
+
+// Clone returns a copy of the state that shares nothing with it, to put
+// back if pitches folded in after it are undone.
+func (s *GameState) Clone() *GameState {
+	c := *s
+	c.runs = [2][]int{slices.Clone(s.runs[0]), slices.Clone(s.runs[1])}
+	return &c
+}
+
+// nextHalf moves on to the next half-inning, bases empty and no one out.
+func (s *GameState) nextHalf() {
+	if !s.Top {
+		s.Inning++
+	}
+	s.Top = !s.Top
+	s.Outs, s.On1B, s.On2B, s.On3B = 0, 0, 0, 0
+}
+
+// Status returns StatusFinal once the last pitch has been folded in, and
+// StatusInProgress before.
+func (s *GameState) Status() string {
+	if s.Final {
+		return StatusFinal
+	}
+	return StatusInProgress
+}
+
+// Runs returns the runs each team scored in each inning it batted.
+func (s *GameState) Runs() (away, home []int) { return s.runs[0], s.runs[1] }
+
+// Hits returns each team's hits.
+func (s *GameState) Hits() (away, home int) { return s.hits[0], s.hits[1] }
+
+// Errors returns each team's errors.
+func (s *GameState) Errors() (away, home int) { return s.errors[0], s.errors[1] }
+
+// gameJSON is the record's JSON form; see README "The games topic".
+type gameJSON struct {
+	Schema       string         `json:"schema"`
+	TS           string         `json:"ts"`
+	GamePK       int64          `json:"game_pk"`
+	GameDate     string         `json:"game_date"`
+	AwayTeam     string         `json:"away_team"`
+	HomeTeam     string         `json:"home_team"`
+	Status       string         `json:"status"`
+	Inning       int            `json:"inning"`
+	InningTopBot string         `json:"inning_topbot"`
+	Outs         int            `json:"outs"`
+	On1B         *int64         `json:"on_1b"`
+	On2B         *int64         `json:"on_2b"`
+	On3B         *int64         `json:"on_3b"`
+	AwayScore    int            `json:"away_score"`
+	HomeScore    int            `json:"home_score"`
+	RunsByInning teamsOf[[]int] `json:"runs_by_inning"`
+	Hits         teamsOf[int]   `json:"hits"`
+	Errors       teamsOf[int]   `json:"errors"`
+	ThroughSeq   int            `json:"through_seq"`
+}
+
+type teamsOf[T any] struct {
+	Away T `json:"away"`
+	Home T `json:"home"`
+}
+
+// MarshalJSON writes the state as a games record value.
+func (s *GameState) MarshalJSON() ([]byte, error) {
+	half := "Bot"
+	if s.Top {
+		half = "Top"
+	}
+	return json.Marshal(gameJSON{
+		Schema: GameSchemaV1, TS: s.TS.UTC().Format(TimestampLayout), GamePK: s.GamePK, GameDate: s.GameDate,
+		AwayTeam: s.AwayTeam, HomeTeam: s.HomeTeam, Status: s.Status(),
+		Inning: s.Inning, InningTopBot: half, Outs: s.Outs,
+		On1B: playerOrNull(s.On1B), On2B: playerOrNull(s.On2B), On3B: playerOrNull(s.On3B),
+		AwayScore: s.AwayScore, HomeScore: s.HomeScore,
+		RunsByInning: teamsOf[[]int]{emptyIfNil(s.runs[0]), emptyIfNil(s.runs[1])},
+		Hits:         teamsOf[int]{s.hits[0], s.hits[1]}, Errors: teamsOf[int]{s.errors[0], s.errors[1]},
+		ThroughSeq: s.ThroughSeq,
+	})
+}
+
+// UnmarshalJSON reads a games record value, as MarshalJSON writes it.
+func (s *GameState) UnmarshalJSON(b []byte) error {
+	var j gameJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	ts, err := time.Parse(time.RFC3339Nano, j.TS)
+	if err != nil {
+		return err
+	}
+	*s = GameState{GamePK: j.GamePK, GameDate: j.GameDate, AwayTeam: j.AwayTeam, HomeTeam: j.HomeTeam,
+		Final: j.Status == StatusFinal, Inning: j.Inning, Top: j.InningTopBot == "Top", Outs: j.Outs,
+		On1B: deref(j.On1B), On2B: deref(j.On2B), On3B: deref(j.On3B),
+		AwayScore: j.AwayScore, HomeScore: j.HomeScore, ThroughSeq: j.ThroughSeq, TS: ts,
+		box: box{runs: [2][]int{nilIfEmpty(j.RunsByInning.Away), nilIfEmpty(j.RunsByInning.Home)},
+			hits: [2]int{j.Hits.Away, j.Hits.Home}, errors: [2]int{j.Errors.Away, j.Errors.Home}}}
+	return nil
+}
+
+func playerOrNull(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+func deref(id *int64) int64 {
+	if id == nil {
+		return 0
+	}
+	return *id
+}
+
+func emptyIfNil(runs []int) []int {
+	if runs == nil {
+		return []int{}
+	}
+	return runs
+}
+
+func nilIfEmpty(runs []int) []int {
+	if len(runs) == 0 {
+		return nil
+	}
+	return runs
+}

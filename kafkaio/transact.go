@@ -1,0 +1,764 @@
+package kafkaio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/rs/zerolog"
+)
+
+// ScoresOptions configures a Scores processor.
+type ScoresOptions struct {
+	Input  string // the pitch topic
+	Output string // the games topic, created compacted if missing
+	Group  string
+	// Instance names this processor within its group, stably across
+	// restarts: its transactional.id is derived from the group and it.
+	Instance string
+	// A transaction commits when it is CommitInterval old or holds
+	// CommitRecords input records, whichever comes first.
+	CommitInterval time.Duration
+	CommitRecords  int
+	// StatsInterval is how often the processor logs what it did.
+	StatsInterval time.Duration
+	// OnFinal, if set, is called with every game that a committed
+	// transaction made final, after the commit.
+	OnFinal func(game.GameState)
+}
+
+// DefaultTransactionTimeout bounds how long a transaction of a processor
+// that died stays open: until the broker aborts it, consumers that read
+// committed records wait at it. librdkafka's default is a minute.
+const DefaultTransactionTimeout = 10 * time.Second
+
+// ErrFenced says that a newer processor with the same transactional.id, or
+// the broker after a transaction timed out, fenced this one's producer:
+// it must stop, and whatever it had not committed is aborted.
+var ErrFenced = errors.New("fenced")
+
+// ScoresStats counts what a processor committed.
+type ScoresStats struct {
+	Committed int64 // transactions committed
+	Aborted   int64 // transactions aborted
+	In        int64 // input records in committed transactions
+	Out       int64 // output records in committed transactions
+}
+
+// Scores is an exactly-once stream processor: it consumes pitches as a
+// member of a group, folds every game's pitches into its game.GameState and
+// writes each change to the games topic, keyed by game_pk, to the partition
+// of the same number as the pitch's. Each transaction holds its output
+// records and the consumed offsets, sent with the consumer's group
+// metadata so that a member the group has moved on from is fenced
+// (KIP-447). The games topic is its changelog: the state of the games of a
+// partition is rebuilt from it whenever the partition is assigned.
+type Scores struct {
+	cfg      Config
+	opts     ScoresOptions
+	log      zerolog.Logger
+	txnID    string
+	consumer *kafka.Consumer
+	producer *kafka.Producer
+	peek     *kafka.Consumer // reads high watermarks past open transactions
+	events   consumerEvents
+	decoder  *valueDecoder
+	logsDone []chan struct{}
+	reports  chan struct{}
+
+	games map[int32]map[int64]*game.GameState // by partition, by game_pk
+	txn   *txn                                // nil between transactions
+	stop  error                               // set in a rebalance callback: Run must end
+
+	fencedSaid bool // the fencing has been logged; cleared by an assignment
+
+	committed, aborted, in, out atomic.Int64
+	undelivered                 atomic.Int64
+}
+
+// txn is the open transaction: what it consumed and produced, and how to
+// undo it in memory.
+type txn struct {
+	started time.Time
+	in, out int64
+	next    map[int32]kafka.TopicPartition // offset after the last record consumed
+	first   map[int32]kafka.Offset         // first offset consumed
+	saved   map[int64]savedGame            // each game's state before the transaction touched it
+	finals  []game.GameState               // games the transaction made final
+}
+
+type savedGame struct {
+	partition int32
+	state     *game.GameState // nil: the game was new
+}
+
+// NewScores connects, creates the games topic if it is missing, with as many
+// partitions as the pitch topic, initializes the transactional producer
+// (fencing an earlier incarnation of this instance and aborting what it
+// left open) and joins the group.
+func NewScores(ctx context.Context, cfg Config, opts ScoresOptions) (*Scores, error) {
+	s := &Scores{cfg: cfg, opts: opts, log: cfg.Log, events: newConsumerEvents(cfg.Log),
+		txnID: TransactionalID(opts.Group, opts.Instance), games: map[int32]map[int64]*game.GameState{},
+		reports: make(chan struct{})}
+	err := s.open(ctx)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// TransactionalID returns the transactional.id of a processor: the group
+// and the instance name. Fencing by the group's generation (KIP-447) makes
+// it free of the partitions a member owns; keeping it stable per instance
+// lets a restarted processor abort at once what its previous incarnation
+// left open, instead of every reader waiting for the transaction timeout.
+func TransactionalID(group, instance string) string {
+	return "pitchkafka-scores-" + group + "-" + instance
+}
+
+func (s *Scores) open(ctx context.Context) error {
+	var err error
+	if s.peek, err = s.newClient(kafka.ConfigMap{"group.id": s.opts.Group + "-peek", "isolation.level": "read_uncommitted"}, false); err != nil {
+		return err
+	}
+	tm, err := existingTopic(s.peek, s.cfg, s.opts.Input)
+	if err != nil {
+		return err
+	}
+	if err := s.openProducer(ctx, len(tm.Partitions)); err != nil {
+		return err
+	}
+	if s.decoder, err = newValueDecoder(s.cfg, s.opts.Input); err != nil {
+		return err
+	}
+	if s.consumer, err = s.newClient(s.consumerConfig(), true); err != nil {
+		return err
+	}
+	if err := s.consumer.Subscribe(s.opts.Input, s.rebalance); err != nil {
+		return fmt.Errorf("subscribe to %s: %w", s.opts.Input, err)
+	}
+	return nil
+}
+
+func (s *Scores) consumerConfig() kafka.ConfigMap {
+	return withoutAssignorIfBrokerAssigns(kafka.ConfigMap{
+		"group.id":                      s.opts.Group,
+		"partition.assignment.strategy": "cooperative-sticky",
+		"isolation.level":               "read_committed",
+		"enable.auto.commit":            false,
+		"enable.auto.offset.store":      false,
+		"auto.offset.reset":             "earliest",
+		"enable.partition.eof":          false,
+		"fetch.wait.max.ms":             100,
+		"reconnect.backoff.max.ms":      1000,
+	}, s.cfg)
+}
+
+// newClient creates a consumer whose logs go to the processor's log. Only
+// the group member keeps group.protocol: librdkafka warns of it in every
+// client.
+func (s *Scores) newClient(defaults kafka.ConfigMap, member bool) (*kafka.Consumer, error) {
+	cm := s.cfg.configMap(defaults)
+	if !member {
+		delete(*cm, "group.protocol")
+	}
+	s.cfg.Log.Debug().Str("config", describe(cm)).Msg("scores consumer")
+	c, err := kafka.NewConsumer(cm)
+	if err != nil {
+		return nil, fmt.Errorf("create consumer: %w", err)
+	}
+	done := make(chan struct{})
+	s.logsDone = append(s.logsDone, done)
+	go drainLogs(c.Logs(), s.cfg.Log, done)
+	return c, nil
+}
+
+// openProducer creates the games topic if it is missing and initializes
+// the transactional producer.
+func (s *Scores) openProducer(ctx context.Context, partitions int) error {
+	defaults := kafka.ConfigMap{"transactional.id": s.txnID,
+		"transaction.timeout.ms": int(DefaultTransactionTimeout.Milliseconds())}
+	for k, v := range producerDefaults {
+		defaults[k] = v
+	}
+	cm := s.cfg.configMap(defaults)
+	delete(*cm, "group.protocol") // the consumer's; a producer warns of it
+	s.cfg.Log.Debug().Str("config", describe(cm)).Msg("scores producer")
+	p, err := kafka.NewProducer(cm)
+	if err != nil {
+		return fmt.Errorf("create producer: %w", err)
+	}
+	s.producer = p
+	done := make(chan struct{})
+	s.logsDone = append(s.logsDone, done)
+	go drainLogs(p.Logs(), s.cfg.Log, done)
+	go s.readReports()
+	if err := s.ensureOutput(ctx, partitions); err != nil {
+		return err
+	}
+	ictx, cancel := context.WithTimeout(ctx, s.cfg.timeout())
+	defer cancel()
+	if err := p.InitTransactions(ictx); err != nil {
+		return fmt.Errorf("init transactions (transactional.id %s): %w", s.txnID, err)
+	}
+	return nil
+}
+
+func (s *Scores) ensureOutput(ctx context.Context, partitions int) error {
+	admin, err := kafka.NewAdminClientFromProducer(s.producer)
+	if err != nil {
+		return fmt.Errorf("create admin client: %w", err)
+	}
+	defer admin.Close()
+	got, err := ensureTopic(ctx, admin, s.cfg, TopicSpec{Name: s.opts.Output, Partitions: partitions, ReplicationFactor: -1,
+		Configs: map[string]string{"cleanup.policy": "compact"}}, func() error { return nil })
+	if err != nil {
+		return err
+	}
+	if len(got) != partitions {
+		return &PartitionMismatchError{Input: s.opts.Input, Output: s.opts.Output, InputPartitions: partitions, OutputPartitions: len(got)}
+	}
+	return nil
+}
+
+// PartitionMismatchError says that the games topic cannot hold each pitch
+// partition's games in the partition of the same number.
+type PartitionMismatchError struct {
+	Input, Output                     string
+	InputPartitions, OutputPartitions int
+}
+
+func (e *PartitionMismatchError) Error() string {
+	return fmt.Sprintf("topic %s has %d partitions and %s %d: they must match, each game's state going to its pitches' partition",
+		e.Output, e.OutputPartitions, e.Input, e.InputPartitions)
+}
+
+// readReports checks every delivery report. A record that failed makes
+// its transaction fail to commit, and the transaction is aborted.
+func (s *Scores) readReports() {
+	defer close(s.reports)
+	var lastWarned time.Time
+	for ev := range s.producer.Events() {
+		switch e := ev.(type) {
+		case *kafka.Message:
+			if e.TopicPartition.Error != nil {
+				// One line a second: a failed batch reports every record.
+				if n := s.undelivered.Add(1); time.Since(lastWarned) > time.Second {
+					lastWarned = time.Now()
+					s.log.Warn().Err(e.TopicPartition.Error).Int32("partition", e.TopicPartition.Partition).
+						Int64("undelivered_so_far", n).Msg("games records not delivered; their transaction will abort")
+				}
+			}
+		case kafka.Error:
+			s.events.errs.report(e)
+		}
+	}
+}
+
+// Run processes until ctx ends, then commits what it has processed.
+// It returns ErrFenced, wrapped, when the producer was fenced.
+func (s *Scores) Run(ctx context.Context) error {
+	statsTick := time.NewTicker(s.statsInterval())
+	defer statsTick.Stop()
+	pollMs := int(min(s.opts.CommitInterval, 100*time.Millisecond).Milliseconds())
+	for ctx.Err() == nil && s.stop == nil {
+		if err := s.pollOnce(max(pollMs, 1)); err != nil {
+			return err
+		}
+		if s.due() {
+			if err := s.commit(); err != nil {
+				return err
+			}
+		}
+		select {
+		case <-statsTick.C:
+			s.logStats()
+		default:
+		}
+	}
+	if s.stop != nil {
+		return s.stop
+	}
+	err := s.commit()
+	s.logStats()
+	return err
+}
+
+func (s *Scores) statsInterval() time.Duration {
+	if s.opts.StatsInterval <= 0 {
+		return 10 * time.Second
+	}
+	return s.opts.StatsInterval
+}
+
+// due reports whether the open transaction should commit now.
+func (s *Scores) due() bool {
+	return s.txn != nil && (time.Since(s.txn.started) >= s.opts.CommitInterval ||
+		(s.opts.CommitRecords > 0 && s.txn.in >= int64(s.opts.CommitRecords)))
+}
+
+func (s *Scores) pollOnce(ms int) error {
+	switch ev := s.consumer.Poll(ms).(type) {
+	case *kafka.Message:
+		if ev.TopicPartition.Error != nil {
+			s.log.Warn().Err(ev.TopicPartition.Error).Int32("partition", ev.TopicPartition.Partition).Msg("consume")
+			return nil
+		}
+		return s.handle(ev)
+	case kafka.Event:
+		return s.events.handle(ev)
+	}
+	return nil
+}
+
+// handle folds one pitch record into its game and produces the game's new
+// state, in the open transaction (begun if none is).
+func (s *Scores) handle(m *kafka.Message) error {
+	if err := s.begin(); err != nil {
+		return err
+	}
+	tp := m.TopicPartition
+	s.txn.consumed(tp)
+	p, err := s.decoder.decode(m.Value)
+	if isFatalDecodeErr(err) {
+		return err // the registry does not answer: Close aborts the transaction, the pitch is read again
+	}
+	if err != nil {
+		s.log.Warn().Err(err).Int32("partition", tp.Partition).Int64("offset", int64(tp.Offset)).
+			Msg("skipping a record that is not a pitch event")
+		return nil
+	}
+	st := s.state(tp.Partition, p.GamePK)
+	s.txn.save(tp.Partition, p.GamePK, st)
+	if !st.Apply(&p) {
+		return nil
+	}
+	if st.Final {
+		s.txn.finals = append(s.txn.finals, *st)
+	}
+	return s.produce(tp.Partition, st)
+}
+
+func (s *Scores) state(partition int32, pk int64) *game.GameState {
+	games := s.games[partition]
+	if games == nil {
+		games = map[int64]*game.GameState{}
+		s.games[partition] = games
+	}
+	st := games[pk]
+	if st == nil {
+		st = &game.GameState{}
+		games[pk] = st
+	}
+	return st
+}
+
+func (s *Scores) produce(partition int32, st *game.GameState) error {
+	value, err := st.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	msg := &kafka.Message{TopicPartition: kafka.TopicPartition{Topic: &s.opts.Output, Partition: partition},
+		Key: strconv.AppendInt(nil, st.GamePK, 10), Value: value, Timestamp: st.TS}
+	for {
+		err := s.producer.Produce(msg, nil)
+		switch {
+		case err == nil:
+			s.txn.out++
+			return nil
+		case kafkaCode(err) == kafka.ErrQueueFull:
+			s.producer.Flush(100)
+		default: // a record of the transaction failed, or the producer did
+			return s.abort(fmt.Errorf("produce to %s: %w", s.opts.Output, err))
+		}
+	}
+}
+
+func (s *Scores) begin() error {
+	if s.txn != nil {
+		return nil
+	}
+	if err := s.producer.BeginTransaction(); err != nil {
+		return s.fatal("begin transaction", err)
+	}
+	s.txn = &txn{started: time.Now(), next: map[int32]kafka.TopicPartition{}, first: map[int32]kafka.Offset{},
+		saved: map[int64]savedGame{}}
+	return nil
+}
+
+func (t *txn) consumed(tp kafka.TopicPartition) {
+	if _, ok := t.first[tp.Partition]; !ok {
+		t.first[tp.Partition] = tp.Offset
+	}
+	tp.Offset++
+	tp.Error, tp.Metadata, tp.LeaderEpoch = nil, nil, nil
+	t.next[tp.Partition] = tp
+	t.in++
+}
+
+// save keeps a copy of a game's state from before the transaction first
+// changes it; nil for a game the transaction began.
+func (t *txn) save(partition int32, pk int64, st *game.GameState) {
+	if _, ok := t.saved[pk]; ok {
+		return
+	}
+	var before *game.GameState
+	if st.ThroughSeq > 0 {
+		before = st.Clone()
+	}
+	t.saved[pk] = savedGame{partition: partition, state: before}
+}
+
+// commit sends the consumed offsets with the group's metadata and commits
+// the open transaction; if either fails it aborts and rewinds.
+func (s *Scores) commit() error {
+	if s.txn == nil {
+		return nil
+	}
+	err := s.retry(func(ctx context.Context) error {
+		md, err := s.consumer.GetConsumerGroupMetadata()
+		if err != nil {
+			return err
+		}
+		return s.producer.SendOffsetsToTransaction(ctx, slices.Collect(maps.Values(s.txn.next)), md)
+	})
+	if err == nil {
+		err = s.retry(s.producer.CommitTransaction)
+	}
+	if err != nil {
+		return s.abort(err)
+	}
+	s.committed.Add(1)
+	s.in.Add(s.txn.in)
+	s.out.Add(s.txn.out)
+	finals := s.txn.finals
+	s.txn = nil
+	if s.opts.OnFinal != nil {
+		for _, st := range finals {
+			s.opts.OnFinal(st)
+		}
+	}
+	return nil
+}
+
+// retry calls f until it succeeds, fails for good, or the client timeout
+// passes.
+func (s *Scores) retry(f func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.timeout())
+	defer cancel()
+	for {
+		err := f(ctx)
+		var ke kafka.Error
+		if err == nil || !errors.As(err, &ke) || !ke.IsRetriable() || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// abort aborts the open transaction after err, restores the state it
+// changed and rewinds the consumer to where it began. A fatal error, the
+// producer fenced, is returned; anything else is logged in one line.
+func (s *Scores) abort(cause error) error {
+	if err := s.fatal("commit transaction", cause); isFatal(cause) {
+		return err
+	}
+	switch {
+	case groupFenced(cause):
+		s.sayFenced(zerolog.WarnLevel, cause, "fenced: the group moved on from this member, another took over its partitions; its transaction is aborted, and it rewinds and rejoins")
+	case generationMoved(cause):
+		s.log.Warn().Err(cause).Msg("transaction aborted: the group's generation moved on in a rebalance; rewinding to the committed offsets")
+	default:
+		s.log.Warn().Err(cause).Msg("transaction failed; aborting it and rewinding to the committed offsets")
+	}
+	if err := s.retry(s.producer.AbortTransaction); err != nil {
+		return s.fatal("abort transaction", err)
+	}
+	s.aborted.Add(1)
+	s.rewind()
+	return nil
+}
+
+// rewind undoes the aborted transaction in memory and seeks back to the
+// first record it consumed in each partition, which is the committed
+// offset.
+func (s *Scores) rewind() {
+	t := s.txn
+	s.txn = nil
+	for pk, saved := range t.saved {
+		if saved.state == nil {
+			delete(s.games[saved.partition], pk)
+		} else {
+			s.games[saved.partition][pk] = saved.state
+		}
+	}
+	for partition, offset := range t.first {
+		tp := kafka.TopicPartition{Topic: &s.opts.Input, Partition: partition, Offset: offset}
+		if err := s.consumer.Seek(tp, 0); err != nil {
+			s.log.Debug().Err(err).Int32("partition", partition).Msg("rewind: partition no longer assigned")
+		}
+	}
+}
+
+// sayFenced logs that the processor was fenced, in one line: once per
+// fencing, however many of its calls then fail for it.
+func (s *Scores) sayFenced(level zerolog.Level, cause error, msg string) {
+	if s.fencedSaid {
+		level = zerolog.DebugLevel
+	}
+	s.fencedSaid = true
+	s.log.WithLevel(level).Str("group", s.opts.Group).Str("reason", cause.Error()).Msg(msg)
+}
+
+func isFatal(err error) bool {
+	var ke kafka.Error
+	return errors.As(err, &ke) && ke.IsFatal()
+}
+
+// fatal returns err as the error that stops the processor: ErrFenced,
+// logged in one line, when a newer producer or the broker fenced this one.
+func (s *Scores) fatal(what string, err error) error {
+	var ke kafka.Error
+	if !errors.As(err, &ke) || !ke.IsFatal() {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if fatalErr := s.producer.GetFatalError(); fatalErr != nil {
+		err = fatalErr
+	}
+	switch kafkaCode(err) {
+	case kafka.ErrFenced, kafka.ErrProducerFenced, kafka.ErrInvalidProducerEpoch:
+		s.sayFenced(zerolog.ErrorLevel, err, "fenced: a newer processor with transactional.id "+s.txnID+
+			" took over, or this one's transaction timed out; stopping without committing")
+		return fmt.Errorf("%s: %w: %w", what, ErrFenced, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// errAssignmentLost is why a transaction is aborted when the consumer
+// finds that the group has given its partitions to others.
+var errAssignmentLost = errors.New("assignment lost")
+
+// groupFenced reports whether err says the group has moved on without
+// this member: its partitions lost, or the member unknown or replaced.
+func groupFenced(err error) bool {
+	if errors.Is(err, errAssignmentLost) {
+		return true
+	}
+	switch kafkaCode(err) {
+	case kafka.ErrUnknownMemberID, kafka.ErrFencedInstanceID:
+		return true
+	}
+	return false
+}
+
+// generationMoved reports whether err says the offsets were sent with a
+// generation (or member epoch) a rebalance has just left behind: the
+// member stays, and does the transaction again.
+func generationMoved(err error) bool {
+	switch kafkaCode(err) {
+	case kafka.ErrIllegalGeneration, kafka.ErrStaleMemberEpoch, kafka.ErrRebalanceInProgress:
+		return true
+	}
+	return false
+}
+
+// rebalance runs inside Poll. Before any change of assignment the open
+// transaction commits (or, if the partitions were lost, aborts), so that
+// a partition's offsets and output are always committed together; newly
+// assigned partitions have their games restored from the games topic
+// before they are read.
+func (s *Scores) rebalance(c *kafka.Consumer, ev kafka.Event) error {
+	switch e := ev.(type) {
+	case kafka.AssignedPartitions:
+		s.settle(false)
+		if len(e.Partitions) > 0 {
+			s.fencedSaid = false
+		}
+		if s.stop == nil && len(e.Partitions) > 0 {
+			s.stop = s.restore(ids(e.Partitions))
+		}
+		s.log.WithLevel(changeLevel(e.Partitions)).Ints32("partitions", ids(e.Partitions)).Msg("assigned")
+		return c.IncrementalAssign(e.Partitions)
+	case kafka.RevokedPartitions:
+		lost := c.AssignmentLost()
+		if lost {
+			s.sayFenced(zerolog.WarnLevel, errAssignmentLost, fmt.Sprintf("fenced: the group gave partitions %v of this member to another; "+
+				"what it had not committed is aborted and read again by their new owner, and it rejoins", ids(e.Partitions)))
+		}
+		s.settle(lost)
+		for _, tp := range e.Partitions {
+			delete(s.games, tp.Partition)
+		}
+		if lost {
+			s.log.Warn().Ints32("partitions", ids(e.Partitions)).Msg("assignment lost")
+		} else {
+			s.log.WithLevel(changeLevel(e.Partitions)).Ints32("partitions", ids(e.Partitions)).Msg("revoked")
+		}
+		return c.IncrementalUnassign(e.Partitions)
+	}
+	return nil
+}
+
+// settle ends the open transaction before the assignment changes: it
+// commits it, or aborts it when the assignment was lost.
+func (s *Scores) settle(lost bool) {
+	if s.txn == nil || s.stop != nil {
+		return
+	}
+	if lost {
+		s.stop = s.abort(errAssignmentLost)
+		return
+	}
+	s.stop = s.commit()
+}
+
+// restore rebuilds the games of the given partitions from the games
+// topic, reading its committed records to the end. The end is the high
+// watermark, past any transaction still open there: a transaction left
+// open by a member that lost these partitions is aborted (or, if its
+// offsets went in before it lost them, committed) within the transaction
+// timeout, and the state must include what it committed.
+func (s *Scores) restore(partitions []int32) error {
+	start := time.Now()
+	for _, p := range partitions {
+		s.games[p] = map[int64]*game.GameState{}
+	}
+	ends, err := highWatermarks(s.peek, s.cfg, s.opts.Output, partitions)
+	if err != nil {
+		return err
+	}
+	r, err := s.newClient(gamesReaderConfig(s.opts.Group+"-restore", true), false)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	n := 0
+	err = readToEnds(r, s.opts.Output, ends, s.transactionTimeout()+s.cfg.timeout(), s.events, func(m *kafka.Message) {
+		n++
+		s.restoreGame(m)
+	})
+	if err != nil {
+		return fmt.Errorf("restore from %s: %w", s.opts.Output, err)
+	}
+	s.log.Info().Ints32("partitions", partitions).Int("records", n).Dur("took", time.Since(start)).Msg("restored games from " + s.opts.Output)
+	return nil
+}
+
+func (s *Scores) restoreGame(m *kafka.Message) {
+	var st game.GameState
+	if err := st.UnmarshalJSON(m.Value); err != nil {
+		s.log.Warn().Err(err).Int32("partition", m.TopicPartition.Partition).Int64("offset", int64(m.TopicPartition.Offset)).
+			Msg("skipping a games record that does not read as a game state")
+		return
+	}
+	s.games[m.TopicPartition.Partition][st.GamePK] = &st
+}
+
+// transactionTimeout is the producer's transaction.timeout.ms: the user's,
+// or DefaultTransactionTimeout.
+func (s *Scores) transactionTimeout() time.Duration {
+	if ms, err := strconv.Atoi(s.cfg.Properties["transaction.timeout.ms"]); err == nil && ms > 0 {
+		return time.Duration(ms) * time.Millisecond
+	}
+	return DefaultTransactionTimeout
+}
+
+// lag sums, over the assigned partitions, the records not yet consumed.
+func (s *Scores) lag() int64 {
+	assigned, err := s.consumer.Assignment()
+	if err != nil || len(assigned) == 0 {
+		return 0
+	}
+	positions, err := s.consumer.Position(assigned)
+	if err != nil {
+		return 0
+	}
+	var lag int64
+	for _, tp := range positions {
+		low, high, err := s.consumer.GetWatermarkOffsets(s.opts.Input, tp.Partition)
+		if err != nil || high < 0 {
+			continue
+		}
+		pos := int64(tp.Offset)
+		if pos < 0 {
+			pos = low
+		}
+		lag += max(0, high-pos)
+	}
+	return lag
+}
+
+func (s *Scores) logStats() {
+	st := s.Stats()
+	s.log.Info().Int64("committed", st.Committed).Int64("aborted", st.Aborted).Int64("records_in", st.In).
+		Int64("records_out", st.Out).Int64("lag", s.lag()).Msg("transactions")
+}
+
+// Stats returns the counts so far. It is safe to call at any time.
+func (s *Scores) Stats() ScoresStats {
+	return ScoresStats{Committed: s.committed.Load(), Aborted: s.aborted.Load(), In: s.in.Load(), Out: s.out.Load()}
+}
+
+// Close aborts any transaction still open (Run commits what it processed
+// before it returns), leaves the group and closes the clients.
+func (s *Scores) Close() error {
+	var err error
+	if s.txn != nil && s.producer != nil {
+		if aerr := s.retry(s.producer.AbortTransaction); aerr != nil && !isFatal(aerr) {
+			err = fmt.Errorf("abort transaction: %w", aerr)
+		}
+		s.txn = nil
+	}
+	if s.consumer != nil {
+		err = errors.Join(err, s.leave())
+	}
+	if s.peek != nil {
+		s.peek.Close()
+	}
+	if s.producer != nil {
+		s.producer.Close()
+		<-s.reports
+	}
+	if s.decoder != nil {
+		s.decoder.close()
+	}
+	for _, done := range s.logsDone {
+		select {
+		case <-done:
+		case <-time.After(s.cfg.timeout()): // a client that would not close
+		}
+	}
+	if n := s.undelivered.Load(); n > 0 {
+		s.log.Debug().Int64("records", n).Msg("games records not delivered, all in aborted transactions")
+	}
+	return err
+}
+
+// leave unsubscribes, serving the rebalance that revokes everything, then
+// closes the consumer, within the client timeout.
+func (s *Scores) leave() error {
+	if err := s.consumer.Unsubscribe(); err == nil {
+		for deadline := time.Now().Add(s.cfg.timeout() / 2); time.Now().Before(deadline); {
+			s.consumer.Poll(100)
+			if assigned, err := s.consumer.Assignment(); err == nil && len(assigned) == 0 {
+				break
+			}
+		}
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- s.consumer.Close() }()
+	select {
+	case err := <-closed:
+		return err
+	case <-time.After(s.cfg.timeout()):
+		return fmt.Errorf("leaving group %s took longer than %v", s.opts.Group, s.cfg.timeout())
+	}
+}

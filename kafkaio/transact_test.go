@@ -1,0 +1,104 @@
+package kafkaio
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/rs/zerolog"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// TestScoresAbortsAndRewindsAFailedTransaction: the broker refuses some of
+// the processor's games records; each transaction holding one is aborted,
+// the games it touched are put back, the consumer rewinds, and the
+// committed output still holds every pitch folded in once.
+func TestScoresAbortsAndRewindsAFailedTransaction(t *testing.T) {
+	b := mustStartBroker(t)
+	var logs lockedBuffer
+	cfg := testConfig(b, zerolog.New(&logs).Level(zerolog.InfoLevel))
+	const n = 3000
+	pitches := mustPublish(t, cfg, "pitches", n)
+	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: "games", Partitions: 3, ReplicationFactor: -1,
+		Configs: map[string]string{"cleanup.policy": "delete"}}) // keep every record for the count
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub.Close(5 * time.Second)
+	refused := b.cluster.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Topic: "games", Err: kerr.InvalidRecord, Count: 12})
+
+	s, err := NewScores(context.Background(), cfg, ScoresOptions{Input: "pitches", Output: "games", Group: "g", Instance: "t",
+		CommitInterval: 50 * time.Millisecond, CommitRecords: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- s.Run(ctx) }()
+	deadline := time.Now().Add(60 * time.Second)
+	for len(mustReadGamesHere(t, cfg, true)) < n && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	cancel()
+	if err := <-ran; err != nil {
+		t.Fatalf("run: %v\n%s", err, logs.String())
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st := s.Stats()
+	if refused.Hits() == 0 || st.Aborted == 0 {
+		t.Fatalf("%d produce requests refused, %d transactions aborted: the test proves nothing\n%s", refused.Hits(), st.Aborted, logs.String())
+	}
+	if st.In != n || st.Out != n {
+		t.Errorf("stats %+v: want %d in and out of committed transactions", st, n)
+	}
+	assertGamesFoldedOnce(t, mustReadGamesHere(t, cfg, true), pitches)
+	t.Logf("%d requests refused, stats %+v", refused.Hits(), st)
+}
+
+func mustReadGamesHere(tb testing.TB, cfg Config, committed bool) []GameRecord {
+	tb.Helper()
+	recs, err := ReadGames(cfg, "games", committed)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return recs
+}
+
+// assertGamesFoldedOnce checks that every game's through_seq runs 1, 2, 3…
+// and that its last state is the fold of its pitches.
+func assertGamesFoldedOnce(t *testing.T, recs []GameRecord, pitches []game.Pitch) {
+	t.Helper()
+	want := map[int64]*game.GameState{}
+	for i := range pitches {
+		if want[pitches[i].GamePK] == nil {
+			want[pitches[i].GamePK] = &game.GameState{}
+		}
+		want[pitches[i].GamePK].Apply(&pitches[i])
+	}
+	got := map[int64][]GameRecord{}
+	for _, r := range recs {
+		got[r.State.GamePK] = append(got[r.State.GamePK], r)
+	}
+	if len(recs) != len(pitches) || len(got) != len(want) {
+		t.Fatalf("%d records of %d games, want %d of %d", len(recs), len(got), len(pitches), len(want))
+	}
+	for pk, rs := range got {
+		for i, r := range rs {
+			if r.State.ThroughSeq != i+1 {
+				t.Fatalf("game %d: record %d has through_seq %d", pk, i+1, r.State.ThroughSeq)
+			}
+		}
+		last, _ := json.Marshal(&rs[len(rs)-1].State)
+		folded, _ := json.Marshal(want[pk])
+		if !bytes.Equal(last, folded) {
+			t.Errorf("game %d: last state\n%s\nfolded\n%s", pk, last, folded)
+		}
+	}
+}
