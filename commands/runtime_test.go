@@ -24,6 +24,7 @@ func TestRuntimeSettingsAreChosenOncePerCommand(t *testing.T) {
 	}{
 		{"demo", 100, math.MaxInt64},
 		{"broker", 100, math.MaxInt64},
+		{"scores", 100, math.MaxInt64},
 		{"publish", 100, publishMemoryLimit},
 		{"last-pitch", consumerGCPercent, math.MaxInt64},
 		{"announce", consumerGCPercent, math.MaxInt64},
