@@ -111,6 +111,7 @@ func New(version string, stdout, stderr io.Writer) *cli.App {
 		cmd.OnUsageError = onUsageError
 		cmd.HideHelpCommand = true
 		cmd.Before = tuneRuntimeFor(cmd.Name)
+		cmd.Action = explained(cmd.Action)
 	}
 	statelessHelpFlags.Do(func() {
 		cli.HelpFlag = statelessBoolFlag{cli.HelpFlag.(*cli.BoolFlag)}

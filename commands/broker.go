@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pitchkafka/pitchkafka/kafkaio"
@@ -43,8 +45,8 @@ func brokerCommand(e *env) *cli.Command {
 			if c.Int("nodes") < 1 {
 				return usageErrorf(c, "--nodes %d: must be at least 1", c.Int("nodes"))
 			}
-			if _, _, err := net.SplitHostPort(c.String("listen")); err != nil {
-				return usageErrorf(c, "--listen %q: want host:port, e.g. 127.0.0.1:9092", c.String("listen"))
+			if _, _, err := kafkaio.ParseListen(c.String("listen")); err != nil {
+				return usageErrorf(c, "--listen %v, e.g. 127.0.0.1:9092", err)
 			}
 			users, err := parseUsers(c)
 			if err != nil {
@@ -94,10 +96,8 @@ func parseUsers(c *cli.Context) ([]kafkaio.BrokerUser, error) {
 		if len(parts) == 3 {
 			u.Role = parts[2]
 		}
-		switch u.Role {
-		case kafkaio.RoleAdmin, kafkaio.RoleProducer, kafkaio.RoleConsumer, kafkaio.RoleClient:
-		default:
-			return nil, usageErrorf(c, "--user %s: role %q, use admin, producer, consumer or client", u.Name, u.Role)
+		if !slices.Contains(kafkaio.Roles, u.Role) {
+			return nil, usageErrorf(c, "--user %s: role %q, use %s", u.Name, u.Role, strings.Join(kafkaio.Roles, ", "))
 		}
 		users = append(users, u)
 	}
@@ -130,14 +130,14 @@ func registryListen(c *cli.Context) (string, error) {
 	if addr == "" {
 		return "", nil
 	}
-	host, port, err := net.SplitHostPort(addr)
+	host, port, err := kafkaio.ParseListen(addr)
 	if err != nil {
-		return "", usageErrorf(c, "--schema-registry %q: want host:port, e.g. 127.0.0.1:8081", addr)
+		return "", usageErrorf(c, "--schema-registry %v, e.g. 127.0.0.1:8081", err)
 	}
 	if host == "" {
 		host = "127.0.0.1"
 	}
-	return net.JoinHostPort(host, port), nil
+	return net.JoinHostPort(host, strconv.Itoa(port)), nil
 }
 
 // startRegistry starts the embedded Schema Registry and says what it is.

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/kafkaio"
 )
 
 // brokerProcess is `pitchkafka broker` running as its own process.
@@ -161,6 +163,22 @@ func TestEveryCommandGivesUpOnAnUnreachableBroker(t *testing.T) {
 			}
 			if d := time.Since(start); d > 8*time.Second {
 				t.Errorf("gave up after %v with --timeout 2s", d)
+			}
+		})
+	}
+}
+
+func TestReadingATopicThatDoesNotExistSaysHowToFillIt(t *testing.T) {
+	b := mustStartBroker(t)
+	for _, args := range [][]string{{"last-pitch", "--once"}, {"stats", "--once"}} {
+		t.Run(args[0], func(t *testing.T) {
+			err := mustFail(t, append(args, "--brokers", b.Bootstrap(), "--topic", "no-such-topic", "--timeout", "5s")...)
+			var missing *kafkaio.TopicMissingError
+			if !errors.As(err, &missing) || missing.Topic != "no-such-topic" {
+				t.Fatalf("error %v, want a TopicMissingError for no-such-topic", err)
+			}
+			if msg := err.Error(); !strings.Contains(msg, "pitchkafka publish") || !strings.Contains(msg, "--topic") || strings.Contains(msg, "\n") {
+				t.Errorf("error %q should say, on one line, to publish first or pass --topic", msg)
 			}
 		})
 	}

@@ -32,6 +32,9 @@ func TestCommandLineMistakesAreUsageErrors(t *testing.T) {
 		{"unknown command", []string{"pitchz"}, "pitchz", ""},
 		{"unknown top-level flag", []string{"--bogus", "publish"}, "bogus", ""},
 		{"bad listen address", []string{"broker", "--listen", "nowhere"}, "--listen", "broker"},
+		{"listen port out of range", []string{"broker", "--listen", "127.0.0.1:70000"}, "--listen", "broker"},
+		{"bad registry address", []string{"broker", "--schema-registry", "nowhere"}, "--schema-registry", "broker"},
+		{"unknown user role", []string{"broker", "--user", "alice:pw:root"}, "admin, producer, consumer, client", "broker"},
 		{"missing league file", []string{"publish", "--league", "/nonexistent.json"}, "--league", "publish"},
 	}
 	for _, tc := range tests {

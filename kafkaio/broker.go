@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/rs/zerolog"
@@ -59,12 +60,12 @@ type Broker struct {
 // DataDir it first takes the directory's lock and checks it is writable,
 // returning a *DataDirError if another broker holds it or it is not.
 func StartBroker(opts BrokerOptions) (*Broker, error) {
-	host, port, err := splitListen(opts.Listen)
+	host, port, err := ParseListen(opts.Listen)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("listen address %w", err)
 	}
 	if opts.Nodes < 1 {
-		return nil, fmt.Errorf("--nodes must be at least 1, got %d", opts.Nodes)
+		return nil, fmt.Errorf("a cluster needs at least 1 node, got %d", opts.Nodes)
 	}
 	configs := map[string]string{"log.cleaner.backoff.ms": "10000"}
 	maps.Copy(configs, opts.Configs)
@@ -116,7 +117,7 @@ func securityOpts(opts BrokerOptions) ([]kfake.Opt, error) {
 	if opts.TLSCert != "" || opts.TLSKey != "" {
 		cert, err := tls.LoadX509KeyPair(opts.TLSCert, opts.TLSKey)
 		if err != nil {
-			return nil, fmt.Errorf("--tls-cert and --tls-key: %w", err)
+			return nil, fmt.Errorf("TLS certificate and key: %w", err)
 		}
 		kopts = append(kopts, kfake.TLS(&tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}))
 	}
@@ -163,17 +164,23 @@ func roleACLs(role string) ([]kfake.ACL, error) {
 	case RoleClient:
 		return append(produce, consume...), nil
 	}
-	return nil, fmt.Errorf("role %q: use admin, producer, consumer or client", role)
+	return nil, fmt.Errorf("role %q: use %s", role, strings.Join(Roles, ", "))
 }
 
-func splitListen(listen string) (string, int, error) {
+// Roles lists the roles a broker user can have.
+var Roles = []string{RoleAdmin, RoleProducer, RoleConsumer, RoleClient}
+
+// ParseListen checks a listen address, host:port with a port from 0 to
+// 65535 (0 picks a free one), and returns its parts. The host may be
+// empty, which means every interface.
+func ParseListen(listen string) (host string, port int, err error) {
 	host, p, err := net.SplitHostPort(listen)
 	if err != nil {
-		return "", 0, fmt.Errorf("--listen %q: want host:port, e.g. 127.0.0.1:9092", listen)
+		return "", 0, fmt.Errorf("%q: want host:port", listen)
 	}
-	port, err := strconv.Atoi(p)
+	port, err = strconv.Atoi(p)
 	if err != nil || port < 0 || port > 65535 {
-		return "", 0, fmt.Errorf("--listen %q: port must be a number from 0 to 65535", listen)
+		return "", 0, fmt.Errorf("%q: the port must be a number from 0 to 65535", listen)
 	}
 	return host, port, nil
 }

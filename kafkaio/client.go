@@ -114,7 +114,7 @@ func ensureTopic(ctx context.Context, admin *kafka.AdminClient, cfg Config, spec
 		return partitionIDs(tm), nil
 	}
 	if spec.Partitions <= 0 {
-		return nil, fmt.Errorf("topic %s does not exist: start `pitchkafka publish` first, or pass --topic", spec.Name)
+		return nil, &TopicMissingError{Topic: spec.Name}
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout())
 	defer cancel()
@@ -216,7 +216,7 @@ func existingTopic(c *kafka.Consumer, cfg Config, topic string) (*kafka.TopicMet
 		return nil, err
 	}
 	if tm.Error.Code() != kafka.ErrNoError {
-		return nil, fmt.Errorf("topic %s: %v: start `pitchkafka publish`, or pass --topic", topic, tm.Error)
+		return nil, &TopicMissingError{Topic: topic, Err: tm.Error}
 	}
 	return tm, nil
 }
@@ -251,3 +251,19 @@ func TopicExists(cfg Config, topic string) (bool, error) {
 	}
 	return tm.Error.Code() == kafka.ErrNoError && len(tm.Partitions) > 0, nil
 }
+
+// TopicMissingError says that a topic to read from does not exist, or
+// that its metadata names an error (Err).
+type TopicMissingError struct {
+	Topic string
+	Err   error
+}
+
+func (e *TopicMissingError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("topic %s does not exist", e.Topic)
+	}
+	return fmt.Sprintf("topic %s: %v", e.Topic, e.Err)
+}
+
+func (e *TopicMissingError) Unwrap() error { return e.Err }

@@ -163,7 +163,7 @@ type UnreachableError struct {
 }
 
 func (e *UnreachableError) Error() string {
-	return fmt.Sprintf("no broker at %s (%v) — start one with `pitchkafka broker`, or pass --brokers", e.Brokers, e.Err)
+	return fmt.Sprintf("no broker at %s (%v)", e.Brokers, e.Err)
 }
 
 func (e *UnreachableError) Unwrap() error { return e.Err }

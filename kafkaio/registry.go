@@ -142,7 +142,7 @@ type RegistryUnreachableError struct {
 }
 
 func (e *RegistryUnreachableError) Error() string {
-	return fmt.Sprintf("no Schema Registry at %s: %v — check the URL (--schema-registry), or start one with `pitchkafka broker --schema-registry 127.0.0.1:8081`", e.URL, e.Err)
+	return fmt.Sprintf("no Schema Registry at %s: %v", e.URL, e.Err)
 }
 
 func (e *RegistryUnreachableError) Unwrap() error { return e.Err }
