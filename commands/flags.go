@@ -1,16 +1,12 @@
 package commands
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 	"github.com/urfave/cli/v2"
@@ -153,55 +149,6 @@ func configPath(c *cli.Context) string {
 		return ""
 	}
 	return path
-}
-
-// lineWriter serialises whole lines from several writers onto one, each
-// line prefixed, so concurrent components never interleave mid-line.
-type lineWriter struct {
-	mu  *sync.Mutex
-	out io.Writer
-}
-
-// prefixWriter writes complete lines to a shared lineWriter with a prefix.
-type prefixWriter struct {
-	dst    lineWriter
-	prefix string
-	buf    []byte
-}
-
-func (lw lineWriter) withPrefix(prefix string) *prefixWriter {
-	return &prefixWriter{dst: lw, prefix: prefix}
-}
-
-func (w *prefixWriter) Write(p []byte) (int, error) {
-	w.buf = append(w.buf, p...)
-	for {
-		i := bytes.IndexByte(w.buf, '\n')
-		if i < 0 {
-			return len(p), nil
-		}
-		w.dst.mu.Lock()
-		_, err := fmt.Fprintf(w.dst.out, "%s%s\n", w.prefix, w.buf[:i])
-		w.dst.mu.Unlock()
-		w.buf = w.buf[i+1:]
-		if err != nil {
-			return len(p), err
-		}
-	}
-}
-
-// every calls fn every interval until done is closed.
-func every(interval time.Duration, done <-chan struct{}, fn func()) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-done:
-			return
-		case <-t.C:
-			fn()
-		}
-	}
 }
 
 // groupProtocolFlag chooses the consumer group protocol of a group member.
