@@ -3,12 +3,9 @@ package kafkaio
 import (
 	"context"
 	"fmt"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
-	"github.com/rs/zerolog"
 )
 
 // DefaultTimeout is how long a client waits for a broker that does not answer.
@@ -51,49 +48,6 @@ func waitForBroker(admin *kafka.AdminClient, cfg Config, topic string, authFailu
 		return &kafka.TopicMetadata{Topic: topic, Error: kafka.NewError(kafka.ErrUnknownTopicOrPart, "unknown topic", false)}, nil
 	}
 	return &tm, nil
-}
-
-// isAuthFailure reports whether a client error says authentication failed.
-// kfake drops the connection of a client that fails SASL, so librdkafka can
-// report it as a transport failure whose text names SASL authentication.
-func isAuthFailure(err kafka.Error) bool {
-	switch err.Code() {
-	case kafka.ErrAuthentication, kafka.ErrSaslAuthenticationFailed:
-		return true
-	}
-	msg := err.String()
-	return strings.Contains(msg, "SASL authentication error") || strings.Contains(msg, "Authentication failed")
-}
-
-// isNotAuthorized reports whether err denies access to a topic or the cluster.
-func isNotAuthorized(err error) bool {
-	switch kafkaCode(err) {
-	case kafka.ErrTopicAuthorizationFailed, kafka.ErrClusterAuthorizationFailed, kafka.ErrTransactionalIDAuthorizationFailed:
-		return true
-	}
-	return false
-}
-
-// consumerAuthFailure drains a consumer's queued events, before it reads
-// anything, and returns the first authentication failure among them.
-func consumerAuthFailure(c *kafka.Consumer) func() error {
-	return func() error {
-		for ev := c.Poll(0); ev != nil; ev = c.Poll(0) {
-			if e, ok := ev.(kafka.Error); ok && isAuthFailure(e) {
-				return e
-			}
-		}
-		return nil
-	}
-}
-
-func describeAuthError(err error, topic string) error {
-	switch kafkaCode(err) {
-	case kafka.ErrTopicAuthorizationFailed:
-		return fmt.Errorf("not authorized to access topic %s: ask for an ACL, or use other credentials: %w", topic, err)
-	default:
-		return fmt.Errorf("authentication failed: check sasl.username and sasl.password: %w", err)
-	}
 }
 
 // TopicSpec says how to create a topic that is missing.
@@ -160,47 +114,6 @@ func partitionIDs(tm *kafka.TopicMetadata) []int32 {
 	return ids
 }
 
-// errorLog logs librdkafka error events without flooding: one line per
-// error code every ten seconds, counting the ones left out.
-type errorLog struct {
-	log  zerolog.Logger
-	mu   sync.Mutex
-	last map[string]time.Time
-	hush map[string]int
-}
-
-func newErrorLog(log zerolog.Logger) *errorLog {
-	return &errorLog{log: log, last: map[string]time.Time{}, hush: map[string]int{}}
-}
-
-func (l *errorLog) report(err kafka.Error) {
-	code := err.Code()
-	hidden, ok := l.due(code.String())
-	if !ok {
-		return
-	}
-	ev := l.log.Warn()
-	if err.IsFatal() {
-		ev = l.log.Error()
-	}
-	ev.Str("code", code.String()).Int("repeats_hidden", hidden).Msg(err.Error())
-}
-
-// due reports whether a line of this kind may be logged now, at most once
-// every ten seconds, and how many were held back since the last one.
-func (l *errorLog) due(kind string) (hidden int, ok bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if time.Since(l.last[kind]) < 10*time.Second {
-		l.hush[kind]++
-		return 0, false
-	}
-	hidden = l.hush[kind]
-	l.last[kind] = time.Now()
-	l.hush[kind] = 0
-	return hidden, true
-}
-
 // existingTopic returns the metadata of a topic that must already exist,
 // asking through the consumer's own connections; it fails within the
 // timeout when no broker answers, and says what to do when the topic is
@@ -251,19 +164,3 @@ func TopicExists(cfg Config, topic string) (bool, error) {
 	}
 	return tm.Error.Code() == kafka.ErrNoError && len(tm.Partitions) > 0, nil
 }
-
-// TopicMissingError says that a topic to read from does not exist, or
-// that its metadata names an error (Err).
-type TopicMissingError struct {
-	Topic string
-	Err   error
-}
-
-func (e *TopicMissingError) Error() string {
-	if e.Err == nil {
-		return fmt.Sprintf("topic %s does not exist", e.Topic)
-	}
-	return fmt.Sprintf("topic %s: %v", e.Topic, e.Err)
-}
-
-func (e *TopicMissingError) Unwrap() error { return e.Err }

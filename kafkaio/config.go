@@ -5,7 +5,6 @@ package kafkaio
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -149,32 +148,6 @@ func logLevel(ev kafka.LogEvent) zerolog.Level {
 		return zerolog.WarnLevel
 	}
 	return zerolog.DebugLevel
-}
-
-// errUnreachable is the one clear line for a broker that does not answer.
-func errUnreachable(brokers string, err error) error {
-	return &UnreachableError{Brokers: brokers, Err: err}
-}
-
-// UnreachableError says that no broker answered at the bootstrap address.
-type UnreachableError struct {
-	Brokers string
-	Err     error
-}
-
-func (e *UnreachableError) Error() string {
-	return fmt.Sprintf("no broker at %s (%v)", e.Brokers, e.Err)
-}
-
-func (e *UnreachableError) Unwrap() error { return e.Err }
-
-// kafkaCode returns the librdkafka error code of err, or ErrNoError.
-func kafkaCode(err error) kafka.ErrorCode {
-	var ke kafka.Error
-	if errors.As(err, &ke) {
-		return ke.Code()
-	}
-	return kafka.ErrNoError
 }
 
 // LibraryVersion returns the version of librdkafka in use.
