@@ -231,10 +231,12 @@ func logField(tb testing.TB, stderr, message, field string) int64 {
 func TestStoppedPublishDeliversExactlyWhatItReports(t *testing.T) {
 	b := mustStartBroker(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(1500*time.Millisecond, cancel) // as Ctrl-C does, through the context
-	pub := runCLI(ctx, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--seed", "4")
-	if pub.err != nil {
-		t.Fatalf("publish stopped mid-stream: %v\n%s", pub.err, pub.stderr)
+	defer cancel()
+	pub := startInProcess(ctx, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--seed", "4", "--stats-interval", "100ms")
+	waitForDeliveries(t, pub.stderr)
+	cancel() // as Ctrl-C does, through the context
+	if err := <-pub.done; err != nil {
+		t.Fatalf("publish stopped mid-stream: %v\n%s", err, pub.stderr)
 	}
 	delivered := logField(t, pub.stderr.String(), "done", "delivered")
 	if delivered == 0 || delivered != logField(t, pub.stderr.String(), "done", "sent") {

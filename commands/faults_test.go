@@ -133,20 +133,21 @@ func lastLine(s string) string {
 
 func TestSIGINTMidStreamDeliversExactlyWhatPublishSays(t *testing.T) {
 	b := mustStartBroker(t)
-	cmd := exec.Command(mustBuild(t), "--log-format", "json", "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--seed", "12")
+	cmd := exec.Command(mustBuild(t), "--log-format", "json", "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--seed", "12",
+		"--stats-interval", "100ms")
 	stderr := &syncBuffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond)
+	waitForDeliveries(t, stderr)
 	cmd.Process.Signal(syscall.SIGINT)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("publish after SIGINT: %v\n%s", err, tail(stderr.String(), 3000))
 	}
 	delivered := logField(t, stderr.String(), "done", "delivered")
 	if delivered == 0 {
-		t.Fatal("nothing delivered in 1.5 s")
+		t.Fatal("publish reported pitches delivered, then nothing delivered at the end")
 	}
 	assertExactlyOnceInOrder(t, mustReadAll(t, b.Bootstrap(), "pitches"), int(delivered))
 }

@@ -3,6 +3,7 @@ package commands
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -146,4 +147,22 @@ func (r *running) announced(tb testing.TB) []announced {
 // completeLines drops a last line still being written.
 func completeLines(s string) string {
 	return s[:strings.LastIndexByte(s, '\n')+1]
+}
+
+// waitForDeliveries waits until publish, logging JSON progress lines to
+// stderr (run it with a short --stats-interval), says that it has
+// delivered some pitches: a fixed sleep is not enough on a loaded machine.
+func waitForDeliveries(tb testing.TB, stderr *syncBuffer) {
+	tb.Helper()
+	waitFor(tb, time.Minute, "publish to deliver its first pitches", func() bool {
+		for _, line := range strings.Split(stderr.String(), "\n") {
+			var m struct {
+				Delivered int64 `json:"delivered"`
+			}
+			if json.Unmarshal([]byte(line), &m) == nil && m.Delivered > 0 {
+				return true
+			}
+		}
+		return false
+	})
 }
