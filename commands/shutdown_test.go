@@ -24,7 +24,7 @@ func TestCtrlCOfPublishWithABrokerFrozenSaysWhatIsUnconfirmed(t *testing.T) {
 	broker := startBrokerProcess(t, "--listen", addr)
 	mustCreateTopic(t, addr, "pitches", 6)
 	cmd := exec.Command(mustBuild(t), "--log-format", "json", "publish", "--brokers", addr, "--rate", "2000",
-		"--seed", "21", "--timeout", "3s")
+		"--seed", "21", "--timeout", "3s", "--stats-interval", "100ms")
 	stderr := &syncBuffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
@@ -33,7 +33,7 @@ func TestCtrlCOfPublishWithABrokerFrozenSaysWhatIsUnconfirmed(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	t.Cleanup(func() { cmd.Process.Kill() })
-	time.Sleep(2 * time.Second)
+	waitForDeliveries(t, stderr)
 	broker.cmd.Process.Signal(syscall.SIGSTOP)
 	t.Cleanup(func() { broker.cmd.Process.Signal(syscall.SIGCONT) })
 	time.Sleep(time.Second) // a second's pitches queue up behind the frozen broker
