@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"slices"
@@ -135,7 +136,7 @@ func finalScores(tb testing.TB, dryRun string) map[int64]game.GameState {
 func TestWebStreamsTheGamesAsPublished(t *testing.T) {
 	b := mustStartBroker(t)
 	const seed, games = "11", 3
-	want := finalScores(t, mustRun(t, "publish", "--dry-run", "--seed", seed, "--games", strconv.Itoa(games), "--concurrent", "3").stdout.String())
+	want := finalScores(t, mustRun(t, "publish", "--dry-run", "--rate", "0", "--seed", seed, "--games", strconv.Itoa(games), "--concurrent", "3").stdout.String())
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	url, page := startWeb(t, ctx, "--brokers", b.Bootstrap())
@@ -321,4 +322,38 @@ func TestWebRejectsBadFlags(t *testing.T) {
 	if err := mustFail(t, "demo", "--web", "nowhere"); !strings.Contains(err.Error(), "--web") {
 		t.Errorf("error %q does not name --web", err)
 	}
+}
+
+// demo prints the page's URL first, on a free loopback port when --web's
+// is taken, and the page shows its games, both announcers in their group
+// and the scores processor.
+func TestDemoServesThePage(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	demo := startInProcess(ctx, "demo", "--rate", "100", "--seed", "3", "--web", taken.Addr().String())
+	var url string
+	waitFor(t, 30*time.Second, "the page's URL", func() bool {
+		url = pageURLLine.FindString(demo.stdout.String())
+		return url != ""
+	})
+	if first, _, _ := strings.Cut(demo.stdout.String(), "\n"); !strings.HasPrefix(first, "web | the live page: http://") {
+		t.Errorf("demo's first line is %q, want the page's URL", first)
+	}
+	if strings.Contains(url, taken.Addr().String()) {
+		t.Fatalf("the page is on %s, which was taken", url)
+	}
+	stream := followPage(t, ctx, url)
+	waitFor(t, 60*time.Second, "games, two announcers and the scores processor on the page", func() bool {
+		st := stream.state()
+		announcers, ok := groupOn(st, "demo-announcers")
+		_, scores := groupOn(st, "demo-scores")
+		return len(st.Games) > 0 && ok && scores && len(announcers.Members) == 2 &&
+			strings.HasPrefix(announcers.Members[0].Name, "announce-")
+	})
+	stopAndWait(t, cancel, demo, "demo")
 }

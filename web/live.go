@@ -19,7 +19,7 @@ const (
 	finalsKept     = 64 // final games remembered, for their segments' tags
 	maxSegments    = 24 // games drawn per partition
 	recentRecords  = 24 // latest records drawn one by one per partition
-	pitchersShown  = 12 // rows of the last-pitch table
+	pitchersShown  = 10 // rows of the last-pitch table
 	olderSegmentPK = 0  // game_pk of the merged older runs
 )
 

@@ -9,9 +9,13 @@ function h(tag, attrs, ...children) {
   const svg = ["svg", "rect", "circle", "polyline", "g"].includes(tag);
   const el = svg ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
-    if (v !== undefined && v !== null && v !== false) el.setAttribute(k, v);
+    if (v === undefined || v === null || v === false) continue;
+    // Styles go through the CSSOM: the page's Content-Security-Policy
+    // refuses style attributes.
+    if (k === "style") el.style.cssText = v;
+    else el.setAttribute(k, v);
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -56,7 +60,8 @@ function gameCard(g) {
         h("div", {}, h("span", {}, g.away), h("span", {class: "score away"}, g.away_score)),
         h("div", {}, h("span", {}, g.home), h("span", {class: "score home"}, g.home_score))),
       g.final ? null : diamond(g.bases, g.outs),
-      h("div", {class: "state"}, where, g.final ? "" : ` · ${g.outs} out · count ${g.balls}-${g.strikes}`),
+      h("div", {class: "state"}, where, g.final ? "" : ` · ${g.outs} out`),
+      g.final ? null : h("div", {class: "count"}, `${g.balls}-${g.strikes}`),
       g.final ? lineScore(g) : last));
 }
 
@@ -155,7 +160,7 @@ function sparkline(speeds) {
 function drawPitchers(rows) {
   $("pitchers").tBodies[0].replaceChildren(...rows.map((p) => h("tr", {},
     h("td", {}, p.name), h("td", {}, p.team), h("td", {}, p.pitch), h("td", {class: "num"}, p.mph.toFixed(1)),
-    h("td", {}, sparkline(p.speeds), h("span", {class: "sparktext"}, p.spark)), h("td", {}, p.result),
+    h("td", {}, sparkline(p.speeds)), h("td", {}, p.result),
     h("td", {}, h("span", {class: "chip " + colourClass(p.colour)}, p.game)), h("td", {}, p.inning))));
 }
 
