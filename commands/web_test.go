@@ -192,9 +192,16 @@ func checkLog(t *testing.T, st web.State) {
 
 // A second announcer joining its group shows on the page, within a few
 // seconds, as a member joining and partitions moving to it, with the
-// group's protocol; the page shows committed offsets and lag.
+// group's protocol, under both protocols; the page shows committed offsets
+// and lag.
 func TestWebShowsAReassignmentWhenAnAnnouncerJoins(t *testing.T) {
-	b := mustStartBroker(t)
+	for _, protocol := range groupProtocols {
+		t.Run(protocol, func(t *testing.T) { testWebShowsAReassignment(t, protocol) })
+	}
+}
+
+func testWebShowsAReassignment(t *testing.T, protocol string) {
+	b := protocolBroker(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	pub := startInProcess(ctx, "publish", "--brokers", b.Bootstrap(), "--seed", "5", "--rate", "100", "--concurrent", "4")
@@ -202,7 +209,7 @@ func TestWebShowsAReassignmentWhenAnAnnouncerJoins(t *testing.T) {
 	stream := followPage(t, ctx, url)
 	announce := func(name string) {
 		startInProcess(ctx, "announce", "--brokers", b.Bootstrap(), "--group", "talk", "--from-beginning", "--output", "json",
-			"--stats-interval", "1h", "-X", "client.id="+name, "-X", "auto.commit.interval.ms=500")
+			"--stats-interval", "1h", "-X", "client.id="+name, "-X", "auto.commit.interval.ms=500", "--group-protocol", protocol)
 	}
 	announce("first")
 	waitFor(t, 30*time.Second, "the first announcer owning every partition, with offsets committed", func() bool {
@@ -222,8 +229,8 @@ func TestWebShowsAReassignmentWhenAnAnnouncerJoins(t *testing.T) {
 		return false
 	})
 	t.Logf("the page showed the reassignment %v after the second announcer started: %+v", time.Since(joined).Round(100*time.Millisecond), change)
-	if change.Protocol != kafkaio.GroupProtocolClassic || !strings.HasPrefix(change.Moves[0].From, "first·") {
-		t.Errorf("change %+v: want partitions moving from first to second, protocol classic", change)
+	if change.Protocol != protocol || !strings.HasPrefix(change.Moves[0].From, "first·") {
+		t.Errorf("change %+v: want partitions moving from first to second, protocol %s", change, protocol)
 	}
 	g, _ := groupOn(stream.state(), "talk")
 	for _, p := range g.Partitions {
