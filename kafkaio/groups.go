@@ -63,19 +63,22 @@ type TopicWatch struct {
 
 	mu   sync.Mutex
 	last TopicState
-	// emptyChecked is when the offsets of a group with no member were last
-	// asked for: such groups are asked about every emptyGroupInterval.
-	emptyChecked map[string]time.Time
-	emptyOffsets map[string]map[int32]int64
+	// idleChecked is when the offsets of a group owning none of the
+	// topic's partitions were last asked for: such groups are asked about
+	// every idleGroupInterval only, so that a cluster of many groups is not
+	// asked about each of them every second.
+	idleChecked map[string]time.Time
+	idleOffsets map[string]map[int32]int64
 }
 
 // MinWatchInterval is the least time between two rounds of Admin requests
 // of a TopicWatch.
 const MinWatchInterval = time.Second
 
-// emptyGroupInterval is how often a TopicWatch asks for the committed
-// offsets of a group with no members, which cannot have moved.
-const emptyGroupInterval = 10 * time.Second
+// idleGroupInterval is how often a TopicWatch asks for the committed
+// offsets of a group that owns none of the topic's partitions, and so
+// cannot be moving them.
+const idleGroupInterval = 10 * time.Second
 
 // NewTopicWatch connects to the cluster; it fails within cfg.Timeout when
 // no broker answers.
@@ -85,7 +88,7 @@ func NewTopicWatch(cfg Config, topic string) (*TopicWatch, error) {
 		return nil, fmt.Errorf("create client: %w", err)
 	}
 	w := &TopicWatch{cfg: cfg, topic: topic, producer: p, logsDone: make(chan struct{}),
-		emptyChecked: map[string]time.Time{}, emptyOffsets: map[string]map[int32]int64{}}
+		idleChecked: map[string]time.Time{}, idleOffsets: map[string]map[int32]int64{}}
 	go drainLogs(p.Logs(), cfg.Log, w.logsDone)
 	go drainEvents(p.Events())
 	if w.admin, err = kafka.NewAdminClientFromProducer(p); err != nil {
@@ -241,20 +244,21 @@ func (w *TopicWatch) group(ctx context.Context, d kafka.ConsumerGroupDescription
 	}
 	slices.SortFunc(g.Members, func(a, b GroupMember) int { return strings.Compare(a.ID, b.ID) })
 	var err error
-	g.Committed, err = w.committed(ctx, d.GroupID, len(d.Members) == 0, high)
+	g.Committed, err = w.committed(ctx, d.GroupID, !owns, high)
 	if err != nil {
 		return g, false, err
 	}
 	return g, owns || len(g.Committed) > 0, nil
 }
 
-// committed returns the group's committed offsets on the topic. A group
-// with no members is asked every emptyGroupInterval only.
-func (w *TopicWatch) committed(ctx context.Context, group string, empty bool, high map[int32]int64) (map[int32]int64, error) {
-	if !empty {
-		delete(w.emptyChecked, group)
-	} else if time.Since(w.emptyChecked[group]) < emptyGroupInterval {
-		return w.emptyOffsets[group], nil
+// committed returns the group's committed offsets on the topic. An idle
+// group, owning none of its partitions, is asked every idleGroupInterval
+// only.
+func (w *TopicWatch) committed(ctx context.Context, group string, idle bool, high map[int32]int64) (map[int32]int64, error) {
+	if !idle {
+		delete(w.idleChecked, group)
+	} else if time.Since(w.idleChecked[group]) < idleGroupInterval {
+		return w.idleOffsets[group], nil
 	}
 	tps := make([]kafka.TopicPartition, 0, len(high))
 	for p := range high {
@@ -275,8 +279,8 @@ func (w *TopicWatch) committed(ctx context.Context, group string, empty bool, hi
 			}
 		}
 	}
-	if empty {
-		w.emptyChecked[group], w.emptyOffsets[group] = time.Now(), offsets
+	if idle {
+		w.idleChecked[group], w.idleOffsets[group] = time.Now(), offsets
 	}
 	return offsets, nil
 }
