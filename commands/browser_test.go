@@ -112,6 +112,7 @@ func TestBrowserShowsTheLivePage(t *testing.T) {
 	})
 	t.Logf("after the rebalance: members %v; %q", dom.Members, dom.Changes[0])
 	saveScreenshot(t, browser)
+	checkShowOnly(t, browser, url)
 	stopAndWait(t, cancel, page, "web")
 	<-pub.done
 }
@@ -146,4 +147,26 @@ func saveScreenshot(t *testing.T, browser context.Context) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s (%d bytes)", path, len(png))
+}
+
+// checkShowOnly loads the page with ?show=log,groups and checks that only
+// those sections are shown, still live.
+func checkShowOnly(t *testing.T, browser context.Context, url string) {
+	t.Helper()
+	if err := chromedp.Do(browser, chromedp.Navigate(url+"?show=log,groups")); err != nil {
+		t.Fatal(err)
+	}
+	const shown = `[...document.querySelectorAll('main > section')].filter((s) => !s.hidden).map((s) => s.id).join(',')`
+	var got string
+	waitFor(t, 10*time.Second, "only the log and the groups, live", func() bool {
+		var err error
+		if got, err = chromedp.Run(browser, chromedp.Evaluate[string](shown)); err != nil {
+			t.Fatal(err)
+		}
+		var rows float64
+		if rows, err = chromedp.Run(browser, chromedp.Evaluate[float64](`document.querySelectorAll('#log .row').length`)); err != nil {
+			t.Fatal(err)
+		}
+		return got == "log-section,groups-section" && rows == 6
+	})
 }

@@ -191,4 +191,15 @@ function connect() {
   };
 }
 
+// ?show=log,groups shows only those sections (games, log, groups, pitch),
+// to put one thing on the projector at a time.
+function showOnly() {
+  const show = new URLSearchParams(location.search).get("show");
+  if (!show) return;
+  const wanted = show.split(",").map((s) => s.trim() + "-section");
+  document.body.classList.add("only");
+  for (const sec of document.querySelectorAll("main > section")) sec.hidden = !wanted.includes(sec.id);
+}
+
+showOnly();
 connect();
