@@ -93,6 +93,7 @@ func New(version string, stdout, stderr io.Writer) *cli.App {
 			announceCommand(e),
 			scoresCommand(e),
 			statsCommand(e),
+			webCommand(e),
 			brokerCommand(e),
 			demoCommand(e),
 			versionCommand(e),

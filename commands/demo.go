@@ -3,18 +3,21 @@ package commands
 import (
 	"context"
 	"fmt"
+	"maps"
+	"net"
 	"sync"
 	"time"
 
 	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
+	"github.com/pitchkafka/pitchkafka/web"
 	"github.com/urfave/cli/v2"
 )
 
 func demoCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "demo",
-		Usage: "the one-command tour: broker, publisher, last-pitch, two announcers and scores",
+		Usage: "the one-command tour: broker, publisher, last-pitch, two announcers, scores and the live page",
 		Description: "Runs everything in one process: the embedded broker on a free loopback port,\n" +
 			"a publisher, a last-pitch view, two announcers in one consumer group and the\n" +
 			"exactly-once scores processor (its games topic), so you can watch the log,\n" +
@@ -23,7 +26,9 @@ func demoCommand(e *env) *cli.Command {
 			"Examples:\n" +
 			"  pitchkafka demo                        # until Ctrl-C\n" +
 			"  pitchkafka demo --duration 1m --rate 5 # a calmer minute\n" +
-			"  pitchkafka demo --format avro          # Avro records, through an embedded Schema Registry",
+			"  pitchkafka demo --format avro          # Avro records, through an embedded Schema Registry\n" +
+			"  pitchkafka demo --web 127.0.0.1:9000   # the live page elsewhere (--web \"\" for none)\n\n" +
+			"It also serves the live page (pitchkafka web) and prints its URL first.",
 		Flags: []cli.Flag{
 			&cli.Float64Flag{Name: "rate", Value: 10, Usage: "pitches per second"},
 			&cli.IntFlag{Name: "concurrent", Value: 4, Usage: "games in progress at once (1-15); fewer games finish sooner"},
@@ -31,6 +36,8 @@ func demoCommand(e *env) *cli.Command {
 			&cli.DurationFlag{Name: "interval", Value: 10 * time.Second, Usage: "how often last-pitch prints its table"},
 			&cli.Uint64Flag{Name: "seed", Usage: "seed of the simulation (default: random)"},
 			formatFlag(),
+			&cli.StringFlag{Name: "web", Value: "127.0.0.1:8080",
+				Usage: "serve the live page on `HOST:PORT` (a free loopback port if taken; \"\" for none)"},
 			&cli.StringFlag{Name: "schema-registry", EnvVars: []string{"PITCHKAFKA_SCHEMA_REGISTRY"},
 				Usage: "Schema Registry `URL` to use with --format (default: an embedded one on a free loopback port)"},
 		},
@@ -40,6 +47,11 @@ func demoCommand(e *env) *cli.Command {
 			}
 			if n := c.Int("concurrent"); n < 1 || n > 15 {
 				return usageErrorf(c, "--concurrent %d: must be between 1 and 15", n)
+			}
+			if addr := c.String("web"); addr != "" {
+				if _, _, err := net.SplitHostPort(addr); err != nil {
+					return usageErrorf(c, "--web %q: want host:port, e.g. 127.0.0.1:8080, or \"\" for no page", addr)
+				}
 			}
 			return runDemo(c, e)
 		},
@@ -56,6 +68,13 @@ func runDemo(c *cli.Context, e *env) error {
 	format, err := kafkaio.ParseFormat(c.String("format"))
 	if err != nil {
 		return usageErrorf(c, "--format %q: use json, avro, protobuf or json-schema", c.String("format"))
+	}
+	page, err := demoPage(c, e)
+	if err != nil {
+		return err
+	}
+	if page != nil {
+		defer page.Close()
 	}
 	b, err := startBroker(e, kafkaio.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1})
 	if err != nil {
@@ -87,7 +106,10 @@ func runDemo(c *cli.Context, e *env) error {
 	}
 	out := lineWriter{mu: &sync.Mutex{}, out: e.stdout}
 	var wg sync.WaitGroup
-	errs := make(chan error, 5)
+	// One slot per component started below, so that none blocks on
+	// reporting its error while the others run on.
+	const components = 6 // publish, last-pitch, two announcers, scores, web
+	errs := make(chan error, components)
 	start := func(name string, run func(ctx context.Context, ce *env) error) {
 		ce := e.component(name)
 		ce.stdout = out.withPrefix(name + " | ")
@@ -100,7 +122,7 @@ func runDemo(c *cli.Context, e *env) error {
 		}()
 	}
 	start("publish", func(ctx context.Context, ce *env) error {
-		pub.kafka = withLog(kcfg, ce)
+		pub.kafka = withClientID(withLog(kcfg, ce), "publish")
 		return runPublish(ctx, ce, pub)
 	})
 	// The consumers start once the publisher has created the topic.
@@ -108,20 +130,25 @@ func runDemo(c *cli.Context, e *env) error {
 		return err
 	}
 	start("last-pitch", func(ctx context.Context, ce *env) error {
-		return runLastPitch(ctx, ce, lastPitchOptions{kafka: withLog(kcfg, ce), topic: topic, fromBeginning: true,
+		return runLastPitch(ctx, ce, lastPitchOptions{kafka: withClientID(withLog(kcfg, ce), "last-pitch"), topic: topic, fromBeginning: true,
 			interval: c.Duration("interval"), output: "table"})
 	})
 	for _, name := range []string{"announce-1", "announce-2"} {
 		start(name, func(ctx context.Context, ce *env) error {
-			return runAnnounce(ctx, ce, announceOptions{kafka: withLog(kcfg, ce), topic: topic, group: "demo-announcers",
+			return runAnnounce(ctx, ce, announceOptions{kafka: withClientID(withLog(kcfg, ce), name), topic: topic, group: "demo-announcers",
 				fromBeginning: true, output: "text", statsInterval: 30 * time.Second})
 		})
 	}
 	start("scores", func(ctx context.Context, ce *env) error {
-		return runScores(ctx, ce, scoresOptions{kafka: withLog(kcfg, ce), output: "text", processor: kafkaio.ScoresOptions{
+		return runScores(ctx, ce, scoresOptions{kafka: withClientID(withLog(kcfg, ce), "scores"), output: "text", processor: kafkaio.ScoresOptions{
 			Input: topic, Output: "games", Group: "demo-scores", Instance: "demo", CommitInterval: 100 * time.Millisecond,
 			CommitRecords: 1000, StatsInterval: 30 * time.Second}})
 	})
+	if page != nil {
+		start("web", func(ctx context.Context, ce *env) error {
+			return serveDemoPage(ctx, ce, page, withClientID(withLog(kcfg, ce), "web"), topic)
+		})
+	}
 	wg.Wait()
 	close(errs)
 	return <-errs
@@ -130,6 +157,42 @@ func runDemo(c *cli.Context, e *env) error {
 func withLog(cfg kafkaio.Config, e *env) kafkaio.Config {
 	cfg.Log = e.log
 	return cfg
+}
+
+// withClientID names a component's clients, so that the live page and the
+// broker's logs tell the members of a group apart.
+func withClientID(cfg kafkaio.Config, id string) kafkaio.Config {
+	props := maps.Clone(cfg.Properties)
+	if props == nil {
+		props = map[string]string{}
+	}
+	props["client.id"] = id
+	cfg.Properties = props
+	return cfg
+}
+
+// demoPage listens for the live page at --web, falling back to a free
+// loopback port, and prints its URL; nil when --web is "".
+func demoPage(c *cli.Context, e *env) (net.Listener, error) {
+	if c.String("web") == "" {
+		return nil, nil
+	}
+	ln, err := listenWeb(e, c.String("web"), "--web", true)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(e.stdout, "web | the live page: %s\n", pageURL(ln))
+	return ln, nil
+}
+
+// serveDemoPage serves the live page on ln until ctx ends.
+func serveDemoPage(ctx context.Context, e *env, ln net.Listener, kcfg kafkaio.Config, topic string) error {
+	defer ln.Close()
+	srv, err := web.New(web.Options{Kafka: kcfg, Topic: topic, Log: e.log})
+	if err != nil {
+		return err
+	}
+	return srv.Run(ctx, ln)
 }
 
 // waitForTopic waits until the topic exists, so consumers find it.

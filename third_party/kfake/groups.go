@@ -1828,8 +1828,8 @@ func (gs *groups) handleConsumerGroupDescribe(creq *clientReq) *kmsg.ConsumerGro
 			sm.ClientHost = m.clientHost
 			sm.SubscribedTopics = m.subscribedTopics
 			sm.MemberType = 1 // consumer
-			sm.Assignment = uuidAssignmentToKmsg(m.lastReconciledSent)
-			sm.TargetAssignment = uuidAssignmentToKmsg(m.targetAssignment)
+			sm.Assignment = gs.c.uuidAssignmentToKmsg(m.lastReconciledSent)
+			sm.TargetAssignment = gs.c.uuidAssignmentToKmsg(m.targetAssignment)
 			sg.Members = append(sg.Members, sm)
 		}
 		if req.IncludeAuthorizedOperations {
@@ -1839,11 +1839,14 @@ func (gs *groups) handleConsumerGroupDescribe(creq *clientReq) *kmsg.ConsumerGro
 	return resp
 }
 
-func uuidAssignmentToKmsg(a map[uuid][]int32) kmsg.Assignment {
+// uuidAssignmentToKmsg names each topic as well as giving its ID, as
+// Kafka does: clients such as librdkafka read the name.
+func (c *Cluster) uuidAssignmentToKmsg(a map[uuid][]int32) kmsg.Assignment {
 	var ka kmsg.Assignment
 	for id, parts := range a {
 		tp := kmsg.NewAssignmentTopicPartition()
 		tp.TopicID = id
+		tp.Topic = c.data.id2t[id]
 		tp.Partitions = parts
 		ka.TopicPartitions = append(ka.TopicPartitions, tp)
 	}

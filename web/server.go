@@ -1,0 +1,384 @@
+// Package web serves pitchkafka's live page: the games, the topic's
+// partitions as logs, the consumer groups reading it and the last-pitch
+// table, pushed to the browser as server-sent events. The page is static
+// HTML, CSS and JavaScript embedded in the binary; it is read-only, and
+// nothing of the client's configuration reaches it.
+package web
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pitchkafka/pitchkafka/kafkaio"
+	"github.com/rs/zerolog"
+)
+
+//go:embed static
+var static embed.FS
+
+// Options say what the page shows.
+type Options struct {
+	Kafka kafkaio.Config
+	Topic string
+	Log   zerolog.Logger
+}
+
+// Server is the live page of one topic.
+type Server struct {
+	opts  Options
+	watch *kafkaio.TopicWatch
+
+	mu      sync.Mutex
+	live    *live
+	groups  []Group
+	tracker *groupTracker
+	high    map[int32]int64
+	problem string
+	version uint64 // counts group snapshots
+
+	hub hub
+}
+
+// publishInterval is how often a changed state is pushed to the pages.
+const publishInterval = 500 * time.Millisecond
+
+// New connects to the cluster; it fails within the Kafka timeout when no
+// broker answers.
+func New(opts Options) (*Server, error) {
+	w, err := kafkaio.NewTopicWatch(opts.Kafka, opts.Topic)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{opts: opts, watch: w, live: newLive(), tracker: newGroupTracker(), high: map[int32]int64{}}
+	s.hub.init()
+	return s, nil
+}
+
+// Run serves the page on ln until ctx ends, reading the topic from its
+// beginning and watching its groups, then closes the listener and the
+// Kafka clients.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	defer s.watch.Close()
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	srv := &http.Server{Handler: s.Handler(loopback(ln.Addr())), ReadHeaderTimeout: 10 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return ctx }}
+	var wg sync.WaitGroup
+	errs := make(chan error, 1)
+	for _, run := range []func(context.Context){s.follow, s.watchGroups, s.publish} {
+		wg.Add(1)
+		go func() { defer wg.Done(); run(ctx) }()
+	}
+	go func() {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			errs <- fmt.Errorf("serve the page: %w", err)
+		}
+		close(errs)
+	}()
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-errs:
+	}
+	stop()
+	shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	srv.Shutdown(shutdown) // streams end with ctx, so this is quick
+	wg.Wait()
+	return err
+}
+
+// loopback reports whether the address is a loopback one.
+func loopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
+}
+
+// Handler serves the page, its assets, /state (the State as JSON) and
+// /events (the State as server-sent events). With onLoopback, requests
+// whose Host is not a loopback name are refused, so that a web site cannot
+// reach the page through a DNS name rebound to 127.0.0.1.
+func (s *Server) Handler(onLoopback bool) http.Handler {
+	sub, _ := fs.Sub(static, "static")
+	mux := http.NewServeMux()
+	mux.Handle("GET /", http.FileServerFS(sub))
+	mux.HandleFunc("GET /state", s.serveState)
+	mux.HandleFunc("GET /events", s.serveEvents)
+	return guard(mux, onLoopback)
+}
+
+// guard makes the page read-only, keeps it from loading anything from
+// elsewhere and, on loopback, checks the Host header.
+func guard(next http.Handler, onLoopback bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			http.Error(w, "the page is read-only", http.StatusMethodNotAllowed)
+			return
+		}
+		if onLoopback && !LoopbackHost(r.Host) {
+			http.Error(w, "Host "+r.Host+" is not a loopback name: open the page at 127.0.0.1 or localhost", http.StatusForbidden)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// LoopbackHost reports whether a Host header names this machine by a
+// loopback name: localhost, a name under .localhost, or a loopback IP, with
+// or without a port.
+func LoopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (s *Server) serveState(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	b, _ := s.hub.latest()
+	w.Write(b)
+}
+
+// serveEvents streams the state: at once, then whenever it changes, with
+// a comment every 15 s so proxies keep the stream open.
+func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	keepalive := time.NewTicker(15 * time.Second)
+	defer keepalive.Stop()
+	for {
+		b, changed := s.hub.latest()
+		if _, err := fmt.Fprintf(w, "event: state\ndata: %s\n\n", b); err != nil {
+			return
+		}
+		flusher.Flush()
+		for waiting := true; waiting; {
+			select {
+			case <-r.Context().Done():
+				return
+			case <-changed:
+				waiting = false
+			case <-keepalive.C:
+				fmt.Fprint(w, ": keepalive\n\n")
+				flusher.Flush()
+			}
+		}
+	}
+}
+
+// follow folds the topic into the live view, from its beginning. When the
+// reader fails it starts again, from a fresh view, a little later.
+func (s *Server) follow(ctx context.Context) {
+	for ctx.Err() == nil {
+		err := s.readTopic(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		s.opts.Log.Warn().Err(err).Msg("reading the topic failed; reading it again from the beginning")
+		s.setProblem("reading " + s.opts.Topic + ": " + err.Error())
+		sleep(ctx, 2*time.Second)
+		s.mu.Lock()
+		s.live = newLive()
+		s.mu.Unlock()
+	}
+}
+
+// readTopic waits until the topic exists and reads it until ctx ends.
+func (s *Server) readTopic(ctx context.Context) error {
+	for {
+		ok, err := kafkaio.TopicExists(s.opts.Kafka, s.opts.Topic)
+		if err != nil {
+			return err
+		}
+		if ok {
+			break
+		}
+		s.setProblem("waiting for topic " + s.opts.Topic + ": start `pitchkafka publish`")
+		if !sleep(ctx, time.Second) {
+			return ctx.Err()
+		}
+	}
+	r, err := kafkaio.NewReader(s.opts.Kafka, s.opts.Topic)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	s.mu.Lock()
+	l := s.live
+	s.mu.Unlock()
+	s.setProblem("")
+	return r.Run(ctx, kafkaio.ReadOptions{FromBeginning: true}, l.apply)
+}
+
+// watchGroups asks for the partitions' high watermarks and the groups once
+// a second.
+func (s *Server) watchGroups(ctx context.Context) {
+	for {
+		st, err := s.watch.Snapshot(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.opts.Log.Debug().Err(err).Msg("watching the groups")
+			s.setProblem("asking the cluster: " + err.Error())
+		} else if err == nil {
+			s.mu.Lock()
+			s.groups, s.high = s.tracker.update(st), st.High
+			s.version++
+			s.mu.Unlock()
+		}
+		if !sleep(ctx, kafkaio.MinWatchInterval) {
+			return
+		}
+	}
+}
+
+func (s *Server) setProblem(p string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.problem != p {
+		s.problem = p
+		s.version++
+	}
+}
+
+// publish builds the state every publishInterval and hands it to the
+// streams when it changed.
+func (s *Server) publish(ctx context.Context) {
+	var last uint64
+	last--
+	for {
+		if v := s.currentVersion(); v != last {
+			last = v
+			b, err := json.Marshal(s.state())
+			if err != nil {
+				s.opts.Log.Error().Err(err).Msg("encode the page's state")
+			} else {
+				s.hub.set(b)
+			}
+		}
+		if !sleep(ctx, publishInterval) {
+			return
+		}
+	}
+}
+
+// currentVersion sums the versions of everything the state is built from.
+func (s *Server) currentVersion() uint64 {
+	s.mu.Lock()
+	l, v := s.live, s.version
+	s.mu.Unlock()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return v + l.version
+}
+
+// state builds the State from the live view and the last group snapshot.
+func (s *Server) state() State {
+	s.mu.Lock()
+	l := s.live
+	st := State{Topic: s.opts.Topic, Groups: s.groups, Changes: slices.Clone(s.tracker.changes), Problem: s.problem}
+	high := s.high
+	s.mu.Unlock()
+	var runs map[int32]partitionLog
+	st.Games, runs, st.Pitchers, st.Records, _ = l.view()
+	st.Partitions = partitions(high, runs)
+	st.At = time.Now().UTC().Format(time.RFC3339)
+	if st.Games == nil {
+		st.Games = []Game{}
+	}
+	if st.Groups == nil {
+		st.Groups = []Group{}
+	}
+	if st.Changes == nil {
+		st.Changes = []Change{}
+	}
+	return st
+}
+
+// partitions draws each partition up to the larger of its high watermark,
+// as last asked, and the records read since.
+func partitions(high map[int32]int64, runs map[int32]partitionLog) []Partition {
+	ids := make([]int32, 0, len(high))
+	for id := range high {
+		ids = append(ids, id)
+	}
+	for id := range runs {
+		if _, ok := high[id]; !ok {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	out := make([]Partition, 0, len(ids))
+	for _, id := range ids {
+		p := Partition{ID: id, High: high[id], Segments: runs[id].segments, Recent: runs[id].recent}
+		if n := len(p.Recent); n > 0 {
+			p.High = max(p.High, p.Recent[n-1].Offset+1)
+		}
+		if p.Segments == nil {
+			p.Segments, p.Recent = []Segment{}, []Mark{}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// sleep waits d, and reports false if ctx ended first.
+func sleep(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(d):
+		return true
+	}
+}
+
+// hub holds the latest state and wakes the streams when it changes.
+type hub struct {
+	mu      sync.Mutex
+	state   []byte
+	changed chan struct{}
+}
+
+func (h *hub) init() {
+	h.state = []byte("{}")
+	h.changed = make(chan struct{})
+}
+
+// latest returns the state and a channel closed when it changes.
+func (h *hub) latest() ([]byte, <-chan struct{}) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.state, h.changed
+}
+
+func (h *hub) set(b []byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.state = b
+	close(h.changed)
+	h.changed = make(chan struct{})
+}
