@@ -302,7 +302,8 @@ func TestScoresRejectsBadFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"format", []string{"--format", "avro"}, "--format"},
+		{"format", []string{"--format", "xml"}, "--format"},
+		{"format without a registry", []string{"--format", "avro"}, "--schema-registry"},
 		{"same topic", []string{"--to", "pitches"}, "--to pitches"},
 		{"commit interval", []string{"--commit-interval", "0s"}, "--commit-interval"},
 		{"protocol", []string{"--group-protocol", "eager"}, "--group-protocol"},

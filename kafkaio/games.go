@@ -18,7 +18,9 @@ type GameRecord struct {
 }
 
 // ReadGames reads every record of a games topic, from its beginning to its
-// high watermark as it is when called, in offset order per partition.
+// high watermark as it is when called, in offset order per partition, in
+// any format scores writes (decoded by the first byte, as pitches are:
+// with cfg.Registry for the Schema Registry formats).
 // With committed it reads as a read_committed consumer does, only the
 // records of committed transactions, waiting up to the transaction
 // timeout for transactions still open to end; without, it reads every
@@ -37,6 +39,11 @@ func ReadGames(cfg Config, topic string, committed bool) ([]GameRecord, error) {
 	if err != nil {
 		return nil, err
 	}
+	dec, err := newValueDecoder(cfg, topic)
+	if err != nil {
+		return nil, err
+	}
+	defer dec.close()
 	r, err := newLoggedConsumer(cfg, gamesReaderConfig("pitchkafka-games-reader", committed))
 	if err != nil {
 		return nil, err
@@ -46,7 +53,8 @@ func ReadGames(cfg Config, topic string, committed bool) ([]GameRecord, error) {
 	var bad error
 	err = readToEnds(r.Consumer, topic, ends, DefaultTransactionTimeout+cfg.timeout(), newConsumerEvents(cfg.Log), func(m *kafka.Message) {
 		rec := GameRecord{Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset)}
-		if err := rec.State.UnmarshalJSON(m.Value); err != nil && bad == nil {
+		var err error
+		if rec.State, err = dec.decodeGame(m.Value); err != nil && bad == nil {
 			bad = fmt.Errorf("%s/%d offset %d: %w", topic, rec.Partition, rec.Offset, err)
 		}
 		out = append(out, rec)

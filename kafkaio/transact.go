@@ -23,6 +23,9 @@ type ScoresOptions struct {
 	// Instance names this processor within its group, stably across
 	// restarts: its transactional.id is derived from the group and it.
 	Instance string
+	// Format is how game states are written: JSON (the default) or a
+	// Schema Registry format, whose schema is registered at start.
+	Format Format
 	// A transaction commits when it is CommitInterval old or holds
 	// CommitRecords input records, whichever comes first.
 	CommitInterval time.Duration
@@ -69,7 +72,9 @@ type Scores struct {
 	producer *kafka.Producer
 	peek     *kafka.Consumer // reads high watermarks past open transactions
 	events   consumerEvents
-	decoder  *valueDecoder
+	decoder  *valueDecoder // of the pitch topic
+	encoder  *gameEncoder
+	restorer *valueDecoder // of the games topic
 	logsDone []chan struct{}
 	reports  chan struct{}
 
@@ -133,10 +138,10 @@ func (s *Scores) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.openProducer(ctx, len(tm.Partitions)); err != nil {
+	if err := s.openCodecs(); err != nil {
 		return err
 	}
-	if s.decoder, err = newValueDecoder(s.cfg, s.opts.Input); err != nil {
+	if err := s.openProducer(ctx, len(tm.Partitions)); err != nil {
 		return err
 	}
 	if s.consumer, err = s.newClient(s.consumerConfig(), true); err != nil {
@@ -146,6 +151,22 @@ func (s *Scores) open(ctx context.Context) error {
 		return fmt.Errorf("subscribe to %s: %w", s.opts.Input, err)
 	}
 	return nil
+}
+
+// openCodecs opens the decoders of both topics and the encoder of game
+// states. The encoder registers its schema now, before any transaction, and
+// has every registry lookup cached: a registry that stops answering later
+// cannot fail a record inside a transaction.
+func (s *Scores) openCodecs() error {
+	var err error
+	if s.decoder, err = newValueDecoder(s.cfg, s.opts.Input); err != nil {
+		return err
+	}
+	if s.restorer, err = newValueDecoder(s.cfg, s.opts.Output); err != nil {
+		return err
+	}
+	s.encoder, err = newGameEncoder(s.cfg, s.opts.Output, s.opts.Format)
+	return err
 }
 
 func (s *Scores) consumerConfig() kafka.ConfigMap {
@@ -362,9 +383,9 @@ func (s *Scores) state(partition int32, pk int64) *game.GameState {
 }
 
 func (s *Scores) produce(partition int32, st *game.GameState) error {
-	value, err := st.MarshalJSON()
+	value, err := s.encoder.encode(st)
 	if err != nil {
-		return err
+		return err // never once started (see openCodecs); Close aborts the transaction
 	}
 	msg := &kafka.Message{TopicPartition: kafka.TopicPartition{Topic: &s.opts.Output, Partition: partition},
 		Key: strconv.AppendInt(nil, st.GamePK, 10), Value: value, Timestamp: st.TS}
@@ -641,10 +662,16 @@ func (s *Scores) restore(partitions []int32) error {
 	}
 	defer r.Close()
 	n := 0
+	var unreadable error // the registry did not answer
 	err = readToEnds(r, s.opts.Output, ends, s.transactionTimeout()+s.cfg.timeout(), s.events, func(m *kafka.Message) {
 		n++
-		s.restoreGame(m)
+		if err := s.restoreGame(m); err != nil && unreadable == nil {
+			unreadable = err
+		}
 	})
+	if err == nil {
+		err = unreadable
+	}
 	if err != nil {
 		return fmt.Errorf("restore from %s: %w", s.opts.Output, err)
 	}
@@ -652,14 +679,21 @@ func (s *Scores) restore(partitions []int32) error {
 	return nil
 }
 
-func (s *Scores) restoreGame(m *kafka.Message) {
-	var st game.GameState
-	if err := st.UnmarshalJSON(m.Value); err != nil {
+// restoreGame puts one games record's state in place. A record that is no
+// game state is skipped and logged; an error means the registry could not
+// be asked, and the state cannot be rebuilt.
+func (s *Scores) restoreGame(m *kafka.Message) error {
+	st, err := s.restorer.decodeGame(m.Value)
+	if err != nil && !errors.Is(err, errInvalidGame) {
+		return err
+	}
+	if err != nil {
 		s.log.Warn().Err(err).Int32("partition", m.TopicPartition.Partition).Int64("offset", int64(m.TopicPartition.Offset)).
 			Msg("skipping a games record that does not read as a game state")
-		return
+		return nil
 	}
 	s.games[m.TopicPartition.Partition][st.GamePK] = &st
+	return nil
 }
 
 // transactionTimeout is the producer's transaction.timeout.ms: the user's,
@@ -727,8 +761,10 @@ func (s *Scores) Close() error {
 		s.producer.Close()
 		<-s.reports
 	}
-	if s.decoder != nil {
-		s.decoder.close()
+	s.decoder.close()
+	s.restorer.close()
+	if s.encoder != nil {
+		s.encoder.Close()
 	}
 	for _, done := range s.logsDone {
 		select {

@@ -1,0 +1,154 @@
+package kafkaio
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// TestScoresWritesAndRestoresTheGamesInEveryFormat runs scores in each
+// format over pitches in that format, in two incarnations: the second
+// restores the games from what the first wrote, so it reads the games topic
+// in the format too. Every format's committed output is each pitch folded
+// in once, record for record the same game states as JSON's.
+func TestScoresWritesAndRestoresTheGamesInEveryFormat(t *testing.T) {
+	b := mustStartBroker(t)
+	reg := mustStartRegistry(t, "")
+	var logs lockedBuffer
+	cfg := withRegistry(testConfig(b, zerolog.New(&logs).Level(zerolog.WarnLevel)), reg.URL())
+	pitches := seasonPitches(t, 9, 1200)
+	states := map[Format]map[string]string{} // by format, by game_pk/through_seq: the state as JSON
+	for _, f := range Formats {
+		t.Run(string(f), func(t *testing.T) {
+			opts := ScoresOptions{Input: "pitches-" + string(f), Output: "games-" + string(f), Group: "g-" + string(f),
+				Instance: "t", Format: f, CommitInterval: 50 * time.Millisecond, CommitRecords: 200}
+			mustCreateGames(t, cfg, opts.Output)
+			mustPublishAs(t, cfg, opts.Input, f, pitches[:500])
+			runScoresUntil(t, cfg, opts, 500)
+			mustPublishAs(t, cfg, opts.Input, f, pitches[500:])
+			runScoresUntil(t, cfg, opts, len(pitches)) // restores the games from the first's output
+			recs := mustReadGamesFrom(t, cfg, opts.Output, true)
+			assertGamesFoldedOnce(t, recs, pitches)
+			raw := readRaw(t, b.Bootstrap(), opts.Output, 1)[0].Value
+			if framed := raw[0] == wireFormatMagic; framed != f.NeedsRegistry() {
+				t.Errorf("first byte %#x: framed %v, want %v", raw[0], framed, f.NeedsRegistry())
+			}
+			states[f] = statesByKey(t, recs)
+		})
+	}
+	if t.Failed() {
+		t.Logf("logs:\n%s", logs.String())
+	}
+	for _, f := range Formats[1:] {
+		for k, want := range states[FormatJSON] {
+			if got := states[f][k]; got != want {
+				t.Fatalf("%s: game %s reads back as\n%s\nJSON's is\n%s", f, k, got, want)
+			}
+		}
+	}
+}
+
+// TestScoresWritesAvroWhileTheRegistryIsDown stops the registry once scores
+// has started: the schema was registered and its lookups cached at start,
+// so every transaction still commits, and the records read back once a
+// registry with the same schemas answers again.
+func TestScoresWritesAvroWhileTheRegistryIsDown(t *testing.T) {
+	b := mustStartBroker(t)
+	dir := t.TempDir()
+	reg, err := StartRegistry(RegistryServerOptions{Listen: "127.0.0.1:0", DataDir: dir, Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := withRegistry(testConfig(b, zerolog.Nop()), reg.URL())
+	pitches := mustPublish(t, cfg, "pitches", 800)
+	mustCreateGames(t, cfg, "games")
+	s, err := NewScores(context.Background(), cfg, ScoresOptions{Input: "pitches", Output: "games", Group: "g", Instance: "t",
+		Format: FormatAvro, CommitInterval: 50 * time.Millisecond, CommitRecords: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- s.Run(ctx) }()
+	for deadline := time.Now().Add(60 * time.Second); s.Stats().In < int64(len(pitches)) && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+	}
+	cancel()
+	if err := <-ran; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Stats(); st.In != int64(len(pitches)) || st.Aborted != 0 {
+		t.Fatalf("stats %+v with the registry down: want all %d pitches committed, none aborted", st, len(pitches))
+	}
+	again := mustStartRegistry(t, dir)
+	assertGamesFoldedOnce(t, mustReadGamesFrom(t, withRegistry(cfg, again.URL()), "games", true), pitches)
+}
+
+// mustCreateGames creates a games topic that keeps every record, for the
+// count (scores would create it compacted).
+func mustCreateGames(tb testing.TB, cfg Config, topic string) {
+	tb.Helper()
+	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: topic, Partitions: 3, ReplicationFactor: -1,
+		Configs: map[string]string{"cleanup.policy": "delete"}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := pub.Close(5 * time.Second); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// runScoresUntil runs a processor until the games topic holds n committed
+// records, then stops it.
+func runScoresUntil(tb testing.TB, cfg Config, opts ScoresOptions, n int) {
+	tb.Helper()
+	s, err := NewScores(context.Background(), cfg, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- s.Run(ctx) }()
+	deadline := time.Now().Add(60 * time.Second)
+	for len(mustReadGamesFrom(tb, cfg, opts.Output, true)) < n && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	cancel()
+	if err := <-ran; err != nil {
+		tb.Fatalf("run: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func mustReadGamesFrom(tb testing.TB, cfg Config, topic string, committed bool) []GameRecord {
+	tb.Helper()
+	recs, err := ReadGames(cfg, topic, committed)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return recs
+}
+
+// statesByKey maps each record's game_pk/through_seq to its state as JSON.
+func statesByKey(tb testing.TB, recs []GameRecord) map[string]string {
+	tb.Helper()
+	out := map[string]string{}
+	for i := range recs {
+		b, err := json.Marshal(&recs[i].State)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out[fmt.Sprintf("%d/%d", recs[i].State.GamePK, recs[i].State.ThroughSeq)] = string(b)
+	}
+	return out
+}
