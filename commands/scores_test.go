@@ -23,13 +23,14 @@ func startScores(tb testing.TB, brokers, group, instance string) *member {
 }
 
 // startScoresWith starts a scores process joining with the given group
-// protocol; under classic its session times out in 6 s, under consumer
-// the broker says when (see protocolBroker).
-func startScoresWith(tb testing.TB, brokers, group, instance, protocol string) *member {
+// protocol, with any more arguments; under classic its session times out in
+// 6 s, under consumer the broker says when (see protocolBroker).
+func startScoresWith(tb testing.TB, brokers, group, instance, protocol string, more ...string) *member {
 	tb.Helper()
 	m := &member{name: instance, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
 	args := []string{"--log-format", "json", "scores", "--brokers", brokers, "--group", group,
 		"--instance", instance, "--commit-interval", "100ms", "--stats-interval", "1s", "--group-protocol", protocol}
+	args = append(args, more...)
 	if protocol == "classic" {
 		args = append(args, "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500")
 	}

@@ -86,6 +86,8 @@ type Scores struct {
 
 	committed, aborted, in, out atomic.Int64
 	undelivered                 atomic.Int64
+
+	clock stopClock // bounds the time from Run's context ending to Close returning
 }
 
 // txn is the open transaction: what it consumed and produced, and how to
@@ -112,6 +114,7 @@ func NewScores(ctx context.Context, cfg Config, opts ScoresOptions) (*Scores, er
 	s := &Scores{cfg: cfg, opts: opts, log: cfg.Log, events: newConsumerEvents(cfg.Log),
 		txnID: TransactionalID(opts.Group, opts.Instance), games: map[int32]map[int64]*game.GameState{},
 		reports: make(chan struct{})}
+	s.clock.init(cfg.timeout())
 	err := s.open(ctx)
 	if err != nil {
 		s.Close()
@@ -286,7 +289,20 @@ func (s *Scores) readReports() {
 
 // Run processes until ctx ends, then commits what it has processed.
 // It returns ErrFenced, wrapped, when the producer was fenced.
+//
+// From the moment ctx ends, Run and Close together take at most the client
+// timeout, whatever the broker does: see stopClock.
 func (s *Scores) Run(ctx context.Context) error {
+	unwatch := context.AfterFunc(ctx, s.clock.start)
+	defer unwatch()
+	err := s.run(ctx)
+	if errors.Is(err, ErrStopTimedOut) {
+		return s.clock.err() // says what becomes of the open transaction
+	}
+	return err
+}
+
+func (s *Scores) run(ctx context.Context) error {
 	statsTick := time.NewTicker(s.statsInterval())
 	defer statsTick.Stop()
 	pollMs := int(min(s.opts.CommitInterval, 100*time.Millisecond).Milliseconds())
@@ -444,12 +460,13 @@ func (s *Scores) commit() error {
 	if s.txn == nil {
 		return nil
 	}
+	offsets := slices.Collect(maps.Values(s.txn.next))
 	err := s.retry(func(ctx context.Context) error {
 		md, err := s.consumer.GetConsumerGroupMetadata()
 		if err != nil {
 			return err
 		}
-		return s.producer.SendOffsetsToTransaction(ctx, slices.Collect(maps.Values(s.txn.next)), md)
+		return s.producer.SendOffsetsToTransaction(ctx, offsets, md)
 	})
 	if err == nil {
 		err = s.retry(s.producer.CommitTransaction)
@@ -471,12 +488,13 @@ func (s *Scores) commit() error {
 }
 
 // retry calls f until it succeeds, fails for good, or the client timeout
-// passes.
+// passes; once the processor is stopping, at the latest when its time to
+// stop is up.
 func (s *Scores) retry(f func(context.Context) error) error {
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.timeout())
+	ctx, cancel := context.WithTimeout(s.clock.ctx, s.cfg.timeout())
 	defer cancel()
 	for {
-		err := f(ctx)
+		err := s.clock.await(func() error { return f(ctx) })
 		var ke kafka.Error
 		if err == nil || !errors.As(err, &ke) || !ke.IsRetriable() || ctx.Err() != nil {
 			return err
@@ -742,8 +760,13 @@ func (s *Scores) Stats() ScoresStats {
 }
 
 // Close aborts any transaction still open (Run commits what it processed
-// before it returns), leaves the group and closes the clients.
+// before it returns), leaves the group and closes the clients, all within
+// the client timeout of Run's context ending (or of Close being called).
+// Against a broker that does not answer, it stops waiting then, leaving the
+// open transaction to the broker, which aborts it within
+// transaction.timeout.ms, and returns an error wrapping ErrStopTimedOut.
 func (s *Scores) Close() error {
+	s.clock.start()
 	var err error
 	if s.txn != nil && s.producer != nil {
 		if aerr := s.retry(s.producer.AbortTransaction); aerr != nil && !isFatal(aerr) {
@@ -755,12 +778,9 @@ func (s *Scores) Close() error {
 		err = errors.Join(err, s.leave())
 	}
 	if s.peek != nil {
-		s.peek.Close()
+		s.clock.await(func() error { s.peek.Close(); return nil })
 	}
-	if s.producer != nil {
-		s.producer.Close()
-		<-s.reports
-	}
+	err = errors.Join(err, s.closeProducer())
 	s.decoder.close()
 	s.restorer.close()
 	if s.encoder != nil {
@@ -769,32 +789,45 @@ func (s *Scores) Close() error {
 	for _, done := range s.logsDone {
 		select {
 		case <-done:
-		case <-time.After(s.cfg.timeout()): // a client that would not close
+		case <-s.clock.ctx.Done(): // a client that would not close
 		}
 	}
 	if n := s.undelivered.Load(); n > 0 {
 		s.log.Debug().Int64("records", n).Msg("games records not delivered, all in aborted transactions")
 	}
-	return err
+	return errors.Join(err, s.clock.err())
+}
+
+// closeProducer closes the producer, unless a call of it is still running
+// past the time to stop: it is left to the process's exit then.
+func (s *Scores) closeProducer() error {
+	if s.producer == nil || s.clock.abandoned() {
+		return nil
+	}
+	return s.clock.await(func() error {
+		s.producer.Close()
+		<-s.reports
+		return nil
+	})
 }
 
 // leave unsubscribes, serving the rebalance that revokes everything, then
-// closes the consumer, within the client timeout.
+// closes the consumer, within the time left to stop.
 func (s *Scores) leave() error {
 	if err := s.consumer.Unsubscribe(); err == nil {
-		for deadline := time.Now().Add(s.cfg.timeout() / 2); time.Now().Before(deadline); {
+		for deadline := time.Now().Add(s.cfg.timeout() / 2); time.Now().Before(deadline) && s.clock.ctx.Err() == nil; {
 			s.consumer.Poll(100)
 			if assigned, err := s.consumer.Assignment(); err == nil && len(assigned) == 0 {
 				break
 			}
 		}
 	}
-	closed := make(chan error, 1)
-	go func() { closed <- s.consumer.Close() }()
-	select {
-	case err := <-closed:
-		return err
-	case <-time.After(s.cfg.timeout()):
-		return fmt.Errorf("leaving group %s took longer than %v", s.opts.Group, s.cfg.timeout())
+	if s.clock.abandoned() {
+		return nil // a call still runs in a rebalance callback
 	}
+	err := s.clock.await(s.consumer.Close)
+	if errors.Is(err, ErrStopTimedOut) {
+		return fmt.Errorf("leaving group %s: %w", s.opts.Group, err)
+	}
+	return err
 }
