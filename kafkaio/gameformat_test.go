@@ -22,6 +22,7 @@ func TestScoresWritesAndRestoresTheGamesInEveryFormat(t *testing.T) {
 	cfg := withRegistry(testConfig(b, zerolog.New(&logs).Level(zerolog.WarnLevel)), reg.URL())
 	pitches := seasonPitches(t, 9, 1200)
 	states := map[Format]map[string]string{} // by format, by game_pk/through_seq: the state as JSON
+	sizes := map[Format]int{}
 	for _, f := range Formats {
 		t.Run(string(f), func(t *testing.T) {
 			opts := ScoresOptions{Input: "pitches-" + string(f), Output: "games-" + string(f), Group: "g-" + string(f),
@@ -33,16 +34,21 @@ func TestScoresWritesAndRestoresTheGamesInEveryFormat(t *testing.T) {
 			runScoresUntil(t, cfg, opts, len(pitches)) // restores the games from the first's output
 			recs := mustReadGamesFrom(t, cfg, opts.Output, true)
 			assertGamesFoldedOnce(t, recs, pitches)
-			raw := readRaw(t, b.Bootstrap(), opts.Output, 1)[0].Value
-			if framed := raw[0] == wireFormatMagic; framed != f.NeedsRegistry() {
-				t.Errorf("first byte %#x: framed %v, want %v", raw[0], framed, f.NeedsRegistry())
+			bytes := 0
+			for _, m := range readRaw(t, b.Bootstrap(), opts.Output, len(pitches)) {
+				if framed := m.Value[0] == wireFormatMagic; framed != f.NeedsRegistry() {
+					t.Fatalf("first byte %#x: framed %v, want %v", m.Value[0], framed, f.NeedsRegistry())
+				}
+				bytes += len(m.Value)
 			}
+			sizes[f] = bytes / len(pitches)
 			states[f] = statesByKey(t, recs)
 		})
 	}
 	if t.Failed() {
 		t.Logf("logs:\n%s", logs.String())
 	}
+	t.Logf("mean games record value size, bytes: %v", sizes)
 	for _, f := range Formats[1:] {
 		for k, want := range states[FormatJSON] {
 			if got := states[f][k]; got != want {
