@@ -98,53 +98,6 @@ func TestScoresWritesAvroWhileTheRegistryIsDown(t *testing.T) {
 	assertGamesFoldedOnce(t, mustReadGamesFrom(t, withRegistry(cfg, again.URL()), "games", true), pitches)
 }
 
-// mustCreateGames creates a games topic that keeps every record, for the
-// count (scores would create it compacted).
-func mustCreateGames(tb testing.TB, cfg Config, topic string) {
-	tb.Helper()
-	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: topic, Partitions: 3, ReplicationFactor: -1,
-		Configs: map[string]string{"cleanup.policy": "delete"}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := pub.Close(5 * time.Second); err != nil {
-		tb.Fatal(err)
-	}
-}
-
-// runScoresUntil runs a processor until the games topic holds n committed
-// records, then stops it.
-func runScoresUntil(tb testing.TB, cfg Config, opts ScoresOptions, n int) {
-	tb.Helper()
-	s, err := NewScores(context.Background(), cfg, opts)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ran := make(chan error, 1)
-	go func() { ran <- s.Run(ctx) }()
-	deadline := time.Now().Add(60 * time.Second)
-	for len(mustReadGamesFrom(tb, cfg, opts.Output, true)) < n && time.Now().Before(deadline) {
-		time.Sleep(200 * time.Millisecond)
-	}
-	cancel()
-	if err := <-ran; err != nil {
-		tb.Fatalf("run: %v", err)
-	}
-	if err := s.Close(); err != nil {
-		tb.Fatal(err)
-	}
-}
-
-func mustReadGamesFrom(tb testing.TB, cfg Config, topic string, committed bool) []GameRecord {
-	tb.Helper()
-	recs, err := ReadGames(cfg, topic, committed)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return recs
-}
-
 // statesByKey maps each record's game_pk/through_seq to its state as JSON.
 func statesByKey(tb testing.TB, recs []GameRecord) map[string]string {
 	tb.Helper()

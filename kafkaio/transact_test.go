@@ -24,47 +24,63 @@ func TestScoresAbortsAndRewindsAFailedTransaction(t *testing.T) {
 	cfg := testConfig(b, zerolog.New(&logs).Level(zerolog.InfoLevel))
 	const n = 3000
 	pitches := mustPublish(t, cfg, "pitches", n)
-	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: "games", Partitions: 3, ReplicationFactor: -1,
-		Configs: map[string]string{"cleanup.policy": "delete"}}) // keep every record for the count
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub.Close(5 * time.Second)
+	mustCreateGames(t, cfg, "games")
 	refused := b.cluster.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Topic: "games", Err: kerr.InvalidRecord, Count: 12})
 
-	s, err := NewScores(context.Background(), cfg, ScoresOptions{Input: "pitches", Output: "games", Group: "g", Instance: "t",
-		CommitInterval: 50 * time.Millisecond, CommitRecords: 200})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ran := make(chan error, 1)
-	go func() { ran <- s.Run(ctx) }()
-	deadline := time.Now().Add(60 * time.Second)
-	for len(mustReadGamesHere(t, cfg, true)) < n && time.Now().Before(deadline) {
-		time.Sleep(200 * time.Millisecond)
-	}
-	cancel()
-	if err := <-ran; err != nil {
-		t.Fatalf("run: %v\n%s", err, logs.String())
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	st := s.Stats()
+	st := runScoresUntil(t, cfg, ScoresOptions{Input: "pitches", Output: "games", Group: "g", Instance: "t",
+		CommitInterval: 50 * time.Millisecond, CommitRecords: 200}, n)
 	if refused.Hits() == 0 || st.Aborted == 0 {
 		t.Fatalf("%d produce requests refused, %d transactions aborted: the test proves nothing\n%s", refused.Hits(), st.Aborted, logs.String())
 	}
 	if st.In != n || st.Out != n {
 		t.Errorf("stats %+v: want %d in and out of committed transactions", st, n)
 	}
-	assertGamesFoldedOnce(t, mustReadGamesHere(t, cfg, true), pitches)
+	assertGamesFoldedOnce(t, mustReadGamesFrom(t, cfg, "games", true), pitches)
 	t.Logf("%d requests refused, stats %+v", refused.Hits(), st)
 }
 
-func mustReadGamesHere(tb testing.TB, cfg Config, committed bool) []GameRecord {
+// mustCreateGames creates a games topic that keeps every record, for the
+// count (scores would create it compacted).
+func mustCreateGames(tb testing.TB, cfg Config, topic string) {
 	tb.Helper()
-	recs, err := ReadGames(cfg, "games", committed)
+	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: topic, Partitions: 3, ReplicationFactor: -1,
+		Configs: map[string]string{"cleanup.policy": "delete"}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := pub.Close(5 * time.Second); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// runScoresUntil runs a processor until the games topic holds n committed
+// records, then stops it, and returns what it counted.
+func runScoresUntil(tb testing.TB, cfg Config, opts ScoresOptions, n int) ScoresStats {
+	tb.Helper()
+	s, err := NewScores(context.Background(), cfg, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- s.Run(ctx) }()
+	deadline := time.Now().Add(60 * time.Second)
+	for len(mustReadGamesFrom(tb, cfg, opts.Output, true)) < n && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	cancel()
+	if err := <-ran; err != nil {
+		tb.Fatalf("run: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return s.Stats()
+}
+
+func mustReadGamesFrom(tb testing.TB, cfg Config, topic string, committed bool) []GameRecord {
+	tb.Helper()
+	recs, err := ReadGames(cfg, topic, committed)
 	if err != nil {
 		tb.Fatal(err)
 	}
