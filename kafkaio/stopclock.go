@@ -47,6 +47,9 @@ func (c *stopClock) start() {
 // it, until the time to stop is up: then the call is left running, counted,
 // and ErrStopTimedOut returned.
 func (c *stopClock) await(call func() error) error {
+	if c.ctx.Err() != nil {
+		return fmt.Errorf("%w (%v)", ErrStopTimedOut, c.timeout)
+	}
 	done := make(chan error, 1)
 	go func() { done <- call() }()
 	select {
