@@ -1,6 +1,7 @@
 package kafkaio
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -51,7 +52,7 @@ func ReadGames(cfg Config, topic string, committed bool) ([]GameRecord, error) {
 	defer r.close()
 	var out []GameRecord
 	var bad error
-	err = readToEnds(r.Consumer, topic, ends, DefaultTransactionTimeout+cfg.timeout(), newConsumerEvents(cfg.Log), func(m *kafka.Message) {
+	err = readToEnds(r.Consumer, topic, ends, DefaultTransactionTimeout+cfg.timeout(), nil, newConsumerEvents(cfg.Log), func(m *kafka.Message) {
 		rec := GameRecord{Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset)}
 		var err error
 		if rec.State, err = dec.decodeGame(m.Value); err != nil && bad == nil {
@@ -113,11 +114,15 @@ func highWatermarks(c *kafka.Consumer, cfg Config, topic string, partitions []in
 	return ends, nil
 }
 
+// errInterrupted says that a read to the ends was given up because its
+// reader is stopping.
+var errInterrupted = errors.New("interrupted: stopping")
+
 // readToEnds reads the partitions of ends from their beginning until each
 // is read up to its end, handing every record to fn. A read_committed
 // consumer reaches an end only once the transactions open before it have
-// ended; it gives up after wait.
-func readToEnds(c *kafka.Consumer, topic string, ends map[int32]int64, wait time.Duration, events consumerEvents, fn func(*kafka.Message)) error {
+// ended; it gives up after wait, or with errInterrupted when quit closes.
+func readToEnds(c *kafka.Consumer, topic string, ends map[int32]int64, wait time.Duration, quit <-chan struct{}, events consumerEvents, fn func(*kafka.Message)) error {
 	if len(ends) == 0 {
 		return nil
 	}
@@ -131,6 +136,11 @@ func readToEnds(c *kafka.Consumer, topic string, ends map[int32]int64, wait time
 	}
 	deadline := time.Now().Add(wait)
 	for len(ends) > 0 {
+		select {
+		case <-quit:
+			return errInterrupted
+		default:
+		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("partitions %v not read to their end in %v: a transaction there stays open", slices.Sorted(maps.Keys(ends)), wait)
 		}

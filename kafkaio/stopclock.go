@@ -23,8 +23,9 @@ var ErrStopTimedOut = errors.New("stopping took the whole timeout")
 // each waited up to the timeout of their own.
 type stopClock struct {
 	timeout time.Duration
-	ctx     context.Context // done when the time to stop is up
-	cancel  context.CancelFunc
+	ctx      context.Context // done when the time to stop is up
+	cancel   context.CancelFunc
+	stopping chan struct{} // closed when the clock starts
 	once    sync.Once
 	started time.Time
 	running atomic.Int32 // calls given up on, still running
@@ -33,12 +34,14 @@ type stopClock struct {
 func (c *stopClock) init(timeout time.Duration) {
 	c.timeout = timeout
 	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.stopping = make(chan struct{})
 }
 
 // start starts the clock, once.
 func (c *stopClock) start() {
 	c.once.Do(func() {
 		c.started = time.Now()
+		close(c.stopping)
 		time.AfterFunc(c.timeout, c.cancel)
 	})
 }

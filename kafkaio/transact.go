@@ -321,6 +321,9 @@ func (s *Scores) run(ctx context.Context) error {
 		default:
 		}
 	}
+	if errors.Is(s.stop, errInterrupted) {
+		return nil // stopped while restoring: nothing was read since the last commit
+	}
 	if s.stop != nil {
 		return s.stop
 	}
@@ -667,6 +670,7 @@ func (s *Scores) settle(lost bool) {
 // timeout, and the state must include what it committed.
 func (s *Scores) restore(partitions []int32) error {
 	start := time.Now()
+	s.log.Debug().Ints32("partitions", partitions).Msg("restoring games from " + s.opts.Output)
 	for _, p := range partitions {
 		s.games[p] = map[int64]*game.GameState{}
 	}
@@ -681,7 +685,7 @@ func (s *Scores) restore(partitions []int32) error {
 	defer r.Close()
 	n := 0
 	var unreadable error // the registry did not answer
-	err = readToEnds(r, s.opts.Output, ends, s.transactionTimeout()+s.cfg.timeout(), s.events, func(m *kafka.Message) {
+	err = readToEnds(r, s.opts.Output, ends, s.transactionTimeout()+s.cfg.timeout(), s.clock.stopping, s.events, func(m *kafka.Message) {
 		n++
 		if err := s.restoreGame(m); err != nil && unreadable == nil {
 			unreadable = err
