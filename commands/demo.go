@@ -90,7 +90,8 @@ func runDemo(c *cli.Context, e *env) error {
 		}
 		defer reg.Close()
 		kcfg.Registry.URL = reg.URL()
-		fmt.Fprintf(e.stdout, "schema registry | %s: pitches in %s, subject %s\n", reg.URL(), format, kafkaio.Subject("pitches"))
+		fmt.Fprintf(e.stdout, "schema registry | %s: pitches and games in %s, subjects %s and %s\n", reg.URL(), format,
+			kafkaio.Subject("pitches"), kafkaio.Subject("games"))
 	}
 	const topic = "pitches"
 	pub := publishOptions{
@@ -141,7 +142,7 @@ func runDemo(c *cli.Context, e *env) error {
 	}
 	start("scores", func(ctx context.Context, ce *env) error {
 		return runScores(ctx, ce, scoresOptions{kafka: withClientID(withLog(kcfg, ce), "scores"), output: "text", processor: kafkaio.ScoresOptions{
-			Input: topic, Output: "games", Group: "demo-scores", Instance: "demo", CommitInterval: 100 * time.Millisecond,
+			Input: topic, Output: "games", Group: "demo-scores", Instance: "demo", Format: format, CommitInterval: 100 * time.Millisecond,
 			CommitRecords: 1000, StatsInterval: 30 * time.Second}})
 	})
 	if page != nil {

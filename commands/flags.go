@@ -35,7 +35,8 @@ func schemaRegistryFlag() cli.Flag {
 			"credentials as -X schema.registry.basic.auth.user.info=KEY:SECRET"}
 }
 
-// formatFlag chooses the format of the pitch records publish writes.
+// formatFlag chooses the format of the records a command writes: the
+// pitches of publish, the game states of scores.
 func formatFlag() cli.Flag {
 	return &cli.StringFlag{Name: "format", Value: string(kafkaio.FormatJSON),
 		Usage: "record values as json, avro, protobuf or json-schema (the last three in the Schema Registry wire format; need --schema-registry)"}

@@ -37,12 +37,16 @@ func scoresCommand(e *env) *cli.Command {
 			"The transactional.id is pitchkafka-scores-GROUP-INSTANCE: give every processor\n" +
 			"of a group its own --instance (default: the host name), the same across its\n" +
 			"restarts, so a restart aborts at once what a crash left open.\n\n" +
+			"--format avro, protobuf or json-schema writes the games in the Schema Registry\n" +
+			"wire format, their schema (schemas/games.*) registered at start under the\n" +
+			"subject TOPIC-value of --to; the pitches are read in whatever format they are.\n\n" +
 			"stdout: one line per game that ends (--output json: its state). stderr: every\n" +
 			"10 s, transactions committed and aborted, records in and out, and lag.\n\n" +
 			"Examples:\n" +
 			"  pitchkafka scores                                        # group scores, topic games\n" +
 			"  pitchkafka scores --instance a & pitchkafka scores --instance b   # two share the work\n" +
 			"  pitchkafka scores --commit-interval 1s --group-protocol consumer\n" +
+			"  pitchkafka scores --format avro --schema-registry http://127.0.0.1:8081\n" +
 			"  kcat -C -t games -X isolation.level=read_committed -f '%k %s\\n'   # read the games",
 		Flags: append(kafkaFlags(),
 			&cli.StringFlag{Name: "group", Aliases: []string{"g"}, Value: "scores", Usage: "consumer group to join"},
@@ -50,7 +54,7 @@ func scoresCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "instance", Usage: "this processor's name in the group, stable across restarts (default: the host name)"},
 			&cli.DurationFlag{Name: "commit-interval", Value: 100 * time.Millisecond, Usage: "commit a transaction at least this often"},
 			&cli.IntFlag{Name: "commit-records", Value: 1000, Usage: "commit a transaction once it holds this many pitches"},
-			&cli.StringFlag{Name: "format", Value: string(kafkaio.FormatJSON), Usage: "games record values: json (the only one for now)"},
+			formatFlag(),
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", Usage: "what stdout shows of each game that ends: text or json"},
 			&cli.DurationFlag{Name: "stats-interval", Value: 10 * time.Second, Usage: "how often to log transactions, records and lag on stderr"},
 			groupProtocolFlag(),
@@ -77,7 +81,8 @@ func parseScores(c *cli.Context, e *env) (scoresOptions, error) {
 	if err != nil {
 		return scoresOptions{}, err
 	}
-	if _, err := oneOf(c, "format", string(kafkaio.FormatJSON)); err != nil {
+	format, err := parseFormat(c, kcfg)
+	if err != nil {
 		return scoresOptions{}, err
 	}
 	switch {
@@ -95,7 +100,7 @@ func parseScores(c *cli.Context, e *env) (scoresOptions, error) {
 		}
 	}
 	return scoresOptions{kafka: kcfg, output: output, processor: kafkaio.ScoresOptions{
-		Input: c.String("topic"), Output: c.String("to"), Group: c.String("group"), Instance: instance,
+		Input: c.String("topic"), Output: c.String("to"), Group: c.String("group"), Instance: instance, Format: format,
 		CommitInterval: c.Duration("commit-interval"), CommitRecords: c.Int("commit-records"),
 		StatsInterval: c.Duration("stats-interval")}}, nil
 }

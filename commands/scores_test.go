@@ -23,13 +23,14 @@ func startScores(tb testing.TB, brokers, group, instance string) *member {
 }
 
 // startScoresWith starts a scores process joining with the given group
-// protocol; under classic its session times out in 6 s, under consumer
-// the broker says when (see protocolBroker).
-func startScoresWith(tb testing.TB, brokers, group, instance, protocol string) *member {
+// protocol, with any more arguments; under classic its session times out in
+// 6 s, under consumer the broker says when (see protocolBroker).
+func startScoresWith(tb testing.TB, brokers, group, instance, protocol string, more ...string) *member {
 	tb.Helper()
 	m := &member{name: instance, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
 	args := []string{"--log-format", "json", "scores", "--brokers", brokers, "--group", group,
 		"--instance", instance, "--commit-interval", "100ms", "--stats-interval", "1s", "--group-protocol", protocol}
+	args = append(args, more...)
 	if protocol == "classic" {
 		args = append(args, "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500")
 	}
@@ -243,11 +244,20 @@ func owned(tb testing.TB, m *member) map[int32]bool {
 // TestScoresZombieIsFenced: a processor stopped (SIGSTOP) past its session
 // timeout loses its partitions to the other; continued (SIGCONT), it is
 // fenced, says so in one line, and the output stays exactly once.
+//
+// Under both group protocols: under consumer (KIP-848) the member epoch
+// takes the generation's place in TxnOffsetCommit, and the broker has
+// removed the zombie from the group when its session timed out.
 func TestScoresZombieIsFenced(t *testing.T) {
+	for _, protocol := range groupProtocols {
+		t.Run(protocol, func(t *testing.T) { testZombieIsFenced(t, protocol) })
+	}
+}
+
+func testZombieIsFenced(t *testing.T, protocol string) {
 	const n = 7000
 	brokers, published := streamForScores(t, n, 350)
-	zombie, other := startScores(t, brokers, "scores", "zombie"), startScores(t, brokers, "scores", "other")
-	procs := []*member{zombie, other}
+	zombie, other := startScoresWith(t, brokers, "scores", "zombie", protocol), startScoresWith(t, brokers, "scores", "other", protocol)
 	waitFor(t, 60*time.Second, "both processors to own partitions", func() bool {
 		return zombie.ownsPartitions(t) && other.ownsPartitions(t)
 	})
@@ -255,6 +265,44 @@ func TestScoresZombieIsFenced(t *testing.T) {
 	zombie.cmd.Process.Signal(syscall.SIGSTOP)
 	waitFor(t, 60*time.Second, "the other to own all six partitions", func() bool { return len(owned(t, other)) == 6 })
 	zombie.cmd.Process.Signal(syscall.SIGCONT)
+	t.Logf("the zombie said: %s", zombieEnds(t, brokers, n, published, zombie, other))
+}
+
+// TestScoresZombieIsFencedByTheGroup wakes the zombie past its session
+// timeout but long before its transaction would time out
+// (transaction.timeout.ms=30000), while the other waits, restoring, for
+// that transaction to end: the group fences it, by generation under classic
+// and by member epoch under consumer, never its producer's epoch.
+func TestScoresZombieIsFencedByTheGroup(t *testing.T) {
+	for _, protocol := range groupProtocols {
+		t.Run(protocol, func(t *testing.T) {
+			const n = 5000
+			brokers, published := streamForScores(t, n, 350)
+			zombie := startScoresWith(t, brokers, "scores", "zombie", protocol, "-X", "transaction.timeout.ms=30000")
+			other := startScoresWith(t, brokers, "scores", "other", protocol)
+			waitFor(t, 60*time.Second, "both processors to own partitions", func() bool {
+				return zombie.ownsPartitions(t) && other.ownsPartitions(t)
+			})
+			time.Sleep(time.Second)
+			zombie.cmd.Process.Signal(syscall.SIGSTOP)
+			time.Sleep(9 * time.Second) // the session times out in 6 s
+			zombie.cmd.Process.Signal(syscall.SIGCONT)
+			line := zombieEnds(t, brokers, n, published, zombie, other)
+			if !strings.Contains(line, "the group") {
+				t.Errorf("the zombie was fenced, but not by the group: %s", line)
+			}
+			t.Logf("the zombie said: %s", line)
+		})
+	}
+}
+
+// zombieEnds waits for the zombie to say it was fenced and for every pitch
+// to be folded, stops both processors, checks that the zombie said so in
+// one line and the other in none, that the output is exactly once, and
+// returns the zombie's line.
+func zombieEnds(t *testing.T, brokers string, n int, published <-chan error, zombie, other *member) string {
+	t.Helper()
+	procs := []*member{zombie, other}
 	waitFor(t, 30*time.Second, "the zombie to say it was fenced", func() bool { return len(fencedLines(zombie)) > 0 })
 	if err := <-published; err != nil {
 		t.Fatal(err)
@@ -272,15 +320,15 @@ func TestScoresZombieIsFenced(t *testing.T) {
 			}
 		}
 	}
-	if lines := fencedLines(zombie); len(lines) != 1 {
-		t.Errorf("the zombie said it was fenced in %d lines, want 1:\n%s", len(lines), strings.Join(lines, "\n"))
-	} else {
-		t.Logf("the zombie said: %s", lines[0])
+	lines := fencedLines(zombie)
+	if len(lines) != 1 {
+		t.Fatalf("the zombie said it was fenced in %d lines, want 1:\n%s", len(lines), strings.Join(lines, "\n"))
 	}
 	if lines := fencedLines(other); len(lines) != 0 {
 		t.Errorf("the live processor was fenced:\n%s", strings.Join(lines, "\n"))
 	}
 	assertExactlyOnce(t, brokers)
+	return lines[0]
 }
 
 // fencedLines returns the log lines, warnings or worse, that say fenced.
@@ -302,7 +350,8 @@ func TestScoresRejectsBadFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"format", []string{"--format", "avro"}, "--format"},
+		{"format", []string{"--format", "xml"}, "--format"},
+		{"format without a registry", []string{"--format", "avro"}, "--schema-registry"},
 		{"same topic", []string{"--to", "pitches"}, "--to pitches"},
 		{"commit interval", []string{"--commit-interval", "0s"}, "--commit-interval"},
 		{"protocol", []string{"--group-protocol", "eager"}, "--group-protocol"},

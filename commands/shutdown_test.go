@@ -154,3 +154,42 @@ func TestCtrlCEndsAMemberWhoseStdoutIsBlocked(t *testing.T) {
 	}
 	assertContiguous(t, seen, n)
 }
+
+// TestCtrlCOfScoresWithABrokerFrozenEndsWithinItsTimeout freezes the broker
+// (SIGSTOP) under a scores processor with a transaction open, then stops it
+// with SIGINT: committing, aborting, leaving the group and closing the
+// clients all wait on the frozen broker, and together they must end within
+// --timeout.
+func TestCtrlCOfScoresWithABrokerFrozenEndsWithinItsTimeout(t *testing.T) {
+	const timeout = 3 * time.Second
+	addr := freeLoopbackAddr(t)
+	broker := startBrokerProcess(t, "--listen", addr)
+	mustCreateTopic(t, addr, "pitches", 6)
+	pub := exec.Command(mustBuild(t), "publish", "--brokers", addr, "--rate", "500", "--seed", "21", "--timeout", "3s")
+	if err := pub.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pub.Process.Kill(); pub.Wait() })
+	m := startScoresWith(t, addr, "scores", "a", "classic", "--timeout", timeout.String())
+	waitFor(t, 60*time.Second, "scores to commit", func() bool { return committedSoFar(m) > 0 })
+	broker.cmd.Process.Signal(syscall.SIGSTOP)
+	t.Cleanup(func() { broker.cmd.Process.Signal(syscall.SIGCONT) })
+	time.Sleep(500 * time.Millisecond) // pitches read before the freeze are folded into an open transaction
+	stopped := time.Now()
+	m.cmd.Process.Signal(syscall.SIGINT)
+	var err error
+	select {
+	case err = <-m.done:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("scores did not end within 60 s of SIGINT with --timeout %v:\n%s", timeout, tail(m.stderr.String(), 3000))
+	}
+	took := time.Since(stopped)
+	t.Logf("scores ended %v after SIGINT (%v); its last log lines:\n%s", took.Round(time.Millisecond), err, tail(m.stderr.String(), 8000))
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(m.stderr.String(), "aborted by the broker") {
+		t.Errorf("scores exited with %v; want exit status 1 and a line saying the broker aborts the open transaction", err)
+	}
+	if took > timeout+time.Second {
+		t.Errorf("scores took %v to end, more than --timeout %v and a second", took, timeout)
+	}
+}

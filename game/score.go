@@ -112,6 +112,15 @@ func (s *GameState) Status() string {
 	return StatusInProgress
 }
 
+// TopBot returns the half-inning the game stands in, as the pitch event
+// names it: Top or Bot.
+func (s *GameState) TopBot() string {
+	if s.Top {
+		return "Top"
+	}
+	return "Bot"
+}
+
 // Runs returns the runs each team scored in each inning it batted.
 func (s *GameState) Runs() (away, home []int) { return s.runs[0], s.runs[1] }
 
@@ -120,6 +129,21 @@ func (s *GameState) Hits() (away, home int) { return s.hits[0], s.hits[1] }
 
 // Errors returns each team's errors.
 func (s *GameState) Errors() (away, home int) { return s.errors[0], s.errors[1] }
+
+// Line is one team's line score: its runs in each inning it batted, its
+// hits, and the errors of its fielders.
+type Line struct {
+	Runs   []int
+	Hits   int
+	Errors int
+}
+
+// SetLines sets each team's line score, as a record of the games topic
+// holds it; the state keeps the runs slices.
+func (s *GameState) SetLines(away, home Line) {
+	s.box = box{runs: [2][]int{nilIfEmpty(away.Runs), nilIfEmpty(home.Runs)},
+		hits: [2]int{away.Hits, home.Hits}, errors: [2]int{away.Errors, home.Errors}}
+}
 
 // gameJSON is the record's JSON form; see README "The games topic".
 type gameJSON struct {
@@ -151,14 +175,10 @@ type teamsOf[T any] struct {
 
 // MarshalJSON writes the state as a games record value.
 func (s *GameState) MarshalJSON() ([]byte, error) {
-	half := "Bot"
-	if s.Top {
-		half = "Top"
-	}
 	return json.Marshal(gameJSON{
 		Schema: GameSchemaV1, TS: s.TS.UTC().Format(TimestampLayout), GamePK: s.GamePK, GameDate: s.GameDate,
 		AwayTeam: s.AwayTeam, HomeTeam: s.HomeTeam, Status: s.Status(),
-		Inning: s.Inning, InningTopBot: half, Outs: s.Outs,
+		Inning: s.Inning, InningTopBot: s.TopBot(), Outs: s.Outs,
 		On1B: playerOrNull(s.On1B), On2B: playerOrNull(s.On2B), On3B: playerOrNull(s.On3B),
 		AwayScore: s.AwayScore, HomeScore: s.HomeScore,
 		RunsByInning: teamsOf[[]int]{emptyIfNil(s.runs[0]), emptyIfNil(s.runs[1])},
@@ -180,9 +200,9 @@ func (s *GameState) UnmarshalJSON(b []byte) error {
 	*s = GameState{GamePK: j.GamePK, GameDate: j.GameDate, AwayTeam: j.AwayTeam, HomeTeam: j.HomeTeam,
 		Final: j.Status == StatusFinal, Inning: j.Inning, Top: j.InningTopBot == "Top", Outs: j.Outs,
 		On1B: deref(j.On1B), On2B: deref(j.On2B), On3B: deref(j.On3B),
-		AwayScore: j.AwayScore, HomeScore: j.HomeScore, ThroughSeq: j.ThroughSeq, TS: ts,
-		box: box{runs: [2][]int{nilIfEmpty(j.RunsByInning.Away), nilIfEmpty(j.RunsByInning.Home)},
-			hits: [2]int{j.Hits.Away, j.Hits.Home}, errors: [2]int{j.Errors.Away, j.Errors.Home}}}
+		AwayScore: j.AwayScore, HomeScore: j.HomeScore, ThroughSeq: j.ThroughSeq, TS: ts}
+	s.SetLines(Line{Runs: j.RunsByInning.Away, Hits: j.Hits.Away, Errors: j.Errors.Away},
+		Line{Runs: j.RunsByInning.Home, Hits: j.Hits.Home, Errors: j.Errors.Home})
 	return nil
 }
 

@@ -45,15 +45,24 @@ func ParseFormat(name string) (Format, error) {
 // Registry.
 func (f Format) NeedsRegistry() bool { return f != FormatJSON && f != "" }
 
-// schemaInfo is the format's product schema, as the registry takes it.
-func (f Format) schemaInfo() schemaregistry.SchemaInfo {
+// productSchemas are one record value's product schemas, one a format.
+type productSchemas struct{ avro, protobuf, jsonSchema string }
+
+// The product schemas of the pitch event and of the game state.
+var (
+	pitchSchemas = productSchemas{avro: schemas.Avro, protobuf: schemas.Protobuf, jsonSchema: schemas.JSONSchema}
+	gameSchemas  = productSchemas{avro: schemas.GameAvro, protobuf: schemas.GameProtobuf, jsonSchema: schemas.GameJSONSchema}
+)
+
+// schemaInfo is the format's schema of a value, as the registry takes it.
+func (f Format) schemaInfo(of productSchemas) schemaregistry.SchemaInfo {
 	switch f {
 	case FormatAvro:
-		return schemaregistry.SchemaInfo{Schema: schemas.Avro, SchemaType: "AVRO"}
+		return schemaregistry.SchemaInfo{Schema: of.avro, SchemaType: "AVRO"}
 	case FormatProtobuf:
-		return schemaregistry.SchemaInfo{Schema: schemas.Protobuf, SchemaType: "PROTOBUF"}
+		return schemaregistry.SchemaInfo{Schema: of.protobuf, SchemaType: "PROTOBUF"}
 	}
-	return schemaregistry.SchemaInfo{Schema: schemas.JSONSchema, SchemaType: "JSON"}
+	return schemaregistry.SchemaInfo{Schema: of.jsonSchema, SchemaType: "JSON"}
 }
 
 // ErrRegistryRequired is returned for a Schema Registry format without a
@@ -65,16 +74,9 @@ var ErrRegistryRequired = errors.New("this format keeps its schema in a Schema R
 // schema registered under the topic's subject (TopicNameStrategy). An
 // Encoder is used by one goroutine at a time.
 type Encoder struct {
-	format   Format
-	topic    string
-	schemaID int
-	reg      *registry
-
-	avro     *avrov2.Serializer
+	serializers
 	avroMsg  avroPitch
-	proto    *protobuf.Serializer
 	protoMsg pitchpb.Pitch
-	json     *jsonschema.Serializer
 }
 
 // NewEncoder returns an encoder of the format for records of topic. For a
@@ -82,30 +84,54 @@ type Encoder struct {
 // registers the product schema, or, when the registry refuses writes, uses
 // the subject's latest version if that is the same schema.
 func NewEncoder(cfg Config, topic string, format Format) (*Encoder, error) {
-	e := &Encoder{format: format, topic: topic}
+	e := &Encoder{}
+	if err := e.open(cfg, topic, format, pitchSchemas, "pitches"); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// serializers are Confluent's serializers of one format for the values of
+// one topic, writing the schema registered for them; for JSON, none.
+type serializers struct {
+	format   Format
+	topic    string
+	schemaID int
+	reg      *registry
+
+	avro  *avrov2.Serializer
+	proto *protobuf.Serializer
+	json  *jsonschema.Serializer
+}
+
+// open connects to the registry, registers the format's schema of the
+// values (named what, for the log) under the topic's subject and builds
+// the serializer.
+func (s *serializers) open(cfg Config, topic string, format Format, of productSchemas, what string) error {
+	s.format, s.topic = format, topic
 	if !format.NeedsRegistry() {
-		e.format = FormatJSON
-		return e, nil
+		s.format = FormatJSON
+		return nil
 	}
 	reg, err := openRegistry(cfg)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if reg == nil {
-		return nil, ErrRegistryRequired
+		return ErrRegistryRequired
 	}
-	e.reg = reg
-	if e.schemaID, err = reg.register(Subject(topic), format.schemaInfo()); err != nil {
+	s.reg = reg
+	if s.schemaID, err = reg.register(Subject(topic), format.schemaInfo(of)); err != nil {
 		reg.close()
-		return nil, err
+		return err
 	}
-	if err := e.newSerializer(); err != nil {
+	if err := s.newSerializer(); err != nil {
 		reg.close()
-		return nil, fmt.Errorf("%s serializer: %w", format, err)
+		return fmt.Errorf("%s serializer: %w", format, err)
 	}
-	cfg.Log.Info().Str("format", string(format)).Str("subject", Subject(topic)).Int("schema_id", e.schemaID).
-		Str("schema_registry", reg.url).Msg("writing pitches in the Schema Registry wire format")
-	return e, nil
+	cfg.Log.Info().Str("format", string(format)).Str("subject", Subject(topic)).Int("schema_id", s.schemaID).
+		Str("schema_registry", reg.url).Msg("writing " + what + " in the Schema Registry wire format")
+	return nil
 }
 
 // newSerializer builds the format's serializer, set to write the
@@ -116,26 +142,26 @@ func NewEncoder(cfg Config, topic string, format Format) (*Encoder, error) {
 // of publish's time. When the id is the subject's latest version, as it is
 // once registered, they are told to use the latest version instead, which the
 // client caches by subject.
-func (e *Encoder) newSerializer() (err error) {
+func (s *serializers) newSerializer() (err error) {
 	conf := serde.NewSerializerConfig()
-	conf.AutoRegisterSchemas, conf.UseSchemaID = false, e.schemaID
-	if latest, lerr := e.reg.client.GetLatestSchemaMetadata(Subject(e.topic)); lerr == nil && latest.ID == e.schemaID {
+	conf.AutoRegisterSchemas, conf.UseSchemaID = false, s.schemaID
+	if latest, lerr := s.reg.client.GetLatestSchemaMetadata(Subject(s.topic)); lerr == nil && latest.ID == s.schemaID {
 		conf.UseSchemaID, conf.UseLatestVersion = -1, true
 	}
-	switch e.format {
+	switch s.format {
 	case FormatAvro:
-		e.avro, err = avrov2.NewSerializer(e.reg.client, serde.ValueSerde, &avrov2.SerializerConfig{SerializerConfig: *conf})
+		s.avro, err = avrov2.NewSerializer(s.reg.client, serde.ValueSerde, &avrov2.SerializerConfig{SerializerConfig: *conf})
 	case FormatProtobuf:
-		e.proto, err = protobuf.NewSerializer(e.reg.client, serde.ValueSerde, &protobuf.SerializerConfig{SerializerConfig: *conf})
+		s.proto, err = protobuf.NewSerializer(s.reg.client, serde.ValueSerde, &protobuf.SerializerConfig{SerializerConfig: *conf})
 	case FormatJSONSchema:
-		e.json, err = jsonschema.NewSerializer(e.reg.client, serde.ValueSerde, &jsonschema.SerializerConfig{SerializerConfig: *conf})
+		s.json, err = jsonschema.NewSerializer(s.reg.client, serde.ValueSerde, &jsonschema.SerializerConfig{SerializerConfig: *conf})
 	}
 	return err
 }
 
 // SchemaID is the registry id of the schema the encoder writes, or 0 for
 // JSON.
-func (e *Encoder) SchemaID() int { return e.schemaID }
+func (s *serializers) SchemaID() int { return s.schemaID }
 
 // Append appends p's record value to buf.
 func (e *Encoder) Append(buf []byte, p *game.Pitch) ([]byte, error) {
@@ -160,7 +186,7 @@ func (e *Encoder) Append(buf []byte, p *game.Pitch) ([]byte, error) {
 }
 
 // Close lets go of the registry client.
-func (e *Encoder) Close() { e.reg.close() }
+func (s *serializers) Close() { s.reg.close() }
 
 // valueDecoder reads a record value by its first byte: 0 is the Schema
 // Registry wire format, in whichever format its schema id names; anything
@@ -229,25 +255,36 @@ func (d *valueDecoder) decode(value []byte) (game.Pitch, error) {
 
 // decodeFramed decodes a value in the Schema Registry wire format.
 func (d *valueDecoder) decodeFramed(value []byte) (game.Pitch, error) {
-	if len(value) < 5 {
-		return game.Pitch{}, fmt.Errorf("%w: %d bytes, too short for the Schema Registry wire format", game.ErrInvalidPitch, len(value))
+	schemaType, id, err := d.framedSchema(value, game.ErrInvalidPitch)
+	if err != nil {
+		return game.Pitch{}, err
 	}
-	id := int(binary.BigEndian.Uint32(value[1:5]))
+	p, err := d.deserialize(schemaType, value)
+	if err != nil {
+		return game.Pitch{}, fmt.Errorf("%w: %s with schema id %d: %v", game.ErrInvalidPitch, schemaType, id, err)
+	}
+	return p, p.Validate()
+}
+
+// framedSchema returns the type and id of the schema a framed value names.
+// An error wrapping invalid means the value cannot be read; any other, that
+// the registry could not be asked.
+func (d *valueDecoder) framedSchema(value []byte, invalid error) (typ string, id int, err error) {
+	if len(value) < 5 {
+		return "", 0, fmt.Errorf("%w: %d bytes, too short for the Schema Registry wire format", invalid, len(value))
+	}
+	id = int(binary.BigEndian.Uint32(value[1:5]))
 	if d.reg == nil {
-		return game.Pitch{}, fmt.Errorf("%w: schema id %d: %w", game.ErrInvalidPitch, id, ErrNoRegistry)
+		return "", id, fmt.Errorf("%w: schema id %d: %w", invalid, id, ErrNoRegistry)
 	}
 	info, err := d.reg.client.GetBySubjectAndID(d.subject, id)
 	if isNotFound(err) {
-		return game.Pitch{}, fmt.Errorf("%w: schema id %d is not in the registry under subject %s", game.ErrInvalidPitch, id, d.subject)
+		return "", id, fmt.Errorf("%w: schema id %d is not in the registry under subject %s", invalid, id, d.subject)
 	}
 	if err != nil {
-		return game.Pitch{}, fmt.Errorf("schema registry %s: schema id %d: %w", d.reg.url, id, err)
+		return "", id, fmt.Errorf("schema registry %s: schema id %d: %w", d.reg.url, id, err)
 	}
-	p, err := d.deserialize(schemaType(info.SchemaType), value)
-	if err != nil {
-		return game.Pitch{}, fmt.Errorf("%w: %s with schema id %d: %v", game.ErrInvalidPitch, schemaType(info.SchemaType), id, err)
-	}
-	return p, p.Validate()
+	return schemaType(info.SchemaType), id, nil
 }
 
 // deserialize decodes a framed value with the deserializer of its schema's

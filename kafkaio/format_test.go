@@ -424,7 +424,7 @@ func TestTheThreeSchemasDescribeTheJSONEventsFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range []Format{FormatAvro, FormatProtobuf, FormatJSONSchema} {
-		schema := f.schemaInfo().Schema
+		schema := f.schemaInfo(pitchSchemas).Schema
 		for field := range event {
 			if !strings.Contains(schema, `"`+field+`"`) && !strings.Contains(schema, " "+field+" = ") {
 				t.Errorf("%s schema has no field %s", f, field)

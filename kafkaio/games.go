@@ -1,6 +1,7 @@
 package kafkaio
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -18,7 +19,9 @@ type GameRecord struct {
 }
 
 // ReadGames reads every record of a games topic, from its beginning to its
-// high watermark as it is when called, in offset order per partition.
+// high watermark as it is when called, in offset order per partition, in
+// any format scores writes (decoded by the first byte, as pitches are:
+// with cfg.Registry for the Schema Registry formats).
 // With committed it reads as a read_committed consumer does, only the
 // records of committed transactions, waiting up to the transaction
 // timeout for transactions still open to end; without, it reads every
@@ -37,6 +40,11 @@ func ReadGames(cfg Config, topic string, committed bool) ([]GameRecord, error) {
 	if err != nil {
 		return nil, err
 	}
+	dec, err := newValueDecoder(cfg, topic)
+	if err != nil {
+		return nil, err
+	}
+	defer dec.close()
 	r, err := newLoggedConsumer(cfg, gamesReaderConfig("pitchkafka-games-reader", committed))
 	if err != nil {
 		return nil, err
@@ -44,9 +52,10 @@ func ReadGames(cfg Config, topic string, committed bool) ([]GameRecord, error) {
 	defer r.close()
 	var out []GameRecord
 	var bad error
-	err = readToEnds(r.Consumer, topic, ends, DefaultTransactionTimeout+cfg.timeout(), newConsumerEvents(cfg.Log), func(m *kafka.Message) {
+	err = readToEnds(r.Consumer, topic, ends, DefaultTransactionTimeout+cfg.timeout(), nil, newConsumerEvents(cfg.Log), func(m *kafka.Message) {
 		rec := GameRecord{Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset)}
-		if err := rec.State.UnmarshalJSON(m.Value); err != nil && bad == nil {
+		var err error
+		if rec.State, err = dec.decodeGame(m.Value); err != nil && bad == nil {
 			bad = fmt.Errorf("%s/%d offset %d: %w", topic, rec.Partition, rec.Offset, err)
 		}
 		out = append(out, rec)
@@ -105,11 +114,15 @@ func highWatermarks(c *kafka.Consumer, cfg Config, topic string, partitions []in
 	return ends, nil
 }
 
+// errInterrupted says that a read to the ends was given up because its
+// reader is stopping.
+var errInterrupted = errors.New("interrupted: stopping")
+
 // readToEnds reads the partitions of ends from their beginning until each
 // is read up to its end, handing every record to fn. A read_committed
 // consumer reaches an end only once the transactions open before it have
-// ended; it gives up after wait.
-func readToEnds(c *kafka.Consumer, topic string, ends map[int32]int64, wait time.Duration, events consumerEvents, fn func(*kafka.Message)) error {
+// ended; it gives up after wait, or with errInterrupted when quit closes.
+func readToEnds(c *kafka.Consumer, topic string, ends map[int32]int64, wait time.Duration, quit <-chan struct{}, events consumerEvents, fn func(*kafka.Message)) error {
 	if len(ends) == 0 {
 		return nil
 	}
@@ -123,6 +136,11 @@ func readToEnds(c *kafka.Consumer, topic string, ends map[int32]int64, wait time
 	}
 	deadline := time.Now().Add(wait)
 	for len(ends) > 0 {
+		select {
+		case <-quit:
+			return errInterrupted
+		default:
+		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("partitions %v not read to their end in %v: a transaction there stays open", slices.Sorted(maps.Keys(ends)), wait)
 		}

@@ -23,6 +23,9 @@ type ScoresOptions struct {
 	// Instance names this processor within its group, stably across
 	// restarts: its transactional.id is derived from the group and it.
 	Instance string
+	// Format is how game states are written: JSON (the default) or a
+	// Schema Registry format, whose schema is registered at start.
+	Format Format
 	// A transaction commits when it is CommitInterval old or holds
 	// CommitRecords input records, whichever comes first.
 	CommitInterval time.Duration
@@ -69,7 +72,9 @@ type Scores struct {
 	producer *kafka.Producer
 	peek     *kafka.Consumer // reads high watermarks past open transactions
 	events   consumerEvents
-	decoder  *valueDecoder
+	decoder  *valueDecoder // of the pitch topic
+	encoder  *gameEncoder
+	restorer *valueDecoder // of the games topic
 	logsDone []chan struct{}
 	reports  chan struct{}
 
@@ -81,6 +86,8 @@ type Scores struct {
 
 	committed, aborted, in, out atomic.Int64
 	undelivered                 atomic.Int64
+
+	clock stopClock // bounds the time from Run's context ending to Close returning
 }
 
 // txn is the open transaction: what it consumed and produced, and how to
@@ -107,6 +114,7 @@ func NewScores(ctx context.Context, cfg Config, opts ScoresOptions) (*Scores, er
 	s := &Scores{cfg: cfg, opts: opts, log: cfg.Log, events: newConsumerEvents(cfg.Log),
 		txnID: TransactionalID(opts.Group, opts.Instance), games: map[int32]map[int64]*game.GameState{},
 		reports: make(chan struct{})}
+	s.clock.init(cfg.timeout())
 	err := s.open(ctx)
 	if err != nil {
 		s.Close()
@@ -133,10 +141,10 @@ func (s *Scores) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.openProducer(ctx, len(tm.Partitions)); err != nil {
+	if err := s.openCodecs(); err != nil {
 		return err
 	}
-	if s.decoder, err = newValueDecoder(s.cfg, s.opts.Input); err != nil {
+	if err := s.openProducer(ctx, len(tm.Partitions)); err != nil {
 		return err
 	}
 	if s.consumer, err = s.newClient(s.consumerConfig(), true); err != nil {
@@ -146,6 +154,22 @@ func (s *Scores) open(ctx context.Context) error {
 		return fmt.Errorf("subscribe to %s: %w", s.opts.Input, err)
 	}
 	return nil
+}
+
+// openCodecs opens the decoders of both topics and the encoder of game
+// states. The encoder registers its schema now, before any transaction, and
+// has every registry lookup cached: a registry that stops answering later
+// cannot fail a record inside a transaction.
+func (s *Scores) openCodecs() error {
+	var err error
+	if s.decoder, err = newValueDecoder(s.cfg, s.opts.Input); err != nil {
+		return err
+	}
+	if s.restorer, err = newValueDecoder(s.cfg, s.opts.Output); err != nil {
+		return err
+	}
+	s.encoder, err = newGameEncoder(s.cfg, s.opts.Output, s.opts.Format)
+	return err
 }
 
 func (s *Scores) consumerConfig() kafka.ConfigMap {
@@ -265,7 +289,20 @@ func (s *Scores) readReports() {
 
 // Run processes until ctx ends, then commits what it has processed.
 // It returns ErrFenced, wrapped, when the producer was fenced.
+//
+// From the moment ctx ends, Run and Close together take at most the client
+// timeout, whatever the broker does: see stopClock.
 func (s *Scores) Run(ctx context.Context) error {
+	unwatch := context.AfterFunc(ctx, s.clock.start)
+	defer unwatch()
+	err := s.run(ctx)
+	if errors.Is(err, ErrStopTimedOut) {
+		return s.clock.err() // says what becomes of the open transaction
+	}
+	return err
+}
+
+func (s *Scores) run(ctx context.Context) error {
 	statsTick := time.NewTicker(s.statsInterval())
 	defer statsTick.Stop()
 	pollMs := int(min(s.opts.CommitInterval, 100*time.Millisecond).Milliseconds())
@@ -283,6 +320,9 @@ func (s *Scores) Run(ctx context.Context) error {
 			s.logStats()
 		default:
 		}
+	}
+	if errors.Is(s.stop, errInterrupted) {
+		return nil // stopped while restoring: nothing was read since the last commit
 	}
 	if s.stop != nil {
 		return s.stop
@@ -362,9 +402,9 @@ func (s *Scores) state(partition int32, pk int64) *game.GameState {
 }
 
 func (s *Scores) produce(partition int32, st *game.GameState) error {
-	value, err := st.MarshalJSON()
+	value, err := s.encoder.encode(st)
 	if err != nil {
-		return err
+		return err // never once started (see openCodecs); Close aborts the transaction
 	}
 	msg := &kafka.Message{TopicPartition: kafka.TopicPartition{Topic: &s.opts.Output, Partition: partition},
 		Key: strconv.AppendInt(nil, st.GamePK, 10), Value: value, Timestamp: st.TS}
@@ -423,12 +463,13 @@ func (s *Scores) commit() error {
 	if s.txn == nil {
 		return nil
 	}
+	offsets := slices.Collect(maps.Values(s.txn.next))
 	err := s.retry(func(ctx context.Context) error {
 		md, err := s.consumer.GetConsumerGroupMetadata()
 		if err != nil {
 			return err
 		}
-		return s.producer.SendOffsetsToTransaction(ctx, slices.Collect(maps.Values(s.txn.next)), md)
+		return s.producer.SendOffsetsToTransaction(ctx, offsets, md)
 	})
 	if err == nil {
 		err = s.retry(s.producer.CommitTransaction)
@@ -450,12 +491,13 @@ func (s *Scores) commit() error {
 }
 
 // retry calls f until it succeeds, fails for good, or the client timeout
-// passes.
+// passes; once the processor is stopping, at the latest when its time to
+// stop is up.
 func (s *Scores) retry(f func(context.Context) error) error {
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.timeout())
+	ctx, cancel := context.WithTimeout(s.clock.ctx, s.cfg.timeout())
 	defer cancel()
 	for {
-		err := f(ctx)
+		err := s.clock.await(func() error { return f(ctx) })
 		var ke kafka.Error
 		if err == nil || !errors.As(err, &ke) || !ke.IsRetriable() || ctx.Err() != nil {
 			return err
@@ -628,6 +670,7 @@ func (s *Scores) settle(lost bool) {
 // timeout, and the state must include what it committed.
 func (s *Scores) restore(partitions []int32) error {
 	start := time.Now()
+	s.log.Debug().Ints32("partitions", partitions).Msg("restoring games from " + s.opts.Output)
 	for _, p := range partitions {
 		s.games[p] = map[int64]*game.GameState{}
 	}
@@ -641,10 +684,16 @@ func (s *Scores) restore(partitions []int32) error {
 	}
 	defer r.Close()
 	n := 0
-	err = readToEnds(r, s.opts.Output, ends, s.transactionTimeout()+s.cfg.timeout(), s.events, func(m *kafka.Message) {
+	var unreadable error // the registry did not answer
+	err = readToEnds(r, s.opts.Output, ends, s.transactionTimeout()+s.cfg.timeout(), s.clock.stopping, s.events, func(m *kafka.Message) {
 		n++
-		s.restoreGame(m)
+		if err := s.restoreGame(m); err != nil && unreadable == nil {
+			unreadable = err
+		}
 	})
+	if err == nil {
+		err = unreadable
+	}
 	if err != nil {
 		return fmt.Errorf("restore from %s: %w", s.opts.Output, err)
 	}
@@ -652,14 +701,21 @@ func (s *Scores) restore(partitions []int32) error {
 	return nil
 }
 
-func (s *Scores) restoreGame(m *kafka.Message) {
-	var st game.GameState
-	if err := st.UnmarshalJSON(m.Value); err != nil {
+// restoreGame puts one games record's state in place. A record that is no
+// game state is skipped and logged; an error means the registry could not
+// be asked, and the state cannot be rebuilt.
+func (s *Scores) restoreGame(m *kafka.Message) error {
+	st, err := s.restorer.decodeGame(m.Value)
+	if err != nil && !errors.Is(err, errInvalidGame) {
+		return err
+	}
+	if err != nil {
 		s.log.Warn().Err(err).Int32("partition", m.TopicPartition.Partition).Int64("offset", int64(m.TopicPartition.Offset)).
 			Msg("skipping a games record that does not read as a game state")
-		return
+		return nil
 	}
 	s.games[m.TopicPartition.Partition][st.GamePK] = &st
+	return nil
 }
 
 // transactionTimeout is the producer's transaction.timeout.ms: the user's,
@@ -708,8 +764,13 @@ func (s *Scores) Stats() ScoresStats {
 }
 
 // Close aborts any transaction still open (Run commits what it processed
-// before it returns), leaves the group and closes the clients.
+// before it returns), leaves the group and closes the clients, all within
+// the client timeout of Run's context ending (or of Close being called).
+// Against a broker that does not answer, it stops waiting then, leaving the
+// open transaction to the broker, which aborts it within
+// transaction.timeout.ms, and returns an error wrapping ErrStopTimedOut.
 func (s *Scores) Close() error {
+	s.clock.start()
 	var err error
 	if s.txn != nil && s.producer != nil {
 		if aerr := s.retry(s.producer.AbortTransaction); aerr != nil && !isFatal(aerr) {
@@ -721,44 +782,56 @@ func (s *Scores) Close() error {
 		err = errors.Join(err, s.leave())
 	}
 	if s.peek != nil {
-		s.peek.Close()
+		s.clock.await(func() error { s.peek.Close(); return nil })
 	}
-	if s.producer != nil {
-		s.producer.Close()
-		<-s.reports
-	}
-	if s.decoder != nil {
-		s.decoder.close()
+	err = errors.Join(err, s.closeProducer())
+	s.decoder.close()
+	s.restorer.close()
+	if s.encoder != nil {
+		s.encoder.Close()
 	}
 	for _, done := range s.logsDone {
 		select {
 		case <-done:
-		case <-time.After(s.cfg.timeout()): // a client that would not close
+		case <-s.clock.ctx.Done(): // a client that would not close
 		}
 	}
 	if n := s.undelivered.Load(); n > 0 {
 		s.log.Debug().Int64("records", n).Msg("games records not delivered, all in aborted transactions")
 	}
-	return err
+	return errors.Join(err, s.clock.err())
+}
+
+// closeProducer closes the producer, unless a call of it is still running
+// past the time to stop: it is left to the process's exit then.
+func (s *Scores) closeProducer() error {
+	if s.producer == nil || s.clock.abandoned() {
+		return nil
+	}
+	return s.clock.await(func() error {
+		s.producer.Close()
+		<-s.reports
+		return nil
+	})
 }
 
 // leave unsubscribes, serving the rebalance that revokes everything, then
-// closes the consumer, within the client timeout.
+// closes the consumer, within the time left to stop.
 func (s *Scores) leave() error {
 	if err := s.consumer.Unsubscribe(); err == nil {
-		for deadline := time.Now().Add(s.cfg.timeout() / 2); time.Now().Before(deadline); {
+		for deadline := time.Now().Add(s.cfg.timeout() / 2); time.Now().Before(deadline) && s.clock.ctx.Err() == nil; {
 			s.consumer.Poll(100)
 			if assigned, err := s.consumer.Assignment(); err == nil && len(assigned) == 0 {
 				break
 			}
 		}
 	}
-	closed := make(chan error, 1)
-	go func() { closed <- s.consumer.Close() }()
-	select {
-	case err := <-closed:
-		return err
-	case <-time.After(s.cfg.timeout()):
-		return fmt.Errorf("leaving group %s took longer than %v", s.opts.Group, s.cfg.timeout())
+	if s.clock.abandoned() {
+		return nil // a call still runs in a rebalance callback
 	}
+	err := s.clock.await(s.consumer.Close)
+	if errors.Is(err, ErrStopTimedOut) {
+		return fmt.Errorf("leaving group %s: %w", s.opts.Group, err)
+	}
+	return err
 }

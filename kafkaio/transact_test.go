@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/rs/zerolog"
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -24,47 +26,63 @@ func TestScoresAbortsAndRewindsAFailedTransaction(t *testing.T) {
 	cfg := testConfig(b, zerolog.New(&logs).Level(zerolog.InfoLevel))
 	const n = 3000
 	pitches := mustPublish(t, cfg, "pitches", n)
-	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: "games", Partitions: 3, ReplicationFactor: -1,
-		Configs: map[string]string{"cleanup.policy": "delete"}}) // keep every record for the count
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub.Close(5 * time.Second)
+	mustCreateGames(t, cfg, "games")
 	refused := b.cluster.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Topic: "games", Err: kerr.InvalidRecord, Count: 12})
 
-	s, err := NewScores(context.Background(), cfg, ScoresOptions{Input: "pitches", Output: "games", Group: "g", Instance: "t",
-		CommitInterval: 50 * time.Millisecond, CommitRecords: 200})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ran := make(chan error, 1)
-	go func() { ran <- s.Run(ctx) }()
-	deadline := time.Now().Add(60 * time.Second)
-	for len(mustReadGamesHere(t, cfg, true)) < n && time.Now().Before(deadline) {
-		time.Sleep(200 * time.Millisecond)
-	}
-	cancel()
-	if err := <-ran; err != nil {
-		t.Fatalf("run: %v\n%s", err, logs.String())
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	st := s.Stats()
+	st := runScoresUntil(t, cfg, ScoresOptions{Input: "pitches", Output: "games", Group: "g", Instance: "t",
+		CommitInterval: 50 * time.Millisecond, CommitRecords: 200}, n)
 	if refused.Hits() == 0 || st.Aborted == 0 {
 		t.Fatalf("%d produce requests refused, %d transactions aborted: the test proves nothing\n%s", refused.Hits(), st.Aborted, logs.String())
 	}
 	if st.In != n || st.Out != n {
 		t.Errorf("stats %+v: want %d in and out of committed transactions", st, n)
 	}
-	assertGamesFoldedOnce(t, mustReadGamesHere(t, cfg, true), pitches)
+	assertGamesFoldedOnce(t, mustReadGamesFrom(t, cfg, "games", true), pitches)
 	t.Logf("%d requests refused, stats %+v", refused.Hits(), st)
 }
 
-func mustReadGamesHere(tb testing.TB, cfg Config, committed bool) []GameRecord {
+// mustCreateGames creates a games topic that keeps every record, for the
+// count (scores would create it compacted).
+func mustCreateGames(tb testing.TB, cfg Config, topic string) {
 	tb.Helper()
-	recs, err := ReadGames(cfg, "games", committed)
+	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: topic, Partitions: 3, ReplicationFactor: -1,
+		Configs: map[string]string{"cleanup.policy": "delete"}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := pub.Close(5 * time.Second); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// runScoresUntil runs a processor until the games topic holds n committed
+// records, then stops it, and returns what it counted.
+func runScoresUntil(tb testing.TB, cfg Config, opts ScoresOptions, n int) ScoresStats {
+	tb.Helper()
+	s, err := NewScores(context.Background(), cfg, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- s.Run(ctx) }()
+	deadline := time.Now().Add(60 * time.Second)
+	for len(mustReadGamesFrom(tb, cfg, opts.Output, true)) < n && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	cancel()
+	if err := <-ran; err != nil {
+		tb.Fatalf("run: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return s.Stats()
+}
+
+func mustReadGamesFrom(tb testing.TB, cfg Config, topic string, committed bool) []GameRecord {
+	tb.Helper()
+	recs, err := ReadGames(cfg, topic, committed)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -100,5 +118,78 @@ func assertGamesFoldedOnce(t *testing.T, recs []GameRecord, pitches []game.Pitch
 		if !bytes.Equal(last, folded) {
 			t.Errorf("game %d: last state\n%s\nfolded\n%s", pk, last, folded)
 		}
+	}
+}
+
+// TestScoresStopsAtOnceWhileRestoringBehindAnOpenTransaction: a restore
+// waits for the transactions open on the games topic to end, up to the
+// transaction timeout and more; asked to stop meanwhile, the processor
+// stops at once, assigning nothing it has not restored.
+func TestScoresStopsAtOnceWhileRestoringBehindAnOpenTransaction(t *testing.T) {
+	b := mustStartBroker(t)
+	var logs lockedBuffer
+	cfg := testConfig(b, zerolog.New(&logs).Level(zerolog.DebugLevel))
+	mustPublish(t, cfg, "pitches", 100)
+	mustCreateGames(t, cfg, "games")
+	mustLeaveTransactionOpen(t, cfg, "games")
+	s, err := NewScores(context.Background(), cfg, ScoresOptions{Input: "pitches", Output: "games", Group: "g", Instance: "t",
+		CommitInterval: 50 * time.Millisecond, CommitRecords: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- s.Run(ctx) }()
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(logs.String(), "restoring games"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("no restore began:\n%s", logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond)
+	stopped := time.Now()
+	cancel()
+	if err := <-ran; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(stopped)
+	t.Logf("stopped %v after it was asked to, restoring behind an open transaction", took.Round(time.Millisecond))
+	if took > 2*time.Second {
+		t.Errorf("took %v to stop", took)
+	}
+	if st := s.Stats(); st.In != 0 {
+		t.Errorf("stats %+v: it read pitches of partitions it had not restored", st)
+	}
+}
+
+// mustLeaveTransactionOpen writes a record to the topic in a transaction
+// it leaves open for a minute.
+func mustLeaveTransactionOpen(tb testing.TB, cfg Config, topic string) {
+	tb.Helper()
+	p, err := kafka.NewProducer(&kafka.ConfigMap{"bootstrap.servers": cfg.Brokers, "transactional.id": "left-open",
+		"transaction.timeout.ms": 60000, "log_level": 3})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(p.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := p.InitTransactions(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	if err := p.BeginTransaction(); err != nil {
+		tb.Fatal(err)
+	}
+	deliveries := make(chan kafka.Event, 1)
+	err = p.Produce(&kafka.Message{TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: 0},
+		Value: []byte(`{}`)}, deliveries)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if m := (<-deliveries).(*kafka.Message); m.TopicPartition.Error != nil {
+		tb.Fatal(m.TopicPartition.Error)
 	}
 }
