@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
-	"syscall"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 

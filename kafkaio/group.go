@@ -66,7 +66,8 @@ type GroupStats struct {
 // another, which handles them and stores their offsets, so that the
 // client's per-record cost and the handler's overlap. Records are decoded
 // by the handling goroutine, or by the polling one when batches are
-// already waiting to be handled.
+// already waiting to be handled. A handler stuck writing holds up neither
+// the group's rebalances nor a shutdown (see groupstall.go).
 type GroupReader struct {
 	cfg      Config
 	opts     GroupOptions
