@@ -231,10 +231,18 @@ func (g *GroupReader) commit() {
 }
 
 // stopAt notes that the member must be gone within the client timeout from
-// now, unless it was told so earlier.
+// now, unless it was told so earlier. The steps that come once the budget
+// is spent (leaving the group, closing the client and the dead-letter
+// producer) are each given minShutdownStep all the same, so the budget
+// ends that much earlier.
 func (g *GroupReader) stopAt(now time.Time) {
-	g.stopBy.CompareAndSwap(0, now.Add(g.cfg.timeout()).UnixNano())
+	t := g.cfg.timeout()
+	g.stopBy.CompareAndSwap(0, now.Add(max(t-lastShutdownSteps*minShutdownStep, t/2)).UnixNano())
 }
+
+// lastShutdownSteps is how many steps of shutting down may still come once
+// the budget is spent.
+const lastShutdownSteps = 3
 
 // shutdownBudget is what is left of the time to stop in, at least a moment;
 // before the member is told to stop, the whole client timeout.

@@ -16,10 +16,10 @@ import (
 // rebalance only from inside Poll; and a revoke waits until every record
 // polled has been handled. So:
 //
-//   - when the handler takes no batch for handlerStuckAfter, the member stalls:
-//     it pauses its partitions, so nothing more is fetched, holds the
-//     batch, and goes on polling for the group's events alone, until the
-//     handler takes the batch and the partitions are resumed;
+//   - when the handler takes no batch for handlerStuckAfter, the member
+//     stalls: it pauses its partitions, so nothing more is fetched, holds
+//     the batch, and goes on polling for the group's events alone, until
+//     the handler takes the batch and the partitions are resumed;
 //   - a revoke waits for the handler at most revokeWait; then it gives
 //     up the revoked partitions' records not yet handled, which stay
 //     uncommitted so that the next owner handles them (at least once),

@@ -53,7 +53,7 @@ func TestAStuckHandler(t *testing.T) {
 	waitUntil(t, 20*time.Second, "the joining member to handle records while the other is stuck", func() bool { return firstAt.Load() != nil })
 	took := firstAt.Load().Sub(joined)
 	t.Logf("the joining member handled its first record %v after it joined", took.Round(time.Millisecond))
-	if took > 10*time.Second {
+	if took > 15*time.Second { // it used to wait until the handler was released
 		t.Errorf("the joining member waited %v for the stuck one", took)
 	}
 	givenUp := firstLineWith(stuckLog.String(), "partitions given up")
