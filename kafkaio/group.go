@@ -358,9 +358,9 @@ func (g *GroupReader) Run(ctx context.Context, handle func(Record) error) error 
 // poll polls the client and sends the records on in batches: a batch goes
 // when it is full or when the client has no more records ready. While the
 // member is stalled, it polls for the group's events and hands the held
-// batch over once the handler has room. It returns
-// when ctx ends, the handling goroutine stops, or, with ends, the member's
-// partitions are read to their ends.
+// batch over once the handler has room. It returns when ctx ends, the
+// handling goroutine stops, or, with ends, the member's partitions are
+// read to their ends.
 func (g *GroupReader) poll(ctx context.Context, ends map[int32]int64) error {
 	nextEndCheck := time.Now()
 	for ctx.Err() == nil {
@@ -402,11 +402,11 @@ func (g *GroupReader) poll(ctx context.Context, ends map[int32]int64) error {
 }
 
 func (g *GroupReader) emptyBatch() *batch {
-	b := &batch{}
+	var b *batch
 	select {
 	case b = <-g.pipe.free:
 	default:
-		b.records = make([]*kafka.Message, 0, batchRecords)
+		b = &batch{records: make([]*kafka.Message, 0, batchRecords)}
 	}
 	b.epoch = g.givenUp.epoch.Load()
 	return b
