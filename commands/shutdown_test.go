@@ -3,6 +3,7 @@ package commands
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"os"
@@ -70,6 +71,79 @@ func TestCtrlCOfPublishWithABrokerFrozenSaysWhatIsUnconfirmed(t *testing.T) {
 	t.Logf("delivered %d, not confirmed %d, of which %d were written", delivered, unconfirmed, int64(len(onTopic))-delivered)
 }
 
+// stuckMember is an announce process whose stdout is a pipe the test
+// reads only when it says.
+type stuckMember struct {
+	cmd     *exec.Cmd
+	out     *bufio.Reader
+	pr      *os.File
+	stderr  *syncBuffer
+	done    chan error
+	written strings.Builder
+}
+
+// startStuckMember starts an announcer of group with --timeout timeout,
+// and reads its first lines of output, then no more: the pipe fills and
+// the member's writes block.
+func startStuckMember(tb testing.TB, brokers, group string, timeout time.Duration, lines int) *stuckMember {
+	tb.Helper()
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { pr.Close() })
+	m := &stuckMember{out: bufio.NewReader(pr), pr: pr, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	m.cmd = exec.Command(mustBuild(tb), "--log-format", "json", "announce", "--brokers", brokers, "--group", group,
+		"--from-beginning", "--output", "json", "--timeout", timeout.String(), "--stats-interval", "1h",
+		"-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500")
+	m.cmd.Stdout, m.cmd.Stderr = pw, m.stderr
+	if err := m.cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	pw.Close()
+	go func() { m.done <- m.cmd.Wait() }()
+	tb.Cleanup(func() { m.cmd.Process.Kill() })
+	for i := 0; i < lines; i++ {
+		line, err := m.out.ReadString('\n')
+		if err != nil {
+			tb.Fatalf("after %d lines: %v\n%s", i, err, tail(m.stderr.String(), 3000))
+		}
+		m.written.WriteString(line)
+	}
+	return m
+}
+
+// interrupt sends SIGINT and requires the member to end within timeout
+// (and a little), then reads what it wrote but the test had not read.
+func (m *stuckMember) interrupt(tb testing.TB, timeout time.Duration) {
+	tb.Helper()
+	stopped := time.Now()
+	m.cmd.Process.Signal(syscall.SIGINT)
+	var err error
+	select {
+	case err = <-m.done:
+	case <-time.After(timeout + 10*time.Second):
+		tb.Fatalf("the member did not end within %v of SIGINT with --timeout %v:\n%s",
+			timeout+10*time.Second, timeout, tail(m.stderr.String(), 3000))
+	}
+	took := time.Since(stopped)
+	tb.Logf("the member ended %v after SIGINT (%v); its last log line: %s", took.Round(time.Millisecond), err, lastLine(m.stderr.String()))
+	if took > timeout+2*time.Second {
+		tb.Errorf("the member took %v to end, more than --timeout %v", took, timeout)
+	}
+	rest, _ := io.ReadAll(m.out)
+	m.written.Write(rest)
+}
+
+// wrote returns the offsets whose lines the member wrote out whole.
+func (m *stuckMember) wrote(tb testing.TB) map[[2]int64]bool {
+	out := map[[2]int64]bool{}
+	for _, a := range parseAnnounced(tb, completeLines(m.written.String())) {
+		out[[2]int64{int64(a.Partition), a.Offset}] = true
+	}
+	return out
+}
+
 // TestCtrlCEndsAMemberWhoseStdoutIsBlocked runs an announcer whose stdout
 // is a pipe the test stops reading after 3,000 lines, then sends SIGINT:
 // the member must exit within its --timeout, and the offsets its group
@@ -77,56 +151,41 @@ func TestCtrlCOfPublishWithABrokerFrozenSaysWhatIsUnconfirmed(t *testing.T) {
 // from there: together they cover every offset.
 func TestCtrlCEndsAMemberWhoseStdoutIsBlocked(t *testing.T) {
 	b := mustStartBroker(t)
-	const n, timeout = 20000, 6 * time.Second
-	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", "20000", "--seed", "41")
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pr.Close()
-	cmd := exec.Command(mustBuild(t), "--log-format", "json", "announce", "--brokers", b.Bootstrap(), "--group", "stuck",
-		"--from-beginning", "--output", "json", "--timeout", timeout.String())
-	stderr := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = pw, stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pw.Close()
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() { cmd.Process.Kill() })
+	testCtrlCOfAStuckMember(t, b.Bootstrap(), func() {}, func() {})
+}
 
-	out := bufio.NewReader(pr)
-	var written strings.Builder
-	for lines := 0; lines < 3000; lines++ {
-		line, err := out.ReadString('\n')
-		if err != nil {
-			t.Fatalf("after %d lines: %v\n%s", lines, err, tail(stderr.String(), 3000))
-		}
-		written.WriteString(line)
-	}
+// TestCtrlCEndsAStuckMemberWhileItsBrokerIsFrozen is the same with the
+// broker frozen (SIGSTOP) before the SIGINT, so that neither the commit
+// nor leaving the group is answered; it thaws once the member has ended.
+func TestCtrlCEndsAStuckMemberWhileItsBrokerIsFrozen(t *testing.T) {
+	addr := freeLoopbackAddr(t)
+	broker := startBrokerProcess(t, "--listen", addr)
+	thaw := func() { broker.cmd.Process.Signal(syscall.SIGCONT) }
+	t.Cleanup(thaw)
+	testCtrlCOfAStuckMember(t, addr, func() { broker.cmd.Process.Signal(syscall.SIGSTOP) }, thaw)
+}
+
+// testCtrlCOfAStuckMember runs the Ctrl-C tests above: freeze runs once
+// the member's output is blocked, thaw once the member has ended.
+func testCtrlCOfAStuckMember(t *testing.T, brokers string, freeze, thaw func()) {
+	const timeout = 6 * time.Second
+	mustRun(t, "publish", "--brokers", brokers, "--rate", "0", "--count", "20000", "--seed", "41")
+	m := startStuckMember(t, brokers, "stuck", timeout, 3000)
 	time.Sleep(2 * time.Second) // unread, the pipe fills and the member's writes block
-	stopped := time.Now()
-	cmd.Process.Signal(syscall.SIGINT)
-	select {
-	case err = <-done:
-	case <-time.After(timeout + 10*time.Second):
-		t.Fatalf("the member did not end within %v of SIGINT with --timeout %v:\n%s",
-			timeout+10*time.Second, timeout, tail(stderr.String(), 3000))
-	}
-	took := time.Since(stopped)
-	t.Logf("the member ended %v after SIGINT (%v); its last log line: %s", took.Round(time.Millisecond), err, lastLine(stderr.String()))
-	if took > timeout+2*time.Second {
-		t.Errorf("the member took %v to end, more than --timeout %v", took, timeout)
-	}
-	rest, _ := io.ReadAll(out) // what the member wrote but the test had not read
-	written.Write(rest)
+	freeze()
+	m.interrupt(t, timeout)
+	thaw()
+	assertResumesAfterWhatWasWritten(t, brokers, m)
+}
 
-	wrote := map[[2]int64]bool{}
-	for _, a := range parseAnnounced(t, completeLines(written.String())) {
-		wrote[[2]int64{int64(a.Partition), a.Offset}] = true
-	}
-	next := mustRun(t, "announce", "--brokers", b.Bootstrap(), "--group", "stuck", "--from-beginning", "--once", "--output", "json")
+// assertResumesAfterWhatWasWritten runs a member of the stuck one's group
+// to the end: the offsets the group had committed must all be of lines
+// the stuck member wrote, and together the two cover every offset.
+func assertResumesAfterWhatWasWritten(t *testing.T, brokers string, m *stuckMember) {
+	t.Helper()
+	const n = 20000
+	wrote := m.wrote(t)
+	next := mustRun(t, "announce", "--brokers", brokers, "--group", "stuck", "--from-beginning", "--once", "--output", "json")
 	resumedAt := map[int64]int64{}
 	seen := maps.Clone(wrote)
 	for _, a := range parseAnnounced(t, next.stdout.String()) {
@@ -150,7 +209,7 @@ func TestCtrlCEndsAMemberWhoseStdoutIsBlocked(t *testing.T) {
 		t.Errorf("nothing was committed of the %d lines written", len(wrote))
 	}
 	if t.Failed() || os.Getenv("PITCHKAFKA_DEBUG_TEST") != "" {
-		t.Logf("stuck member's log:\n%s\nnext member's log:\n%s", tail(stderr.String(), 6000), tail(next.stderr.String(), 6000))
+		t.Logf("stuck member's log:\n%s\nnext member's log:\n%s", tail(m.stderr.String(), 6000), tail(next.stderr.String(), 6000))
 	}
 	assertContiguous(t, seen, n)
 }
@@ -192,4 +251,78 @@ func TestCtrlCOfScoresWithABrokerFrozenEndsWithinItsTimeout(t *testing.T) {
 	if took > timeout+time.Second {
 		t.Errorf("scores took %v to end, more than --timeout %v and a second", took, timeout)
 	}
+}
+
+// TestAMemberStuckWritingBlocksNeitherTheGroupNorCtrlC blocks one
+// announcer's stdout, then starts a second member of its group: the
+// newcomer must own partitions within a few seconds, not when the pipe is
+// read (it used to wait as long as the pipe stayed blocked). The stuck
+// member gives up the revoked partitions' unwritten lines, and a SIGINT
+// still ends it within --timeout. Every offset is announced at least
+// once; an offset announced twice must be one the stuck member wrote (it
+// wrote it, but had not committed it when it gave it up), and the repeats
+// are counted exactly.
+func TestAMemberStuckWritingBlocksNeitherTheGroupNorCtrlC(t *testing.T) {
+	b := mustStartBroker(t)
+	const n, timeout = 20000, 6 * time.Second
+	mustCreateTopic(t, b.Bootstrap(), "pitches", 6)
+	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", fmt.Sprint(n), "--seed", "41")
+	stuck := startStuckMember(t, b.Bootstrap(), "stuck", timeout, 3000)
+	waitFor(t, 30*time.Second, "the stuck member to pause fetching", func() bool {
+		return strings.Contains(stuck.stderr.String(), "fetching is paused")
+	})
+	joined := time.Now()
+	other := startMember(t, b.Bootstrap(), "stuck", "newcomer")
+	waitFor(t, 60*time.Second, "the newcomer to own partitions", func() bool { return other.ownsPartitions(t) })
+	took := time.Since(joined)
+	t.Logf("the newcomer owned partitions %v after joining; the stuck member said: %s", took.Round(time.Millisecond),
+		firstLineWith(stuck.stderr.String(), "given up"))
+	if took > 15*time.Second {
+		t.Errorf("the newcomer waited %v for partitions while the other member was stuck", took)
+	}
+	if !strings.Contains(stuck.stderr.String(), "partitions given up") {
+		t.Errorf("the stuck member never said it gave partitions up:\n%s", tail(stuck.stderr.String(), 3000))
+	}
+	waitFor(t, 60*time.Second, "the newcomer to announce its partitions", func() bool { return len(other.announced(t)) > 0 })
+	stuck.interrupt(t, timeout)
+	wrote := stuck.wrote(t)
+	waitFor(t, 90*time.Second, fmt.Sprintf("all %d announced", n), func() bool {
+		seen := maps.Clone(wrote)
+		for _, a := range other.announced(t) {
+			seen[[2]int64{int64(a.Partition), a.Offset}] = true
+		}
+		return len(seen) >= n
+	})
+	if err := other.stop(t, syscall.SIGINT); err != nil {
+		t.Fatalf("the newcomer stopped with %v", err)
+	}
+	counts := map[[2]int64]int{}
+	for k := range wrote {
+		counts[k]++
+	}
+	for _, a := range other.announced(t) {
+		counts[[2]int64{int64(a.Partition), a.Offset}]++
+	}
+	seen, twice := map[[2]int64]bool{}, 0
+	for k, c := range counts {
+		seen[k] = true
+		switch {
+		case c > 2:
+			t.Errorf("partition %d offset %d announced %d times", k[0], k[1], c)
+		case c == 2:
+			twice++
+		}
+	}
+	assertContiguous(t, seen, n)
+	t.Logf("the stuck member wrote %d lines, the newcomer %d; %d offsets were announced twice (written by the stuck member, uncommitted when given up)",
+		len(wrote), len(other.announced(t)), twice)
+}
+
+func firstLineWith(s, substr string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, substr) {
+			return l
+		}
+	}
+	return ""
 }

@@ -2,8 +2,11 @@ package kafkaio
 
 import (
 	"context"
+	"fmt"
+	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -175,5 +178,172 @@ func TestLeadersMovingUnderAStreamOnThreeNodes(t *testing.T) {
 		if offsets, repeated := c.distinct(); offsets != n || repeated != 0 {
 			t.Errorf("%s: %d offsets, %d of them more than once; want %d once each", name, offsets, repeated, n)
 		}
+	}
+}
+
+// ownsPartitions reports whether a member's log shows a non-empty assignment.
+func ownsPartitions(log string) bool {
+	for _, line := range strings.Split(log, "\n") {
+		if strings.Contains(line, `"message":"assigned"`) && !strings.Contains(line, `"partitions":[]`) {
+			return true
+		}
+	}
+	return false
+}
+
+// leadersOf returns the leader of each partition of topic, from metadata.
+func leadersOf(tb testing.TB, admin *kafka.AdminClient, topic string, partitions int) []int32 {
+	tb.Helper()
+	md, err := admin.GetMetadata(&topic, false, 10000)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tm := md.Topics[topic]
+	if len(tm.Partitions) != partitions {
+		tb.Fatalf("topic %s has %d partitions, want %d", topic, len(tm.Partitions), partitions)
+	}
+	out := make([]int32, partitions)
+	for _, p := range tm.Partitions {
+		if len(p.Replicas) != 3 {
+			tb.Fatalf("partition %d has replicas %v, want 3", p.ID, p.Replicas)
+		}
+		out[p.ID] = p.Leader
+	}
+	return out
+}
+
+// electAll moves the leader of every partition of topic to the next node.
+func electAll(tb testing.TB, admin *kafka.AdminClient, topic string, partitions int) {
+	tb.Helper()
+	var tps []kafka.TopicPartition
+	for p := range partitions {
+		tps = append(tps, kafka.TopicPartition{Topic: &topic, Partition: int32(p)})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res, err := admin.ElectLeaders(ctx, kafka.NewElectLeadersRequest(kafka.ElectionTypePreferred, tps))
+	if err != nil {
+		tb.Fatalf("elect leaders: %v", err)
+	}
+	for _, r := range res.TopicPartitions {
+		if e, ok := r.Error.(kafka.Error); r.Error != nil && (!ok || e.Code() != kafka.ErrNoError) {
+			tb.Fatalf("elect leaders of %v: %v", r, r.Error)
+		}
+	}
+}
+
+// The same as TestLeadersMovingUnderAStreamOnThreeNodes with every part a
+// process of its own, as people run it: `pitchkafka broker --nodes 3`, a
+// topic replicated three times, `publish` streaming 12,000 pitches and two
+// `announce` members of one group, while every partition's leader is moved
+// five times through the admin API. The topic holds each pitch once, the
+// group announces each offset exactly once, and the publisher's and the
+// members' logs say which leaders moved.
+func TestLeadersMovingUnderProcessesOnAThreeNodeBroker(t *testing.T) {
+	bin := mustBuildPitchkafka(t)
+	out := &lockedBuffer{}
+	broker := exec.Command(bin, "broker", "--nodes", "3", "--listen", "127.0.0.1:0")
+	broker.Stdout = out
+	if err := broker.Start(); err != nil {
+		t.Fatal(err)
+	}
+	brokerDone := make(chan struct{})
+	go func() { broker.Wait(); close(brokerDone) }()
+	t.Cleanup(func() { broker.Process.Kill(); <-brokerDone })
+	waitUntil(t, 30*time.Second, "the broker to listen", func() bool { return strings.Contains(out.String(), "listening on") })
+	bootstrap := strings.Fields(firstLineWith(out.String(), "listening on"))
+	brokers := bootstrap[len(bootstrap)-1]
+	if got := len(strings.Split(brokers, ",")); got != 3 {
+		t.Fatalf("the broker listens on %q: %d nodes, want 3", brokers, got)
+	}
+
+	const topic, partitions, n, rate, moves = "pitches", 6, 12000, 1000, 5
+	cfg := Config{Brokers: brokers, Timeout: 10 * time.Second, Log: zerolog.Nop()}
+	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: topic, Partitions: partitions, ReplicationFactor: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub.Close(time.Second)
+	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": brokers, "log_level": 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	leadersOf(t, admin, topic, partitions) // three replicas each
+
+	members := []*announcer{startAnnouncer(t, bin, brokers, "followers"), startAnnouncer(t, bin, brokers, "followers")}
+	waitUntil(t, 60*time.Second, "both members to own partitions", func() bool {
+		for _, m := range members {
+			if !ownsPartitions(m.stderr.String()) {
+				return false
+			}
+		}
+		return true
+	})
+	publisher := exec.Command(bin, "--log-format", "json", "publish", "--brokers", brokers, "--rate", fmt.Sprint(rate),
+		"--count", fmt.Sprint(n), "--seed", "33")
+	pubLog := &lockedBuffer{}
+	publisher.Stderr = pubLog
+	if err := publisher.Start(); err != nil {
+		t.Fatal(err)
+	}
+	published := make(chan error, 1)
+	go func() { published <- publisher.Wait() }()
+	t.Cleanup(func() { publisher.Process.Kill() })
+
+	for i := range moves {
+		time.Sleep(n / rate * time.Second / (moves + 1))
+		before := leadersOf(t, admin, topic, partitions)
+		electAll(t, admin, topic, partitions)
+		after := leadersOf(t, admin, topic, partitions)
+		t.Logf("move %d: leaders %v -> %v", i+1, before, after)
+		for p := range before {
+			if before[p] == after[p] {
+				t.Fatalf("partition %d: leader stayed on node %d", p, before[p])
+			}
+		}
+	}
+	select {
+	case err := <-published:
+		if err != nil {
+			t.Fatalf("publish: %v\n%s", err, tail(pubLog.String(), 3000))
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("publish did not end within 2 minutes:\n%s", tail(pubLog.String(), 3000))
+	}
+	if !strings.Contains(pubLog.String(), fmt.Sprintf(`"delivered":%d,`, n)) {
+		t.Fatalf("publish did not deliver all %d:\n%s", n, tail(pubLog.String(), 2000))
+	}
+	onTopic := mustReadAllPitches(t, cfg)
+	if err := game.CheckGameSequences(onTopic); err != nil {
+		t.Fatal(err)
+	}
+	if len(onTopic) != n {
+		t.Fatalf("the topic holds %d records for %d pitches", len(onTopic), n)
+	}
+
+	waitUntil(t, 60*time.Second, "the group to announce every record", func() bool { return announcedByAny(members...) == n })
+	for _, m := range members {
+		m.cmd.Process.Signal(syscall.SIGINT)
+		<-m.done
+	}
+	counts := map[[2]int64]int{}
+	for _, m := range members {
+		for _, o := range m.offsets() {
+			counts[o]++
+		}
+	}
+	for o, c := range counts {
+		if c != 1 {
+			t.Errorf("partition %d offset %d announced %d times", o[0], o[1], c)
+		}
+	}
+	for name, log := range map[string]string{"publish": pubLog.String(), "member 1": members[0].stderr.String(),
+		"member 2": members[1].stderr.String()} {
+		moved := firstLineWith(log, "partition leaders moved")
+		if moved == "" {
+			t.Errorf("%s never logged a leader move:\n%s", name, tail(log, 2000))
+		}
+		t.Logf("%s logged %d leader moves, the first: %s", name, strings.Count(log, "partition leaders moved"), moved)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -67,7 +66,8 @@ type GroupStats struct {
 // another, which handles them and stores their offsets, so that the
 // client's per-record cost and the handler's overlap. Records are decoded
 // by the handling goroutine, or by the polling one when batches are
-// already waiting to be handled.
+// already waiting to be handled. A handler stuck writing holds up neither
+// the group's rebalances nor a shutdown (see groupstall.go).
 type GroupReader struct {
 	cfg      Config
 	opts     GroupOptions
@@ -88,13 +88,24 @@ type GroupReader struct {
 	// unstored holds, per partition, the offset after the last record
 	// handled but not yet stored for commit; unstoredCount counts them.
 	// Only the handling goroutine uses them.
-	unstored      map[int32]kafka.TopicPartition
+	unstored      map[int32]handledAt
 	unstoredCount int
 
 	// pipe carries polled records to the handling goroutine while Run
-	// runs; pending is the batch being filled by the polling goroutine.
+	// runs; pending is the batch being filled by the polling goroutine;
+	// stalled says the handler is stuck and the partitions are paused
+	// (see groupstall.go); givenUp, what a revoke gave up on meanwhile.
 	pipe    *pipe
 	pending *batch
+	stalled bool
+	givenUp givenUp
+}
+
+// handledAt is the offset after a handled record, and the epoch of the
+// batch it came in.
+type handledAt struct {
+	tp    kafka.TopicPartition
+	epoch uint64
 }
 
 // NewGroupReader joins the group and subscribes to the topic. It fails
@@ -132,7 +143,7 @@ func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
 		return nil, fmt.Errorf("create consumer: %w", err)
 	}
 	g := &GroupReader{cfg: cfg, opts: opts, consumer: c, log: cfg.Log, logsDone: make(chan struct{}),
-		events: newConsumerEvents(cfg.Log), tally: newTally(cfg.Log), unstored: map[int32]kafka.TopicPartition{}}
+		events: newConsumerEvents(cfg.Log), tally: newTally(cfg.Log), unstored: map[int32]handledAt{}}
 	go drainLogsAt(c.Logs(), cfg.Log, g.logsDone, g.events.brokers.codes.noting(groupLogLevel(userAsked, g.events.errs)))
 	if g.decoder, err = newValueDecoder(cfg, opts.Topic); err == nil {
 		err = g.subscribe()
@@ -164,20 +175,28 @@ func (g *GroupReader) subscribe() error {
 
 // rebalance runs inside Poll on the polling goroutine. Before partitions
 // go, it waits until every record polled so far has been handled and its
-// offset stored, then commits.
+// offset stored, or a stuck handler has been waited for long enough, then
+// commits.
 func (g *GroupReader) rebalance(c *kafka.Consumer, ev kafka.Event) error {
 	switch e := ev.(type) {
 	case kafka.AssignedPartitions:
 		g.log.WithLevel(changeLevel(e.Partitions)).Ints32("partitions", ids(e.Partitions)).Msg("assigned")
-		return c.IncrementalAssign(e.Partitions)
+		err := c.IncrementalAssign(e.Partitions)
+		if err == nil && g.stalled {
+			g.pause(e.Partitions)
+		}
+		return err
 	case kafka.RevokedPartitions:
 		if c.AssignmentLost() {
-			g.sync(false) // their offsets cannot be committed: the new owner reads them again
+			g.sync(false, ids(e.Partitions)) // their offsets cannot be committed: the new owner reads them again
 			g.log.Warn().Ints32("partitions", ids(e.Partitions)).Msg("assignment lost; its uncommitted offsets will be read again by the new owner")
 		} else {
-			g.sync(true)
+			g.sync(true, ids(e.Partitions))
 			g.commit()
 			g.log.WithLevel(changeLevel(e.Partitions)).Ints32("partitions", ids(e.Partitions)).Msg("revoked")
+		}
+		if g.stalled {
+			g.resume(e.Partitions) // so that they are not paused if they come back
 		}
 		return c.IncrementalUnassign(e.Partitions)
 	}
@@ -212,10 +231,18 @@ func (g *GroupReader) commit() {
 }
 
 // stopAt notes that the member must be gone within the client timeout from
-// now, unless it was told so earlier.
+// now, unless it was told so earlier. The steps that come once the budget
+// is spent (leaving the group, closing the client and the dead-letter
+// producer) are each given minShutdownStep all the same, so the budget
+// ends that much earlier.
 func (g *GroupReader) stopAt(now time.Time) {
-	g.stopBy.CompareAndSwap(0, now.Add(g.cfg.timeout()).UnixNano())
+	t := g.cfg.timeout()
+	g.stopBy.CompareAndSwap(0, now.Add(max(t-lastShutdownSteps*minShutdownStep, t/2)).UnixNano())
 }
+
+// lastShutdownSteps is how many steps of shutting down may still come once
+// the budget is spent.
+const lastShutdownSteps = 3
 
 // shutdownBudget is what is left of the time to stop in, at least a moment;
 // before the member is told to stop, the whole client timeout.
@@ -261,6 +288,7 @@ type work struct {
 // the heaviest part of handling, between the two.
 type batch struct {
 	records []*kafka.Message
+	epoch   uint64 // see givenUp
 	decoded bool
 	pitches []game.Pitch
 	errs    []error
@@ -278,7 +306,7 @@ func (b *batch) decode(d *valueDecoder) {
 
 // pitch returns record i decoded, decoding it now if the batch is not.
 func (b *batch) pitch(i int, d *valueDecoder) (game.Pitch, error) {
-	if b.decoded {
+	if b.decoded && i < len(b.pitches) { // a stalled batch may grow after decoding
 		return b.pitches[i], b.errs[i]
 	}
 	return d.decode(b.records[i].Value)
@@ -328,14 +356,19 @@ func (g *GroupReader) Run(ctx context.Context, handle func(Record) error) error 
 }
 
 // poll polls the client and sends the records on in batches: a batch goes
-// when it is full or when the client has no more records ready. It returns
-// when ctx ends, the handling goroutine stops, or, with ends, the member's
-// partitions are read to their ends.
+// when it is full or when the client has no more records ready. While the
+// member is stalled, it polls for the group's events and hands the held
+// batch over once the handler has room. It returns when ctx ends, the
+// handling goroutine stops, or, with ends, the member's partitions are
+// read to their ends.
 func (g *GroupReader) poll(ctx context.Context, ends map[int32]int64) error {
 	nextEndCheck := time.Now()
 	for ctx.Err() == nil {
+		if g.stalled && !g.unstall() {
+			return nil
+		}
 		timeout := 100
-		if g.pending != nil {
+		if g.pending != nil && !g.stalled {
 			timeout = 0 // send what there is as soon as nothing more is ready
 		}
 		switch ev := g.consumer.Poll(timeout).(type) {
@@ -343,11 +376,12 @@ func (g *GroupReader) poll(ctx context.Context, ends map[int32]int64) error {
 			if g.pending == nil {
 				g.pending = g.emptyBatch()
 			}
-			if g.pending.records = append(g.pending.records, ev); len(g.pending.records) == batchRecords && !g.sendPending() {
+			g.pending.records = append(g.pending.records, ev)
+			if len(g.pending.records) >= batchRecords && !g.stalled && !g.offerPending() {
 				return nil
 			}
 		case nil:
-			if !g.sendPending() {
+			if !g.stalled && !g.offerPending() {
 				return nil
 			}
 		case kafka.OffsetsCommitted:
@@ -368,17 +402,19 @@ func (g *GroupReader) poll(ctx context.Context, ends map[int32]int64) error {
 }
 
 func (g *GroupReader) emptyBatch() *batch {
+	var b *batch
 	select {
-	case b := <-g.pipe.free:
-		return b
+	case b = <-g.pipe.free:
 	default:
-		return &batch{records: make([]*kafka.Message, 0, batchRecords)}
+		b = &batch{records: make([]*kafka.Message, 0, batchRecords)}
 	}
+	b.epoch = g.givenUp.epoch.Load()
+	return b
 }
 
 // sendPending sends the batch being filled, if any, decoding it first if
-// the handling goroutine has batches waiting; false means the handling
-// goroutine has stopped.
+// the handling goroutine has batches waiting, and waits as long as it
+// must; false means the handling goroutine has stopped.
 func (g *GroupReader) sendPending() bool {
 	if g.pending == nil {
 		return true
@@ -402,21 +438,6 @@ func (g *GroupReader) send(w work) bool {
 		return true
 	case <-g.pipe.stopped:
 		return false
-	}
-}
-
-// sync waits until the handling goroutine has handled every record polled
-// so far and stored their offsets, or dropped them if store is false. It
-// returns at once when Run is not running: Run has stored everything
-// handled before it returned.
-func (g *GroupReader) sync(store bool) {
-	synced := make(chan struct{})
-	if !g.sendPending() || !g.send(work{synced: synced, store: store}) {
-		return
-	}
-	select {
-	case <-synced:
-	case <-g.pipe.stopped:
 	}
 }
 
@@ -449,8 +470,11 @@ func (g *GroupReader) handleAll(ctx context.Context, handle func(Record) error) 
 func (g *GroupReader) handleWork(ctx context.Context, w work, handle func(Record) error) error {
 	if b := w.batch; b != nil {
 		for i, m := range b.records {
+			if g.givenUp.since(m.TopicPartition.Partition, b.epoch) {
+				continue // a revoke gave it up while the handler was stuck
+			}
 			p, err := b.pitch(i, g.decoder)
-			if err := g.accept(ctx, m, p, err, handle); err != nil {
+			if err := g.accept(ctx, m, p, err, b.epoch, handle); err != nil {
 				return err
 			}
 		}
@@ -586,7 +610,7 @@ func (g *GroupReader) lag() GroupStats {
 
 // accept hands a decoded record to handle, or logs, counts and skips one
 // that did not decode; then it notes the record handled.
-func (g *GroupReader) accept(ctx context.Context, m *kafka.Message, p game.Pitch, err error, handle func(Record) error) error {
+func (g *GroupReader) accept(ctx context.Context, m *kafka.Message, p game.Pitch, err error, epoch uint64, handle func(Record) error) error {
 	if isFatalDecodeErr(err) {
 		return err // not stored: read again once the registry answers
 	}
@@ -601,7 +625,7 @@ func (g *GroupReader) accept(ctx context.Context, m *kafka.Message, p game.Pitch
 	} else if err := handle(recordOf(m, p)); err != nil {
 		return err
 	}
-	return g.handled(m.TopicPartition)
+	return g.handled(m.TopicPartition, epoch)
 }
 
 // storeEvery is how many handled records may wait before their offsets
@@ -609,12 +633,12 @@ func (g *GroupReader) accept(ctx context.Context, m *kafka.Message, p game.Pitch
 // eighth of a replay's time when made for every record.
 const storeEvery = 500
 
-// handled notes that the record at tp has been dealt with, so its offset
-// may be committed; the offsets are stored every storeEvery records, when
-// no batch is waiting, and before every commit.
-func (g *GroupReader) handled(tp kafka.TopicPartition) error {
+// handled notes that the record at tp, polled in epoch, has been dealt
+// with, so its offset may be committed; the offsets are stored every
+// storeEvery records, when no batch is waiting, and before every commit.
+func (g *GroupReader) handled(tp kafka.TopicPartition, epoch uint64) error {
 	tp.Offset++ // a stored offset is the next one to read
-	g.unstored[tp.Partition] = tp
+	g.unstored[tp.Partition] = handledAt{tp, epoch}
 	if g.unstoredCount++; g.unstoredCount >= storeEvery {
 		return g.storeHandled()
 	}
@@ -622,7 +646,8 @@ func (g *GroupReader) handled(tp kafka.TopicPartition) error {
 }
 
 // storeHandled flushes the handler's output, then stores the offsets of
-// the records handled so far. If the flush fails nothing is stored.
+// the records handled so far, but for partitions given up since. If the
+// flush fails nothing is stored.
 func (g *GroupReader) storeHandled() error {
 	if len(g.unstored) == 0 {
 		return nil
@@ -632,7 +657,12 @@ func (g *GroupReader) storeHandled() error {
 			return err
 		}
 	}
-	tps := slices.Collect(maps.Values(g.unstored))
+	tps := make([]kafka.TopicPartition, 0, len(g.unstored))
+	for p, h := range g.unstored {
+		if !g.givenUp.since(p, h.epoch) {
+			tps = append(tps, h.tp)
+		}
+	}
 	g.dropHandled()
 	stored, err := g.consumer.StoreOffsets(tps)
 	if err != nil {

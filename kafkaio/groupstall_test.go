@@ -1,0 +1,142 @@
+package kafkaio
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// TestAStuckHandler runs a member whose handler blocks, as a write to a
+// pipe nobody reads does, after 500 records; then a second member joins:
+// it must get partitions within a few seconds rather than wait for the
+// stuck one, which gives up the revoked partitions' records it had not
+// handled and, once free, handles none of them. Together the two handle
+// every record, each offset at least once, the repeats counted exactly.
+func TestAStuckHandler(t *testing.T) {
+	b := mustStartBroker(t)
+	const n, stuckAt = 3000, 500
+	mustPublish(t, testConfig(b, zerolog.Nop()), "pitches", n)
+	var a, c offsetCounts
+	stuckLog := &lockedBuffer{}
+	release := make(chan struct{})
+	var releasedAt atomic.Pointer[time.Time]
+	var afterRelease sync.Map // partition -> records the stuck member handled once free
+	handledA := 0
+	stuck := startMember(t, b, "stuck", zerolog.New(stuckLog), func(r Record) error {
+		if releasedAt.Load() != nil {
+			v, _ := afterRelease.LoadOrStore(r.Partition, new(atomic.Int64))
+			v.(*atomic.Int64).Add(1)
+		}
+		a.add(r)
+		if handledA++; handledA == stuckAt {
+			<-release // blocked, like a write to a full pipe
+		}
+		return nil
+	})
+	waitUntil(t, 30*time.Second, "the handler to be stuck and the member to stall", func() bool {
+		return strings.Contains(stuckLog.String(), "fetching is paused")
+	})
+
+	joined := time.Now()
+	var firstAt atomic.Pointer[time.Time]
+	other := startMember(t, b, "stuck", zerolog.Nop(), func(r Record) error {
+		now := time.Now()
+		firstAt.CompareAndSwap(nil, &now)
+		c.add(r)
+		return nil
+	})
+	waitUntil(t, 20*time.Second, "the joining member to handle records while the other is stuck", func() bool { return firstAt.Load() != nil })
+	took := firstAt.Load().Sub(joined)
+	t.Logf("the joining member handled its first record %v after it joined", took.Round(time.Millisecond))
+	if took > 15*time.Second { // it used to wait until the handler was released
+		t.Errorf("the joining member waited %v for the stuck one", took)
+	}
+	givenUp := firstLineWith(stuckLog.String(), "partitions given up")
+	if givenUp == "" {
+		t.Fatalf("the stuck member did not say it gave partitions up; its log:\n%s", tail(stuckLog.String(), 3000))
+	}
+	now := time.Now()
+	releasedAt.Store(&now)
+	close(release)
+
+	all := func() int {
+		seen := map[[2]int64]bool{}
+		for _, cnt := range []*offsetCounts{&a, &c} {
+			cnt.mu.Lock()
+			for k := range cnt.n {
+				seen[k] = true
+			}
+			cnt.mu.Unlock()
+		}
+		return len(seen)
+	}
+	waitUntil(t, 60*time.Second, "every record handled by one or the other", func() bool { return all() == n })
+	theirs := map[int32]bool{} // before the stuck member leaves them its partitions
+	c.mu.Lock()
+	for k := range c.n {
+		theirs[int32(k[0])] = true
+	}
+	c.mu.Unlock()
+	stuck.stop(t)
+	other.stop(t)
+	afterRelease.Range(func(p, v any) bool {
+		if theirs[p.(int32)] {
+			t.Errorf("once free, the stuck member handled %d records of partition %d, which it had given up", v.(*atomic.Int64).Load(), p)
+		}
+		return true
+	})
+	repeated := 0
+	for k := range c.n {
+		if a.n[k] > 0 {
+			repeated++
+		}
+	}
+	t.Logf("%s\nthe joining member took partitions %v; %d offsets handled by both (given up unwritten by the stuck one)",
+		givenUp, theirs, repeated)
+	if repeated > stuckAt {
+		t.Errorf("%d offsets handled twice, more than the %d the stuck member had handled", repeated, stuckAt)
+	}
+	assertCommittedToTheEnd(t, b.Bootstrap(), "pitches", "stuck")
+}
+
+// runningMember is a GroupReader running in the test.
+type runningMember struct {
+	g    *GroupReader
+	stop func(testing.TB)
+}
+
+// startMember starts a member of group from the beginning of "pitches"
+// with handle, and returns it with a function that stops and closes it.
+func startMember(tb testing.TB, b *Broker, group string, log zerolog.Logger, handle func(Record) error) runningMember {
+	tb.Helper()
+	cfg := testConfig(b, log)
+	cfg.Properties = map[string]string{"auto.commit.interval.ms": "200"}
+	g, err := NewGroupReader(cfg, GroupOptions{Topic: "pitches", Group: group, FromBeginning: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- g.Run(ctx, handle) }()
+	stopped := false
+	stop := func(tb testing.TB) {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil {
+			tb.Errorf("run: %v", err)
+		}
+		if err := g.Close(); err != nil {
+			tb.Errorf("close: %v", err)
+		}
+	}
+	tb.Cleanup(func() { stop(tb) })
+	return runningMember{g: g, stop: stop}
+}
