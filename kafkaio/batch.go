@@ -122,5 +122,8 @@ func (p *Publisher) PublishBatch(ctx context.Context, b *Batch) error {
 	n, err := p.rdk.produce(ctx, b.buf, b.records, p.fatalErr)
 	p.sent.Add(int64(n))
 	p.bytes.Add(b.valueBytes(b.records[:n]))
+	if err == nil {
+		p.gamesOver.Add(int64(b.gamesOver))
+	}
 	return err
 }

@@ -39,6 +39,7 @@ type PublisherStats struct {
 	// when Close gave up waiting.
 	Unconfirmed int64
 	Bytes       int64 // value bytes sent
+	GamesOver   int64 // pitches handed to the client that ended a game
 }
 
 // Publisher writes pitch events to a topic, keyed by game, and checks every
@@ -50,6 +51,7 @@ type Publisher struct {
 	one   Batch // Publish's single pitch
 
 	sent, failed, bytes        atomic.Int64
+	gamesOver                  atomic.Int64
 	unconfirmed                atomic.Int64
 	fatal, authFailed, lastErr atomic.Pointer[error]
 	errs                       *errorLog
@@ -177,7 +179,7 @@ func (p *Publisher) fatalErr() error {
 // Stats returns the counts so far. It is safe to call at any time.
 func (p *Publisher) Stats() PublisherStats {
 	return PublisherStats{Sent: p.sent.Load(), Delivered: p.rdk.delivered(), Failed: p.failed.Load(),
-		Unconfirmed: p.unconfirmed.Load(), Bytes: p.bytes.Load()}
+		Unconfirmed: p.unconfirmed.Load(), Bytes: p.bytes.Load(), GamesOver: p.gamesOver.Load()}
 }
 
 // outcomeUnknown reports whether a delivery error leaves it unknown
