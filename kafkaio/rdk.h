@@ -36,4 +36,33 @@ int pk_produce_batch(pk_producer *p, const char *buf, const pk_record *recs,
 int64_t pk_delivered(pk_producer *p);
 void pk_producer_destroy(pk_producer *p);
 
+/* One consumed message as Go reads it; value points into librdkafka's
+ * memory, valid until the next pk_consume_batch or pk_consumer_destroy. */
+typedef struct pk_msg {
+	const char *value; /* NULL: null value */
+	int64_t value_len;
+	int64_t offset;
+	int64_t ts_ms;
+	int32_t partition;
+	int32_t err;
+	int32_t hdr_cnt;
+} pk_msg;
+
+/* A consumer handle, its queue and its current batch. */
+typedef struct pk_consumer {
+	rd_kafka_t *rk;
+	rd_kafka_queue_t *q;
+	uintptr_t handle;
+	rd_kafka_message_t **msgs;
+	pk_msg *out;
+	int cap, n;
+} pk_consumer;
+
+pk_consumer *pk_consumer_new(rd_kafka_conf_t *conf, uintptr_t handle, int cap,
+                             char *errstr, size_t errstr_size);
+int pk_consume_batch(pk_consumer *c, int timeout_ms);
+int pk_msg_header(pk_consumer *c, int i, size_t idx, const char **name,
+                  const void **value, size_t *size);
+void pk_consumer_destroy(pk_consumer *c);
+
 #endif

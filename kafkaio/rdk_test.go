@@ -206,3 +206,60 @@ func BenchmarkPublishToAnExistingTopic(b *testing.B) {
 		publishTime(b, cfg, "existing", 1000)
 	}
 }
+
+func TestBatchReaderDecodesInPlaceCopiesHeadersAndCountsPoison(t *testing.T) {
+	b := mustStartBroker(t)
+	cfg := testConfig(b, zerolog.Nop())
+	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: "mixed", Partitions: 2, ReplicationFactor: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pitches := seasonPitches(t, 11, 3000)
+	var batch Batch
+	for i := range pitches {
+		var headers []kafka.Header
+		if i%2 == 0 {
+			headers = sourceHeaders("pitches", int32(i%7), int64(i))
+		}
+		batch.addRecord([]byte("k"), pitches[i].AppendJSON(nil), headers, pitches[i].TS)
+		if i%1000 == 0 {
+			batch.addRecord([]byte("k"), nil, nil, time.Time{})                         // a null value
+			batch.addRecord([]byte("k"), []byte(`{"not":"a pitch"}`), nil, time.Time{}) // not a pitch
+		}
+	}
+	if err := pub.PublishBatch(context.Background(), &batch); err != nil {
+		t.Fatal(err)
+	}
+	if err := pub.Close(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewReader(cfg, "mixed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got := map[[2]int64]Record{}
+	err = r.Run(context.Background(), ReadOptions{FromBeginning: true, Once: true}, func(rec Record) {
+		rec.value = bytes.Clone(rec.value) // valid only while the handler runs
+		got[[2]int64{rec.Pitch.GamePK, int64(rec.Pitch.GameSeq)}] = rec
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := r.Stats(); st.Records != 3000 || st.Skipped != 6 {
+		t.Fatalf("stats %+v, want 3000 records and 6 skipped", st)
+	}
+	for i, p := range pitches {
+		rec, ok := got[[2]int64{p.GamePK, int64(p.GameSeq)}]
+		if !ok {
+			t.Fatalf("pitch %d missing", i)
+		}
+		if !bytes.Equal(rec.Pitch.AppendJSON(nil), p.AppendJSON(nil)) || !bytes.Equal(rec.value, p.AppendJSON(nil)) {
+			t.Fatalf("pitch %d read back differs", i)
+		}
+		topic, partition, offset, ok := sourceOf(rec.headers)
+		if (i%2 == 0) != ok || (ok && (topic != "pitches" || partition != int32(i%7) || offset != int64(i))) {
+			t.Fatalf("pitch %d headers %v", i, rec.headers)
+		}
+	}
+}
