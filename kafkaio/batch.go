@@ -125,5 +125,9 @@ func (p *Publisher) PublishBatch(ctx context.Context, b *Batch) error {
 	if err == nil {
 		p.gamesOver.Add(int64(b.gamesOver))
 	}
+	if fatal, ok := err.(kafka.Error); ok && fatal.IsFatal() {
+		p.clientError(fatal) // logged once, and it stops publishing
+		return p.fatalErr()
+	}
 	return err
 }

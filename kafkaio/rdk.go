@@ -175,6 +175,8 @@ func (p *rdkProducer) produce(ctx context.Context, buf []byte, recs []C.pk_recor
 		done += int(n)
 		switch ec := kafka.ErrorCode(code); ec {
 		case kafka.ErrNoError:
+		case kafka.ErrFatal: // its error callback may not have been served yet
+			return done, p.fatalError()
 		case kafka.ErrQueueFull:
 			select {
 			case <-ctx.Done():
@@ -223,6 +225,14 @@ func (p *rdkProducer) metadata(_ string, timeout time.Duration) (*kafka.TopicMet
 		tm.Partitions = append(tm.Partitions, kafka.PartitionMetadata{ID: int32(part.id)})
 	}
 	return tm, nil
+}
+
+// fatalError is the producer's fatal error, as raised.
+func (p *rdkProducer) fatalError() kafka.Error {
+	buf := (*C.char)(C.malloc(512))
+	defer C.free(unsafe.Pointer(buf))
+	code := C.rd_kafka_fatal_error(p.c.rk, buf, 512)
+	return kafka.NewError(kafka.ErrorCode(code), C.GoString(buf), true)
 }
 
 // outstanding is how many records are queued, in flight or awaiting their
