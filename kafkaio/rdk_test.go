@@ -123,7 +123,7 @@ func TestAFullQueueWaitsAndEveryDeliveryIsCounted(t *testing.T) {
 
 func TestAFatalIdempotenceErrorStopsPublishingWithOneClearError(t *testing.T) {
 	b := mustStartBroker(t)
-	var logs bytes.Buffer
+	var logs lockedBuffer
 	cfg := testConfig(b, zerolog.New(&logs))
 	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: "fatal", Partitions: 1, ReplicationFactor: -1})
 	if err != nil {
@@ -161,7 +161,7 @@ func TestAnUnknownPropertyIsRefusedByName(t *testing.T) {
 
 func TestLibrdkafkasLogsReachTheLogger(t *testing.T) {
 	b := mustStartBroker(t)
-	var logs bytes.Buffer
+	var logs lockedBuffer
 	cfg := testConfig(b, zerolog.New(&logs).Level(zerolog.DebugLevel))
 	cfg.Properties = map[string]string{"debug": "eos"}
 	mustPublish(t, cfg, "logged", 10)
