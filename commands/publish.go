@@ -9,7 +9,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/pitchkafka/pitchkafka/game"
@@ -167,12 +166,6 @@ func loadLeague(c *cli.Context) (*game.League, error) {
 	return l, nil
 }
 
-// pitchSource is where published pitches come from: a simulated season or
-// a replay of real exports.
-type pitchSource interface {
-	NextInto(p *game.Pitch) bool
-}
-
 // runPublish simulates (or replays) and publishes until a limit is reached,
 // the source runs dry or ctx ends, then flushes. It fails if any pitch was
 // not delivered.
@@ -206,21 +199,20 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 		ctx, cancel = context.WithTimeout(ctx, opts.duration)
 		defer cancel()
 	}
-	progress := newProgress(e, pub)
-	var gamesOver atomic.Int64
-	bar, barValue := publishBar(e, opts, pub, &gamesOver)
+	rates := pub.RateLog()
+	bar, barValue := publishBar(e, opts, pub)
 	done := make(chan struct{})
 	if bar.shown() {
 		go every(200*time.Millisecond, done, func() { bar.set(barValue()) })
 	} else {
-		go every(opts.statsInterval, done, progress.log)
+		go every(opts.statsInterval, done, rates.Log)
 	}
-	genErr := publishPipelined(ctx, source, opts, pub, enc, &gamesOver)
+	genErr := pub.PublishStream(ctx, enc, paced(source, opts))
 	close(done)
 	closeErr := pub.Close(opts.kafka.Timeout)
 	bar.set(barValue())
 	bar.finish()
-	progress.final()
+	rates.Final()
 	if r, ok := source.(*resumedSource); ok {
 		e.log.Info().Int64("already_on_topic", r.skipped).Msg("resumed: left out the pitches the topic held")
 	}
@@ -240,7 +232,7 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 // checkRerun applies --resume and --append to a stream named by --seed:
 // without either it refuses a topic that already holds the seed's games;
 // with --resume it leaves out the pitches the topic holds.
-func checkRerun(ctx context.Context, e *env, opts publishOptions, source pitchSource) (pitchSource, error) {
+func checkRerun(ctx context.Context, e *env, opts publishOptions, source game.Source) (game.Source, error) {
 	if !opts.seedGiven || len(opts.replay) > 0 || opts.rerun == rerunAppend {
 		return source, nil
 	}
@@ -258,7 +250,7 @@ func checkRerun(ctx context.Context, e *env, opts publishOptions, source pitchSo
 
 // openSource builds the season to simulate, or reads every replay file,
 // so that a bad file fails before anything is published.
-func openSource(e *env, opts publishOptions) (pitchSource, error) {
+func openSource(e *env, opts publishOptions) (game.Source, error) {
 	if len(opts.replay) == 0 {
 		season, err := game.NewSeason(opts.league, opts.season)
 		if err != nil {
@@ -378,115 +370,22 @@ func readStatcastFile(e *env, path string, skippedByKind map[string]int) ([]game
 	return ps, nil
 }
 
-// Pipeline sizes: pitches per batch, and batches in flight between the
-// goroutine that simulates and encodes and the one that produces.
-const (
-	batchSize     = 512
-	batchesInPipe = 4
-)
-
-// publishPipelined simulates and encodes pitches in batches on one
-// goroutine while this one hands them to the client, so that the
-// simulation's cost hides behind the client's. A batch is handed over
-// when full, or as soon as the next pitch is not yet due, so pacing adds
-// no latency. The first error, from either side, stops both.
-func publishPipelined(ctx context.Context, source pitchSource, opts publishOptions, pub *kafkaio.Publisher, enc *kafkaio.Encoder, gamesOver *atomic.Int64) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	full, free := make(chan *kafkaio.Batch, batchesInPipe), make(chan *kafkaio.Batch, batchesInPipe)
-	for range batchesInPipe {
-		free <- kafkaio.NewBatch(enc)
+// paced is the source's stream of pitches at --rate, up to --count.
+func paced(source game.Source, opts publishOptions) kafkaio.PitchStream {
+	return func(ctx context.Context, emit func(*game.Pitch) error, idle func() error) error {
+		return game.Emit(ctx, source, game.Pace{Rate: opts.rate, Count: opts.count}, emit, idle)
 	}
-	genErr := make(chan error, 1)
-	go func() {
-		defer close(full)
-		genErr <- encodeBatches(ctx, source, opts, free, full)
-	}()
-	var pubErr error
-	for b := range full {
-		if pubErr == nil {
-			if pubErr = pub.PublishBatch(ctx, b); pubErr != nil {
-				cancel() // stop simulating; drain what was already encoded
-			} else {
-				gamesOver.Add(int64(b.GamesOver()))
-			}
-		}
-		b.Reset()
-		free <- b
-	}
-	if err := <-genErr; pubErr == nil {
-		return err
-	}
-	return pubErr
-}
-
-// encodeBatches generates pitches into batches taken from free and sends
-// each on full when it is full or the next pitch is not yet due.
-func encodeBatches(ctx context.Context, source pitchSource, opts publishOptions, free <-chan *kafkaio.Batch, full chan<- *kafkaio.Batch) error {
-	b := <-free
-	send := func() error {
-		if b.Len() == 0 {
-			return nil
-		}
-		full <- b
-		select {
-		case b = <-free:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	err := generate(ctx, source, opts, func(p *game.Pitch) error {
-		if err := b.Add(p); err != nil {
-			return err
-		}
-		if b.Len() < batchSize {
-			return nil
-		}
-		return send()
-	}, send)
-	if err != nil {
-		return err
-	}
-	return send()
-}
-
-// generate stamps the source's pitches and hands them to emit, paced at the
-// rate, until the count is reached, the source runs dry or ctx ends. Before
-// waiting for the next pitch to be due it calls idle, if not nil.
-func generate(ctx context.Context, source pitchSource, opts publishOptions, emit func(*game.Pitch) error, idle func() error) error {
-	pace := newPacer(opts.rate)
-	var p game.Pitch
-	var clock game.Clock
-	for n := int64(0); opts.count == 0 || n < opts.count; n++ {
-		if idle != nil && !pace.isDue(n) {
-			if err := idle(); err != nil {
-				return err
-			}
-		}
-		if err := pace.wait(ctx, n); err != nil {
-			return err
-		}
-		if !source.NextInto(&p) {
-			return nil
-		}
-		clock.Stamp(&p, time.Now())
-		if err := emit(&p); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // publishBar chooses what the progress bar counts: pitches for --count,
 // games for --games, seconds for --duration; no bar for an endless run.
-func publishBar(e *env, opts publishOptions, pub *kafkaio.Publisher, gamesOver *atomic.Int64) (*progressBar, func() int64) {
+func publishBar(e *env, opts publishOptions, pub *kafkaio.Publisher) (*progressBar, func() int64) {
 	start := time.Now()
 	switch {
 	case opts.count > 0:
 		return newProgressBar(e, opts.count, "publishing", "pitches"), func() int64 { return pub.Stats().Delivered }
 	case opts.season.Games > 0 && len(opts.replay) == 0:
-		return newProgressBar(e, int64(opts.season.Games), "publishing", "games"), gamesOver.Load
+		return newProgressBar(e, int64(opts.season.Games), "publishing", "games"), func() int64 { return pub.Stats().GamesOver }
 	case opts.duration > 0:
 		return newProgressBar(e, int64(opts.duration.Seconds()), "publishing", "s"),
 			func() int64 { return int64(time.Since(start).Seconds()) }
@@ -495,7 +394,7 @@ func publishBar(e *env, opts publishOptions, pub *kafkaio.Publisher, gamesOver *
 }
 
 // writeEvents writes what publish would send to stdout as JSON lines.
-func writeEvents(ctx context.Context, e *env, source pitchSource, opts publishOptions) error {
+func writeEvents(ctx context.Context, e *env, source game.Source, opts publishOptions) error {
 	if opts.duration > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, opts.duration)
@@ -503,7 +402,7 @@ func writeEvents(ctx context.Context, e *env, source pitchSource, opts publishOp
 	}
 	out := bufio.NewWriterSize(e.stdout, 1<<16)
 	var buf []byte
-	err := generate(ctx, source, opts, func(p *game.Pitch) error {
+	err := paced(source, opts)(ctx, func(p *game.Pitch) error {
 		buf = append(p.AppendJSON(buf[:0]), '\n')
 		_, err := out.Write(buf)
 		return err
@@ -512,80 +411,4 @@ func writeEvents(ctx context.Context, e *env, source pitchSource, opts publishOp
 		return err
 	}
 	return out.Flush()
-}
-
-// pacer spaces pitches evenly at a rate; rate 0 never waits.
-type pacer struct {
-	start time.Time
-	rate  float64
-}
-
-func newPacer(rate float64) *pacer { return &pacer{start: time.Now(), rate: rate} }
-
-// due is when pitch n is due.
-func (p *pacer) due(n int64) time.Time {
-	return p.start.Add(time.Duration(float64(n) / p.rate * float64(time.Second)))
-}
-
-// isDue reports whether pitch n is due now.
-func (p *pacer) isDue(n int64) bool {
-	return p.rate == 0 || !time.Now().Before(p.due(n))
-}
-
-// wait blocks until pitch n is due, or ctx ends.
-func (p *pacer) wait(ctx context.Context, n int64) error {
-	if p.rate == 0 {
-		return ctx.Err()
-	}
-	d := time.Until(p.due(n))
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// progress logs publish's counts and rates on stderr.
-type progress struct {
-	e      *env
-	pub    *kafkaio.Publisher
-	start  time.Time
-	last   kafkaio.PublisherStats
-	lastAt time.Time
-}
-
-func newProgress(e *env, pub *kafkaio.Publisher) *progress {
-	now := time.Now()
-	return &progress{e: e, pub: pub, start: now, lastAt: now}
-}
-
-func (p *progress) log() {
-	now, st := time.Now(), p.pub.Stats()
-	secs := now.Sub(p.lastAt).Seconds()
-	p.e.log.Info().Int64("sent", st.Sent).Int64("delivered", st.Delivered).Int64("failed", st.Failed).
-		Str("pitches_per_s", fmt.Sprintf("%.0f", float64(st.Delivered-p.last.Delivered)/secs)).
-		Str("mb_per_s", fmt.Sprintf("%.2f", float64(st.Bytes-p.last.Bytes)/secs/1e6)).Msg("progress")
-	p.last, p.lastAt = st, now
-}
-
-func (p *progress) final() {
-	st := p.pub.Stats()
-	secs := time.Since(p.start).Seconds()
-	ev := p.e.log.Info()
-	if st.Failed > 0 || st.Delivered < st.Sent {
-		ev = p.e.log.Error()
-	}
-	ev = ev.Int64("sent", st.Sent).Int64("delivered", st.Delivered).Int64("failed", st.Failed)
-	if st.Unconfirmed > 0 {
-		ev = ev.Int64("not_confirmed", st.Unconfirmed).Str("not_confirmed_means", "queued or in flight at shutdown: may or may not be written")
-	}
-	ev.Str("pitches_per_s", fmt.Sprintf("%.0f", float64(st.Delivered)/secs)).
-		Str("mb_per_s", fmt.Sprintf("%.2f", float64(st.Bytes)/secs/1e6)).
-		Str("elapsed", time.Since(p.start).Round(time.Millisecond).String()).Msg("done")
 }

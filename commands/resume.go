@@ -64,7 +64,7 @@ func readTopic(ctx context.Context, cfg kafkaio.Config, topic string, opts kafka
 // counts the stream's pitches, those skipped included, against the limit,
 // so that a resumed --count N ends where the whole run would have.
 type resumedSource struct {
-	source      pitchSource
+	source      game.Source
 	have        *game.PitchSet
 	limit, read int64 // the stream's pitches: at most limit, 0 for no limit
 	skipped     int64

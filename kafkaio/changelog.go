@@ -31,6 +31,7 @@ type Changelog struct {
 	topic  string
 	source string
 	key    []byte
+	batch  Batch     // the one change being written
 	reg    *registry // nil without a registry
 	warned bool      // a schema could not be registered under the changelog's subject
 }
@@ -98,19 +99,24 @@ func sourceOf(headers []kafka.Header) (topic string, partition int32, offset int
 // Record writes one change: the pitcher's new last pitch and the pitch
 // record it came from.
 func (c *Changelog) Record(ctx context.Context, rec *Record) error {
-	p := c.pub
 	value := rec.value
 	if value == nil {
 		value = rec.Pitch.AppendJSON(nil)
 	}
 	c.registerSchemaOf(value)
 	c.key = strconv.AppendInt(c.key[:0], rec.Pitch.Pitcher, 10)
-	p.msg.Value, p.msg.Key, p.msg.Timestamp = value, c.key, rec.Pitch.TS
-	p.msg.Headers = []kafka.Header{
-		{Key: headerSourceTopic, Value: []byte(c.source)},
-		{Key: headerSourcePartition, Value: strconv.AppendInt(nil, int64(rec.Partition), 10)},
-		{Key: headerSourceOffset, Value: strconv.AppendInt(nil, rec.Offset, 10)}}
-	return p.produce(ctx)
+	c.batch.Reset()
+	c.batch.addRecord(c.key, value, sourceHeaders(c.source, rec.Partition, rec.Offset), rec.Pitch.TS)
+	return c.pub.PublishBatch(ctx, &c.batch)
+}
+
+// sourceHeaders name the record a changelog record or a dead letter came
+// from: its topic, partition and offset.
+func sourceHeaders(topic string, partition int32, offset int64) []kafka.Header {
+	return []kafka.Header{
+		{Key: headerSourceTopic, Value: []byte(topic)},
+		{Key: headerSourcePartition, Value: strconv.AppendInt(nil, int64(partition), 10)},
+		{Key: headerSourceOffset, Value: strconv.AppendInt(nil, offset, 10)}}
 }
 
 // registerSchemaOf registers the schema of a framed value under the

@@ -23,14 +23,36 @@ func (c Config) timeout() time.Duration {
 // turns so that a failed authentication, which authFailure reports, ends the
 // wait at once instead of after the timeout.
 func waitForBroker(admin *kafka.AdminClient, cfg Config, topic string, authFailure func() error) (*kafka.TopicMetadata, error) {
+	return waitForMetadata(adminMetadata(admin), cfg, topic, authFailure)
+}
+
+// metadataFunc asks a broker for a topic's metadata, waiting up to timeout.
+type metadataFunc func(topic string, timeout time.Duration) (*kafka.TopicMetadata, error)
+
+// adminMetadata asks through an admin client; a missing topic has the
+// error ErrUnknownTopicOrPart.
+func adminMetadata(admin *kafka.AdminClient) metadataFunc {
+	return func(topic string, timeout time.Duration) (*kafka.TopicMetadata, error) {
+		md, err := admin.GetMetadata(&topic, false, int(timeout.Milliseconds()))
+		if err != nil {
+			return nil, err
+		}
+		tm, ok := md.Topics[topic]
+		if !ok {
+			return &kafka.TopicMetadata{Topic: topic, Error: kafka.NewError(kafka.ErrUnknownTopicOrPart, "unknown topic", false)}, nil
+		}
+		return &tm, nil
+	}
+}
+
+// waitForMetadata is waitForBroker for any way of asking.
+func waitForMetadata(ask metadataFunc, cfg Config, topic string, authFailure func() error) (*kafka.TopicMetadata, error) {
 	deadline := time.Now().Add(cfg.timeout())
-	var md *kafka.Metadata
-	var err error
 	for {
 		turn := min(time.Until(deadline), 500*time.Millisecond)
-		md, err = admin.GetMetadata(&topic, false, int(max(turn, time.Millisecond).Milliseconds()))
+		tm, err := ask(topic, max(turn, time.Millisecond))
 		if err == nil {
-			break
+			return tm, nil
 		}
 		if authErr := authFailure(); authErr != nil {
 			return nil, fmt.Errorf("authentication failed at %s: check sasl.username, sasl.password and sasl.mechanisms (%v)",
@@ -43,11 +65,6 @@ func waitForBroker(admin *kafka.AdminClient, cfg Config, topic string, authFailu
 			return nil, errUnreachable(cfg.Brokers, err)
 		}
 	}
-	tm, ok := md.Topics[topic]
-	if !ok {
-		return &kafka.TopicMetadata{Topic: topic, Error: kafka.NewError(kafka.ErrUnknownTopicOrPart, "unknown topic", false)}, nil
-	}
-	return &tm, nil
 }
 
 // TopicSpec says how to create a topic that is missing.
@@ -141,6 +158,23 @@ func watermarks(c *kafka.Consumer, cfg Config, topic string, partition int32) (l
 		return 0, 0, fmt.Errorf("read offsets of %s/%d: %w", topic, partition, err)
 	}
 	return low, high, nil
+}
+
+// withAdmin runs fn with an admin client on connections of its own.
+func withAdmin(cfg Config, fn func(*kafka.AdminClient) error) error {
+	p, err := kafka.NewProducer(cfg.configMap(nil))
+	if err != nil {
+		return fmt.Errorf("create client: %w", err)
+	}
+	logsDone := make(chan struct{})
+	go drainLogs(p.Logs(), cfg.Log, logsDone)
+	defer func() { p.Close(); <-logsDone }()
+	admin, err := kafka.NewAdminClientFromProducer(p)
+	if err != nil {
+		return fmt.Errorf("create admin client: %w", err)
+	}
+	defer admin.Close()
+	return fn(admin)
 }
 
 // TopicExists reports whether the topic exists and has partitions.

@@ -130,9 +130,15 @@ func drainLogs(logs <-chan kafka.LogEvent, log zerolog.Logger, done chan<- struc
 func drainLogsAt(logs <-chan kafka.LogEvent, log zerolog.Logger, done chan<- struct{}, levelOf func(kafka.LogEvent) zerolog.Level) {
 	defer close(done)
 	for ev := range logs {
-		if lvl := levelOf(ev); lvl != zerolog.Disabled {
-			log.WithLevel(lvl).Str("librdkafka", ev.Tag).Msg(ev.Message)
-		}
+		logEvent(log, ev, levelOf)
+	}
+}
+
+// logEvent logs one librdkafka log line at the level levelOf gives it; a
+// line at zerolog.Disabled is dropped.
+func logEvent(log zerolog.Logger, ev kafka.LogEvent, levelOf func(kafka.LogEvent) zerolog.Level) {
+	if lvl := levelOf(ev); lvl != zerolog.Disabled {
+		log.WithLevel(lvl).Str("librdkafka", ev.Tag).Msg(ev.Message)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -40,6 +39,7 @@ func errorText(err error) string {
 type deadLetters struct {
 	pub    *Publisher
 	source string
+	batch  Batch // the one copy being written
 }
 
 func openDeadLetters(cfg Config, topic, source string) (*deadLetters, error) {
@@ -60,23 +60,21 @@ var errNotCopied = errors.New("dead-letter copy not written")
 // its headers, a topic it may not write).
 func (d *deadLetters) send(ctx context.Context, m *kafka.Message, why error) error {
 	headers := append([]kafka.Header(nil), m.Headers...)
-	headers = append(headers,
-		kafka.Header{Key: headerDLQError, Value: []byte(errorText(why))},
-		kafka.Header{Key: headerSourceTopic, Value: []byte(d.source)},
-		kafka.Header{Key: headerSourcePartition, Value: strconv.AppendInt(nil, int64(m.TopicPartition.Partition), 10)},
-		kafka.Header{Key: headerSourceOffset, Value: strconv.AppendInt(nil, int64(m.TopicPartition.Offset), 10)})
+	headers = append(headers, kafka.Header{Key: headerDLQError, Value: []byte(errorText(why))})
+	headers = append(headers, sourceHeaders(d.source, m.TopicPartition.Partition, int64(m.TopicPartition.Offset))...)
 	p := d.pub
 	failedBefore := p.failed.Load() + p.unconfirmed.Load()
-	p.msg.Key, p.msg.Value, p.msg.Headers, p.msg.Timestamp = m.Key, m.Value, headers, m.Timestamp
-	err := p.produce(ctx)
-	p.msg.Key, p.msg.Value, p.msg.Headers = nil, nil, nil // let go of the record
+	d.batch.Reset()
+	d.batch.addRecord(m.Key, m.Value, headers, m.Timestamp)
+	err := p.PublishBatch(ctx, &d.batch)
+	d.batch.Reset()
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		return fmt.Errorf("%w: %w", errNotCopied, err)
 	}
-	for p.producer.Flush(100) > 0 {
+	for p.rdk.flush(100*time.Millisecond) > 0 {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -15,24 +15,18 @@ import (
 // otherwise: every record acknowledged by all in-sync replicas, exactly once
 // per partition (idempotence), a bounded queue so memory stays flat, and a
 // 5 ms linger that trades a few milliseconds of latency for batching.
-// The Go client's own channels are sized down from a million slots each:
-// delivery reports are read as they come, and the produce channel is unused.
 var producerDefaults = kafka.ConfigMap{
 	"acks":                         "all",
 	"enable.idempotence":           true,
 	"linger.ms":                    5,
 	"queue.buffering.max.messages": 50000,
 	"queue.buffering.max.kbytes":   4096,
-	"go.delivery.report.fields":    "none",
-	"go.events.channel.size":       10000,
-	"go.produce.channel.size":      1,
 }
 
-// Pitch records carry no headers. The schema is the value's first field,
-// and each header costs the Go client a cgo allocation per record when
-// producing and two conversions with several allocations when consuming:
-// measured on this project's records, two headers cut the client's raw
-// produce rate by a third and its raw consume rate by a quarter.
+// Pitch records carry no headers: the schema is the value's first field.
+// (Headers cost confluent-kafka-go a cgo allocation per record producing
+// and two conversions consuming, which cut its raw rates by a third and a
+// quarter; on the batch path they would cost less, but say nothing new.)
 
 // PublisherStats counts a publisher's pitches.
 type PublisherStats struct {
@@ -44,23 +38,23 @@ type PublisherStats struct {
 	// when Close gave up waiting.
 	Unconfirmed int64
 	Bytes       int64 // value bytes sent
+	GamesOver   int64 // pitches handed to the client that ended a game
 }
 
 // Publisher writes pitch events to a topic, keyed by game, and checks every
 // delivery report.
 type Publisher struct {
-	cfg      Config
-	producer *kafka.Producer
-	topic    string
-	msg      kafka.Message
-	one      Batch // Publish's single pitch
+	cfg   Config
+	rdk   *rdkProducer
+	topic string
+	one   Batch // Publish's single pitch
 
-	sent, delivered, failed, bytes atomic.Int64
-	unconfirmed                    atomic.Int64
-	fatal, authFailed, lastErr     atomic.Pointer[error]
-	reportsDone, logsDone          chan struct{}
-	errs                           *errorLog
-	brokerErrs                     *brokerErrors
+	sent, failed, bytes        atomic.Int64
+	gamesOver                  atomic.Int64
+	unconfirmed                atomic.Int64
+	fatal, authFailed, lastErr atomic.Pointer[error]
+	errs                       *errorLog
+	brokerErrs                 *brokerErrors
 }
 
 // NewPublisher connects to the cluster and creates the topic if it is
@@ -68,73 +62,85 @@ type Publisher struct {
 func NewPublisher(ctx context.Context, cfg Config, spec TopicSpec) (*Publisher, error) {
 	cm := cfg.configMap(producerDefaults)
 	cfg.Log.Debug().Str("config", describe(cm)).Msg("producer")
-	p, err := kafka.NewProducer(cm)
-	if err != nil {
+	pub := &Publisher{cfg: cfg, topic: spec.Name, errs: newErrorLog(cfg.Log), brokerErrs: &brokerErrors{log: cfg.Log}}
+	var err error
+	if pub.rdk, err = newRdkProducer(*cm, spec.Name, pub); err != nil {
 		return nil, fmt.Errorf("create producer: %w", err)
 	}
-	pub := &Publisher{
-		cfg: cfg, producer: p, topic: spec.Name,
-		reportsDone: make(chan struct{}), logsDone: make(chan struct{}),
-		errs: newErrorLog(cfg.Log), brokerErrs: &brokerErrors{log: cfg.Log},
-	}
-	go drainLogs(p.Logs(), cfg.Log, pub.logsDone)
-	go pub.readReports()
 	if err := pub.ensureTopic(ctx, spec); err != nil {
 		pub.closeNow()
 		return nil, err
 	}
-	pub.msg.TopicPartition = kafka.TopicPartition{Topic: &pub.topic, Partition: kafka.PartitionAny}
 	return pub, nil
 }
 
+// ensureTopic asks the producer's own connections whether the topic
+// exists and, if it is missing, creates it through an admin client. It
+// then asks for the topic's metadata once more, from a broker the producer
+// learned, so that librdkafka asks for the producer id at once (see
+// rdkProducer.metadata): to an existing topic the first records waited
+// 500 ms for it.
 func (p *Publisher) ensureTopic(ctx context.Context, spec TopicSpec) error {
-	admin, err := kafka.NewAdminClientFromProducer(p.producer)
+	tm, err := waitForMetadata(p.rdk.metadata, p.cfg, spec.Name, p.authFailure)
 	if err != nil {
-		return fmt.Errorf("create admin client: %w", err)
+		return err
 	}
-	defer admin.Close()
-	_, err = ensureTopic(ctx, admin, p.cfg, spec, func() error {
-		if err := p.authFailed.Load(); err != nil {
-			return *err
+	if tm.Error.Code() != kafka.ErrNoError || len(tm.Partitions) == 0 {
+		err = withAdmin(p.cfg, func(admin *kafka.AdminClient) error {
+			_, err := ensureTopic(ctx, admin, p.cfg, spec, p.authFailure)
+			return err
+		})
+		if err != nil {
+			return err
 		}
-		return nil
-	})
+	}
+	_, err = waitForMetadata(p.rdk.metadata, p.cfg, spec.Name, p.authFailure)
 	return err
 }
 
-// readReports counts delivery reports until the producer closes.
-func (p *Publisher) readReports() {
-	defer close(p.reportsDone)
-	for ev := range p.producer.Events() {
-		switch e := ev.(type) {
-		case *kafka.Message:
-			if err := e.TopicPartition.Error; err != nil {
-				p.lastErr.Store(&err)
-				if outcomeUnknown(err) {
-					p.unconfirmed.Add(1)
-				} else if p.failed.Add(1) == 1 {
-					p.cfg.Log.Error().Err(err).Msg("delivery failed")
-				}
-				if isNotAuthorized(err) {
-					p.fatal.CompareAndSwap(nil, &err)
-				}
-				continue
-			}
-			p.delivered.Add(1)
-		case *kafka.Stats:
-			p.brokerErrs.observe(e.String(), p.delivered.Load()+p.failed.Load())
-		case kafka.Error:
-			p.errs.report(e)
-			err := error(e)
-			if isAuthFailure(e) {
-				p.authFailed.CompareAndSwap(nil, &err)
-			}
-			if e.IsFatal() || isNotAuthorized(e) {
-				p.fatal.CompareAndSwap(nil, &err)
-			}
-		}
+// authFailure is the authentication failure the producer reported, if any.
+func (p *Publisher) authFailure() error {
+	if err := p.authFailed.Load(); err != nil {
+		return *err
+	}
+	return nil
+}
+
+// deliveryFailed counts a failed delivery report: failed, or not confirmed
+// when the outcome is unknown.
+func (p *Publisher) deliveryFailed(err kafka.Error, partition int32, offset int64) {
+	e := error(err)
+	p.lastErr.Store(&e)
+	if outcomeUnknown(err) {
+		p.unconfirmed.Add(1)
+	} else if p.failed.Add(1) == 1 {
+		p.cfg.Log.Error().Err(err).Int32("partition", partition).Int64("offset", offset).Msg("delivery failed")
+	}
+	if isNotAuthorized(err) {
+		p.fatal.CompareAndSwap(nil, &e)
 	}
 }
+
+// clientError logs a client error; a fatal one (an idempotence error, an
+// authorization refused) stops publishing.
+func (p *Publisher) clientError(e kafka.Error) {
+	p.errs.report(e)
+	err := error(e)
+	if isAuthFailure(e) {
+		p.authFailed.CompareAndSwap(nil, &err)
+	}
+	if e.IsFatal() || isNotAuthorized(e) {
+		p.fatal.CompareAndSwap(nil, &err)
+	}
+}
+
+// stats watches librdkafka's statistics for errors it handled silently.
+func (p *Publisher) stats(json string) {
+	p.brokerErrs.observe(json, p.rdk.delivered()+p.failed.Load())
+}
+
+// logLine logs one of librdkafka's log lines.
+func (p *Publisher) logLine(ev kafka.LogEvent) { logEvent(p.cfg.Log, ev, logLevel) }
 
 // Publish hands one pitch to the client, keyed by its game. When the
 // client's queue is full it waits for deliveries to make room, so memory
@@ -146,29 +152,6 @@ func (p *Publisher) Publish(ctx context.Context, pitch *game.Pitch) error {
 		return err
 	}
 	return p.PublishBatch(ctx, &p.one)
-}
-
-// produce hands p.msg to the client, waiting while its queue is full.
-func (p *Publisher) produce(ctx context.Context) error {
-	for {
-		if err := p.fatalErr(); err != nil {
-			return err
-		}
-		err := p.producer.Produce(&p.msg, nil)
-		if err == nil {
-			p.sent.Add(1)
-			p.bytes.Add(int64(len(p.msg.Value)))
-			return nil
-		}
-		if kafkaCode(err) != kafka.ErrQueueFull {
-			return fmt.Errorf("produce: %w", err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Millisecond):
-		}
-	}
 }
 
 // lastFailure is the error of the last delivery that failed.
@@ -194,8 +177,8 @@ func (p *Publisher) fatalErr() error {
 
 // Stats returns the counts so far. It is safe to call at any time.
 func (p *Publisher) Stats() PublisherStats {
-	return PublisherStats{Sent: p.sent.Load(), Delivered: p.delivered.Load(), Failed: p.failed.Load(),
-		Unconfirmed: p.unconfirmed.Load(), Bytes: p.bytes.Load()}
+	return PublisherStats{Sent: p.sent.Load(), Delivered: p.rdk.delivered(), Failed: p.failed.Load(),
+		Unconfirmed: p.unconfirmed.Load(), Bytes: p.bytes.Load(), GamesOver: p.gamesOver.Load()}
 }
 
 // outcomeUnknown reports whether a delivery error leaves it unknown
@@ -219,8 +202,8 @@ var ErrUndelivered = errors.New("pitches not delivered")
 // written. Stats counts them once Close has returned.
 func (p *Publisher) Close(timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
-	for p.producer.Len() > 0 && time.Now().Before(deadline) {
-		p.producer.Flush(10) // short waits: the reports goroutine may take the event Flush waits for
+	for p.rdk.outstanding() > 0 && time.Now().Before(deadline) {
+		p.rdk.flush(10 * time.Millisecond)
 	}
 	p.closeNow()
 	st := p.Stats()
@@ -239,8 +222,4 @@ func (p *Publisher) Close(timeout time.Duration) error {
 	return nil
 }
 
-func (p *Publisher) closeNow() {
-	p.producer.Close()
-	<-p.reportsDone
-	<-p.logsDone
-}
+func (p *Publisher) closeNow() { p.rdk.close() }

@@ -3,9 +3,7 @@ package kafkaio
 /*
 #include <stdio.h>
 #include <stdlib.h>
-
-// From librdkafka's rdkafka.h; confluent-kafka-go links librdkafka into the binary.
-void rd_kafka_conf_properties_show(FILE *fp);
+#include "rdkafka.h"
 
 static char *properties_table(size_t *len) {
 	char *buf = NULL;

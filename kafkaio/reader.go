@@ -1,15 +1,18 @@
 package kafkaio
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/rs/zerolog"
 )
 
 // Record is one consumed pitch with where it came from.
@@ -21,7 +24,9 @@ type Record struct {
 	Pitch     game.Pitch
 
 	headers []kafka.Header
-	value   []byte // the record's value as it was read
+	// value is the record's value as it was read. From a Reader it lies in
+	// librdkafka's memory and is valid only while the handler runs.
+	value []byte
 }
 
 // ConsumerStats counts what a consumer read.
@@ -54,28 +59,34 @@ var consumerDefaults = kafka.ConfigMap{
 // Reader reads every partition of a topic by assignment, the way an event
 // sourced view rebuilds its state: no consumer group, nothing committed.
 //
-// A replay is limited by the Go client's per-record work on the goroutine
-// that polls, not by the broker, so a Reader shares the partitions among
-// up to maxPollers clients, each polled by its own goroutine, with one
-// client's share of the prefetch queue each.
+// It reads on the batch path: each call to librdkafka returns a batch of
+// records, decoded where they lie in librdkafka's memory. Decoding is then
+// what limits a replay, so a Reader shares the partitions among up to
+// maxPollers consumers, each read by its own goroutine, with one
+// consumer's share of the prefetch queue each. A confluent-kafka-go
+// consumer, which reads nothing, asks for the metadata and offsets.
 type Reader struct {
-	cfg     Config
-	topic   string
-	config  *kafka.ConfigMap
-	pollers []*poller
-	tally   *tally
-	decoder *valueDecoder
+	cfg          Config
+	topic        string
+	config       *kafka.ConfigMap
+	meta         *kafka.Consumer
+	metaLogsDone chan struct{}
+	pollers      []*poller
+	tally        *tally
+	decoder      *valueDecoder
 }
 
-// maxPollers bounds how many clients a Reader polls at once; it uses no
+// maxPollers bounds how many consumers a Reader reads at once; it uses no
 // more than GOMAXPROCS.
 const maxPollers = 4
 
-// poller is one client of a Reader and what reads its logs and events.
+// poller is one consumer of a Reader, with what it reports.
 type poller struct {
-	consumer *kafka.Consumer
-	logsDone chan struct{}
+	consumer *rdkConsumer
+	log      zerolog.Logger
 	events   consumerEvents
+	fatal    atomic.Pointer[error]
+	msgs     []rdkMessage
 }
 
 // NewReader connects to the cluster; it fails within cfg.Timeout when no
@@ -88,12 +99,18 @@ func NewReader(cfg Config, topic string) (*Reader, error) {
 	for _, k := range []string{"queued.min.messages", "queued.max.messages.kbytes"} {
 		defaults[k] = consumerDefaults[k].(int) / pollerCount() // the pollers share one queue's worth
 	}
-	r := &Reader{cfg: cfg, topic: topic, config: cfg.configMap(defaults), tally: newTally(cfg.Log)}
+	r := &Reader{cfg: cfg, topic: topic, config: cfg.configMap(defaults), tally: newTally(cfg.Log),
+		metaLogsDone: make(chan struct{})}
 	cfg.Log.Debug().Str("config", describe(r.config)).Msg("consumer")
-	if _, err := r.addPoller(); err != nil {
+	if err := checkLibrary(); err != nil {
 		return nil, err
 	}
-	var err error
+	meta, err := kafka.NewConsumer(r.config)
+	if err != nil {
+		return nil, fmt.Errorf("create consumer: %w", err)
+	}
+	r.meta = meta
+	go drainLogs(meta.Logs(), cfg.Log, r.metaLogsDone)
 	if r.decoder, err = newValueDecoder(cfg, topic); err != nil {
 		r.Close()
 		return nil, err
@@ -103,17 +120,32 @@ func NewReader(cfg Config, topic string) (*Reader, error) {
 
 func pollerCount() int { return max(1, min(runtime.GOMAXPROCS(0), maxPollers)) }
 
-// addPoller creates one more client.
+// addPoller creates one more consumer.
 func (r *Reader) addPoller() (*poller, error) {
-	c, err := kafka.NewConsumer(r.config)
-	if err != nil {
+	p := &poller{log: r.cfg.Log, events: newConsumerEvents(r.cfg.Log)}
+	var err error
+	if p.consumer, err = newRdkConsumer(*r.config, p); err != nil {
 		return nil, fmt.Errorf("create consumer: %w", err)
 	}
-	p := &poller{consumer: c, logsDone: make(chan struct{}), events: newConsumerEvents(r.cfg.Log)}
-	go drainLogs(c.Logs(), r.cfg.Log, p.logsDone)
 	r.pollers = append(r.pollers, p)
 	return p, nil
 }
+
+// deliveryFailed is never called: a consumer delivers nothing.
+func (p *poller) deliveryFailed(kafka.Error, int32, int64) {}
+
+// clientError logs a consumer error; a fatal one stops the poller.
+func (p *poller) clientError(e kafka.Error) {
+	if err := p.events.handle(e); err != nil {
+		p.fatal.CompareAndSwap(nil, &err)
+	}
+}
+
+// stats watches librdkafka's statistics for errors it handled silently.
+func (p *poller) stats(json string) { p.events.brokers.observe(json, -1) }
+
+// logLine logs one of librdkafka's log lines.
+func (p *poller) logLine(ev kafka.LogEvent) { logEvent(p.log, ev, logLevel) }
 
 // ReadOptions says where a Reader starts and when it stops.
 type ReadOptions struct {
@@ -182,30 +214,44 @@ func (r *Reader) share(tps []kafka.TopicPartition) ([][]kafka.TopicPartition, er
 				return nil, err
 			}
 		}
-		if err := r.pollers[i].consumer.Assign(share); err != nil {
-			return nil, fmt.Errorf("assign %s: %w", r.topic, err)
+		if err := r.pollers[i].consumer.assign(r.topic, share); err != nil {
+			return nil, err
 		}
 	}
 	return shares, nil
 }
 
-// run polls one client until ctx ends or its events report a fatal error.
+// run reads one consumer's batches until ctx ends or it reports a fatal
+// error. Each batch is read in place and released by the next call.
 func (p *poller) run(ctx context.Context, r *Reader, progress *replayProgress) error {
 	for ctx.Err() == nil {
-		switch ev := p.consumer.Poll(100).(type) {
-		case *kafka.Message:
-			rec, ok, err := r.accept(ev)
-			if err != nil {
-				return err
-			}
-			progress.record(rec, ok, ev.TopicPartition.Partition, int64(ev.TopicPartition.Offset)+1)
-		case kafka.PartitionEOF:
-			progress.reached(ev.Partition, int64(ev.Offset))
-		case kafka.Event:
-			if err := p.events.handle(ev); err != nil {
+		p.msgs = p.consumer.consume(100*time.Millisecond, p.msgs)
+		for i := range p.msgs {
+			if err := p.take(r, &p.msgs[i], progress); err != nil {
 				return err
 			}
 		}
+		if err := p.fatal.Load(); err != nil {
+			return *err
+		}
+	}
+	return nil
+}
+
+// take hands on one message of the batch: a record, the end of a
+// partition, or an error.
+func (p *poller) take(r *Reader, m *rdkMessage, progress *replayProgress) error {
+	switch m.Err {
+	case kafka.ErrNoError:
+		rec, ok, err := r.accept(p.consumer, m)
+		if err != nil {
+			return err
+		}
+		progress.record(rec, ok, m.Partition, m.Offset+1)
+	case kafka.ErrPartitionEOF:
+		progress.reached(m.Partition, m.Offset)
+	default:
+		p.clientError(kafka.NewError(m.Err, string(m.value), false))
 	}
 	return nil
 }
@@ -278,7 +324,7 @@ func markDone(ends map[int32]int64, partition int32, position int64) int {
 // plan returns the partitions to read with where each starts, and, for
 // those with records to read, the end offset as it stands now.
 func (r *Reader) plan(opts ReadOptions) ([]kafka.TopicPartition, map[int32]int64, error) {
-	first := r.pollers[0].consumer
+	first := r.meta
 	tm, err := existingTopic(first, r.cfg, r.topic)
 	if err != nil {
 		return nil, nil, err
@@ -317,18 +363,25 @@ func (r *Reader) plan(opts ReadOptions) ([]kafka.TopicPartition, map[int32]int64
 	return tps, ends, nil
 }
 
-// accept decodes a record; a bad one is logged, counted and not ok. It
-// fails when the record could not be decoded for a reason other than the
-// record itself (the Schema Registry did not answer).
-func (r *Reader) accept(m *kafka.Message) (Record, bool, error) {
-	p, err := r.decoder.decode(m.Value)
+// accept decodes a record where it lies; a bad one is logged, counted and
+// not ok. It fails when the record could not be decoded for a reason other
+// than the record itself (the Schema Registry did not answer). A value in
+// the Schema Registry's wire format is copied first: the deserializers may
+// keep parts of it.
+func (r *Reader) accept(c *rdkConsumer, m *rdkMessage) (Record, bool, error) {
+	value := m.value
+	if len(value) > 0 && value[0] == wireFormatMagic {
+		value = bytes.Clone(value)
+	}
+	p, err := r.decoder.decode(value)
 	if isFatalDecodeErr(err) {
 		return Record{}, false, err
 	}
-	if !r.tally.count(m, err) {
+	if !r.tally.countAt(m.Partition, m.Offset, len(m.value), err) {
 		return Record{}, false, nil
 	}
-	return recordOf(m, p), true, nil
+	return Record{Partition: m.Partition, Offset: m.Offset, Timestamp: m.Timestamp, Pitch: p,
+		headers: c.copyHeaders(m), value: m.value}, true, nil
 }
 
 // Stats returns the counts so far. It is safe to call at any time.
@@ -338,8 +391,11 @@ func (r *Reader) Stats() ConsumerStats { return r.tally.stats() }
 func (r *Reader) Close() error {
 	var errs []error
 	for _, p := range r.pollers {
-		errs = append(errs, p.consumer.Close())
-		<-p.logsDone
+		p.consumer.close()
+	}
+	if r.meta != nil {
+		errs = append(errs, r.meta.Close())
+		<-r.metaLogsDone
 	}
 	if r.decoder != nil {
 		r.decoder.close()

@@ -22,30 +22,35 @@ func newTally(log zerolog.Logger) *tally { return &tally{log: log} }
 // count counts record m, which decoded to a pitch or failed with err, and
 // reports whether it is good; a bad one is logged with where it lies.
 func (t *tally) count(m *kafka.Message, err error) bool {
-	t.bytes.Add(int64(len(m.Value)))
+	return t.countAt(m.TopicPartition.Partition, int64(m.TopicPartition.Offset), len(m.Value), err)
+}
+
+// countAt is count for the record of size bytes at partition and offset.
+func (t *tally) countAt(partition int32, offset int64, size int, err error) bool {
+	t.bytes.Add(int64(size))
 	if err == nil {
 		t.records.Add(1)
 		return true
 	}
 	skipped := t.skipped.Add(1)
 	if errors.Is(err, ErrNoRegistry) {
-		t.countNoRegistry(m, skipped)
+		t.countNoRegistry(partition, offset, skipped)
 		return false
 	}
-	t.log.Warn().Int32("partition", m.TopicPartition.Partition).Int64("offset", int64(m.TopicPartition.Offset)).
-		Int("bytes", len(m.Value)).Int64("skipped", skipped).Str("error", errorText(err)).
+	t.log.Warn().Int32("partition", partition).Int64("offset", offset).
+		Int("bytes", size).Int64("skipped", skipped).Str("error", errorText(err)).
 		Msg("skipped a record that is not a pitch event")
 	return false
 }
 
 // countNoRegistry says once, at error level, that records need a Schema
 // Registry to be read; the records after it are skipped quietly (debug).
-func (t *tally) countNoRegistry(m *kafka.Message, skipped int64) {
+func (t *tally) countNoRegistry(partition int32, offset int64, skipped int64) {
 	ev := t.log.Debug()
 	if t.noRegistry.Add(1) == 1 {
 		ev = t.log.Error()
 	}
-	ev.Int32("partition", m.TopicPartition.Partition).Int64("offset", int64(m.TopicPartition.Offset)).Int64("skipped", skipped).
+	ev.Int32("partition", partition).Int64("offset", offset).Int64("skipped", skipped).
 		Msg("skipping records in the Schema Registry wire format (Avro, Protobuf or JSON Schema): pass --schema-registry URL, or set PITCHKAFKA_SCHEMA_REGISTRY, to read them")
 }
 

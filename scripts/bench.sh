@@ -50,7 +50,7 @@ echo "encoding $N pitches for kcat..." >&2
 # kcat -K reads "key<TAB>value": the same records publish sends, keyed by game_pk.
 sed -E 's/^(.*"game_pk":([0-9]+),.*)$/\2\t\1/' "$work/pitches.jsonl" > "$work/keyed.tsv"
 
-declare -a pub puba raw kcatp lp lpa kcatc rawc ann
+declare -a pub puba raw kcatp lp lpa kcatc rawc ann st
 for rep in $(seq 1 "$REPS"); do
   echo "round $rep: producers..." >&2
   restart_broker
@@ -79,6 +79,7 @@ for rep in $(seq 1 "$REPS"); do
   if $have_kcat; then
     kcatc+=("$(rate "$(seconds kcat -C -b "$brokers" -t pub-1 -o beginning -e -q)")")
   fi
+  st+=("$(rate "$(seconds "$bin" stats --brokers "$brokers" --topic pub-1 --from-beginning --once)")")
   rawc+=("$(bench_rate 'RawConsume' pub-1 1x)")
   ann+=("$(rate "$(seconds "$bin" announce --brokers "$brokers" --topic pub-1 --group "bench-$rep" --from-beginning --once)")")
 done
@@ -120,12 +121,13 @@ printf 'each round'"'"'s pair; machine: %s cores, %s\n\n' "$(nproc)" "$(grep -m1
 printf '| measure | records/s | ratio |\n|---|---|---|\n'
 printf '| publish --rate 0 | %s | |\n' "$(span "${pub[@]}")"
 printf '| publish --rate 0 --format avro (Schema Registry) | %s | = %s publish |\n' "$(span "${puba[@]}")" "$(paired puba pub)"
-printf '| raw client produce loop (pre-encoded) | %s | publish = %s |\n' "$(span "${raw[@]}")" "$(paired pub raw)"
+printf '| raw confluent-kafka-go produce loop (pre-encoded) | %s | publish = %s |\n' "$(span "${raw[@]}")" "$(paired pub raw)"
 $have_kcat && printf '| kcat -P -K of the same keyed JSON lines | %s | publish = %s |\n' "$(span "${kcatp[@]}")" "$(paired pub kcatp)"
 printf '| last-pitch --from-beginning --once | %s | |\n' "$(span "${lp[@]}")"
 printf '| last-pitch of the same pitches in Avro | %s | = %s last-pitch |\n' "$(span "${lpa[@]}")" "$(paired lpa lp)"
 $have_kcat && printf '| kcat -C -e to /dev/null | %s | last-pitch = %s |\n' "$(span "${kcatc[@]}")" "$(paired lp kcatc)"
-printf '| raw client Poll loop | %s | last-pitch = %s |\n' "$(span "${rawc[@]}")" "$(paired lp rawc)"
+$have_kcat && printf '| stats --from-beginning --once | %s | stats = %s kcat -C |\n' "$(span "${st[@]}")" "$(paired st kcatc)"
+printf '| raw confluent-kafka-go Poll loop | %s | last-pitch = %s |\n' "$(span "${rawc[@]}")" "$(paired lp rawc)"
 printf '| announce --from-beginning --once > /dev/null | %s | = %s last-pitch |\n' "$(span "${ann[@]}")" "$(paired ann lp)"
 printf '\nend-to-end publish → announce at 1,000 pitches/s:\n'
 printf -- '- -X linger.ms=0: %s\n- default settings (linger.ms=5): %s\n' "$lat0" "$latd"
