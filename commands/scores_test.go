@@ -3,11 +3,13 @@ package commands
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"os/exec"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -409,4 +411,38 @@ func assertSubjects(t *testing.T, registry string, want ...string) {
 			t.Errorf("the registry holds subjects %v, not %s", subjects, w)
 		}
 	}
+}
+
+// TestScoresPrintsEachEndedGameWithItsLineScore: on stdout, each game that
+// ends gets its final line and the line score the announcer draws.
+func TestScoresPrintsEachEndedGameWithItsLineScore(t *testing.T) {
+	b := mustStartBroker(t)
+	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--games", "3", "--seed", "2016")
+	m := startScoresWith(t, b.Bootstrap(), "scores", "a", "classic")
+	waitFor(t, 60*time.Second, "three games to end", func() bool { return strings.Count(m.stdout.String(), "Final: ") == 3 })
+	if err := m.stop(t, syscall.SIGTERM); err != nil {
+		t.Fatalf("scores stopped with %v\n%s", err, tail(m.stderr.String(), 3000))
+	}
+	lines := strings.Split(m.stdout.String(), "\n")
+	for i, l := range lines {
+		var away, home string
+		var awayRuns, homeRuns int
+		if _, err := fmt.Sscanf(l, "Final: %s %d, %s %d", &away, &awayRuns, &home, &homeRuns); err != nil {
+			continue
+		}
+		away = strings.TrimSuffix(away, ",")
+		if i+3 >= len(lines) || !strings.HasSuffix(lines[i+1], "R  H  E") {
+			t.Fatalf("no line score after %q:\n%s", l, m.stdout.String())
+		}
+		for j, want := range []struct {
+			team string
+			runs int
+		}{{away, awayRuns}, {home, homeRuns}} {
+			row := strings.Fields(lines[i+2+j])
+			if row[0] != want.team || row[len(row)-3] != strconv.Itoa(want.runs) {
+				t.Errorf("line score row %q after %q: want %s with %d runs", lines[i+2+j], l, want.team, want.runs)
+			}
+		}
+	}
+	t.Logf("stdout:\n%s", m.stdout.String())
 }
