@@ -22,13 +22,12 @@ var ErrStopTimedOut = errors.New("stopping took the whole timeout")
 // abort, the abort again in Close, leaving the group and closing each client
 // each waited up to the timeout of their own.
 type stopClock struct {
-	timeout time.Duration
+	timeout  time.Duration
 	ctx      context.Context // done when the time to stop is up
 	cancel   context.CancelFunc
 	stopping chan struct{} // closed when the clock starts
-	once    sync.Once
-	started time.Time
-	running atomic.Int32 // calls given up on, still running
+	once     sync.Once
+	running  atomic.Int32 // calls given up on, still running
 }
 
 func (c *stopClock) init(timeout time.Duration) {
@@ -40,7 +39,6 @@ func (c *stopClock) init(timeout time.Duration) {
 // start starts the clock, once.
 func (c *stopClock) start() {
 	c.once.Do(func() {
-		c.started = time.Now()
 		close(c.stopping)
 		time.AfterFunc(c.timeout, c.cancel)
 	})
