@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/pitchkafka/pitchkafka/game"
@@ -40,8 +41,9 @@ func scoresCommand(e *env) *cli.Command {
 			"--format avro, protobuf or json-schema writes the games in the Schema Registry\n" +
 			"wire format, their schema (schemas/games.*) registered at start under the\n" +
 			"subject TOPIC-value of --to; the pitches are read in whatever format they are.\n\n" +
-			"stdout: one line per game that ends (--output json: its state). stderr: every\n" +
-			"10 s, transactions committed and aborted, records in and out, and lag.\n\n" +
+			"stdout: for each game that ends, a line and its line score (--output json: its\n" +
+			"state). stderr: every 10 s, transactions committed and aborted, records in and\n" +
+			"out, and lag.\n\n" +
 			"Examples:\n" +
 			"  pitchkafka scores                                        # group scores, topic games\n" +
 			"  pitchkafka scores --instance a & pitchkafka scores --instance b   # two share the work\n" +
@@ -135,7 +137,8 @@ func runScores(ctx context.Context, e *env, opts scoresOptions) error {
 	return closeErr
 }
 
-// writeFinal writes one ended game: a line, or its state as JSON.
+// writeFinal writes one ended game: a line and its line score, or its
+// state as JSON.
 func writeFinal(w io.Writer, output string, st *game.GameState) error {
 	if output == "json" {
 		b, err := st.MarshalJSON()
@@ -146,7 +149,7 @@ func writeFinal(w io.Writer, output string, st *game.GameState) error {
 		return err
 	}
 	awayHits, homeHits := st.Hits()
-	_, err := fmt.Fprintf(w, "Final: %s %d, %s %d (hits %d-%d, %d innings, game %d)\n", st.AwayTeam, st.AwayScore,
-		st.HomeTeam, st.HomeScore, awayHits, homeHits, st.Inning, st.GamePK)
+	_, err := fmt.Fprintf(w, "Final: %s %d, %s %d (hits %d-%d, %d innings, game %d)\n%s\n", st.AwayTeam, st.AwayScore,
+		st.HomeTeam, st.HomeScore, awayHits, homeHits, st.Inning, st.GamePK, strings.Join(st.LineScore(), "\n"))
 	return err
 }

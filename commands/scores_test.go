@@ -3,9 +3,13 @@ package commands
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"os/exec"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,12 +19,6 @@ import (
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 	"github.com/rs/zerolog"
 )
-
-// startScores starts a scores process, a member of group named instance,
-// joining with the classic protocol.
-func startScores(tb testing.TB, brokers, group, instance string) *member {
-	return startScoresWith(tb, brokers, group, instance, "classic")
-}
 
 // startScoresWith starts a scores process joining with the given group
 // protocol, with any more arguments; under classic its session times out in
@@ -60,9 +58,25 @@ func mustCreateGamesTopic(tb testing.TB, brokers string) {
 	}
 }
 
-func mustReadGames(tb testing.TB, brokers string, committed bool) []kafkaio.GameRecord {
+// scoresRig is where the scores tests run: a broker, and a Schema Registry
+// for the formats that need one.
+type scoresRig struct {
+	brokers, registry string
+	format            kafkaio.Format
+}
+
+// args are the arguments that point scores at the rig, in its format.
+func (r scoresRig) args() []string {
+	if !r.format.NeedsRegistry() {
+		return nil
+	}
+	return []string{"--format", string(r.format), "--schema-registry", r.registry}
+}
+
+func mustReadGames(tb testing.TB, r scoresRig, committed bool) []kafkaio.GameRecord {
 	tb.Helper()
-	recs, err := kafkaio.ReadGames(kafkaio.Config{Brokers: brokers, Timeout: 10 * time.Second, Log: zerolog.Nop()}, "games", committed)
+	recs, err := kafkaio.ReadGames(kafkaio.Config{Brokers: r.brokers, Timeout: 10 * time.Second, Log: zerolog.Nop(),
+		Registry: kafkaio.RegistryConfig{URL: r.registry}}, "games", committed)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -70,21 +84,25 @@ func mustReadGames(tb testing.TB, brokers string, committed bool) []kafkaio.Game
 }
 
 // streamForScores starts a broker with six-partition pitches and games
-// topics and a publisher of n pitches at rate a second.
-func streamForScores(t *testing.T, n, rate int) (brokers string, published <-chan error) {
-	brokers = protocolBroker(t).Bootstrap()
-	mustCreateTopic(t, brokers, "pitches", 6)
-	mustCreateGamesTopic(t, brokers)
-	return brokers, publishInBackground(t, brokers, n, rate)
+// topics and a publisher of n pitches at rate a second; for a Schema
+// Registry format, a registry too.
+func streamForScores(t *testing.T, n, rate int, format kafkaio.Format) (r scoresRig, published <-chan error) {
+	r = scoresRig{brokers: protocolBroker(t).Bootstrap(), format: format}
+	if format.NeedsRegistry() {
+		r.registry = mustStartRegistry(t).URL()
+	}
+	mustCreateTopic(t, r.brokers, "pitches", 6)
+	mustCreateGamesTopic(t, r.brokers)
+	return r, publishInBackground(t, r.brokers, n, rate)
 }
 
 // waitForAllFolded waits until the committed games records number the
 // pitches: one per pitch, once the processors have caught up.
-func waitForAllFolded(t *testing.T, brokers string, n int, procs []*member) {
+func waitForAllFolded(t *testing.T, r scoresRig, n int, procs []*member) {
 	t.Helper()
 	deadline := time.Now().Add(120 * time.Second)
 	for {
-		got := len(mustReadGames(t, brokers, true))
+		got := len(mustReadGames(t, r, true))
 		if got == n {
 			return
 		}
@@ -102,9 +120,9 @@ func waitForAllFolded(t *testing.T, brokers string, n int, procs []*member) {
 // topic: per game, through_seq runs 1, 2, 3… up to the game's last pitch,
 // no repeat and no gap, and the last state equals the test's own fold of
 // the game's pitches.
-func assertExactlyOnce(t *testing.T, brokers string) []kafkaio.GameRecord {
+func assertExactlyOnce(t *testing.T, r scoresRig) []kafkaio.GameRecord {
 	t.Helper()
-	pitches := mustReadAll(t, brokers, "pitches")
+	pitches := mustReadAll(t, r.brokers, "pitches")
 	sort.Slice(pitches, func(i, j int) bool { return pitches[i].GameSeq < pitches[j].GameSeq })
 	want := map[int64]*game.GameState{}
 	for i := range pitches {
@@ -115,7 +133,7 @@ func assertExactlyOnce(t *testing.T, brokers string) []kafkaio.GameRecord {
 		}
 		st.Apply(&pitches[i])
 	}
-	recs := mustReadGames(t, brokers, true)
+	recs := mustReadGames(t, r, true)
 	got := map[int64][]*game.GameState{}
 	for i := range recs {
 		got[recs[i].State.GamePK] = append(got[recs[i].State.GamePK], &recs[i].State)
@@ -143,16 +161,23 @@ func assertExactlyOnce(t *testing.T, brokers string) []kafkaio.GameRecord {
 // pitches stream in. The committed output holds every pitch folded in
 // once, and read_uncommitted shows the records of the transactions the
 // kills left open, aborted when the processor came back.
+//
+// Under both group protocols in JSON, and under classic in Avro, where every
+// restart restores the games from Avro records.
 func TestScoresExactlyOnceThroughCrashesAndRebalances(t *testing.T) {
 	for _, protocol := range groupProtocols {
-		t.Run(protocol, func(t *testing.T) { testScoresThroughCrashes(t, protocol) })
+		t.Run(protocol, func(t *testing.T) { testScoresThroughCrashes(t, protocol, kafkaio.FormatJSON) })
 	}
+	t.Run("classic-avro", func(t *testing.T) { testScoresThroughCrashes(t, "classic", kafkaio.FormatAvro) })
 }
 
-func testScoresThroughCrashes(t *testing.T, protocol string) {
+func testScoresThroughCrashes(t *testing.T, protocol string, format kafkaio.Format) {
 	const n = 8000
-	brokers, published := streamForScores(t, n, 250)
-	procs := []*member{startScoresWith(t, brokers, "scores", "a", protocol), startScoresWith(t, brokers, "scores", "b", protocol)}
+	rig, published := streamForScores(t, n, 250, format)
+	start := func(instance string) *member {
+		return startScoresWith(t, rig.brokers, "scores", instance, protocol, rig.args()...)
+	}
+	procs := []*member{start("a"), start("b")}
 	waitFor(t, 60*time.Second, "both processors to own partitions", func() bool {
 		return procs[0].ownsPartitions(t) && procs[1].ownsPartitions(t)
 	})
@@ -165,7 +190,7 @@ func testScoresThroughCrashes(t *testing.T, protocol string) {
 		waitFor(t, 60*time.Second, procs[i].name+" to commit", func() bool { return committedSoFar(procs[i]) > 0 })
 		time.Sleep(time.Duration(rng.IntN(500)) * time.Millisecond)
 		procs[i].stop(t, syscall.SIGKILL)
-		procs[i] = startScoresWith(t, brokers, "scores", procs[i].name, protocol) // the same instance, as a supervisor restarts it
+		procs[i] = start(procs[i].name) // the same instance, as a supervisor restarts it
 		select {
 		case err := <-published:
 			if err != nil {
@@ -175,14 +200,17 @@ func testScoresThroughCrashes(t *testing.T, protocol string) {
 		default:
 		}
 	}
-	waitForAllFolded(t, brokers, n, procs)
+	waitForAllFolded(t, rig, n, procs)
 	for _, p := range procs {
 		if err := p.stop(t, syscall.SIGTERM); err != nil {
 			t.Fatalf("%s stopped with %v\n%s", p.name, err, tail(p.stderr.String(), 4000))
 		}
 	}
-	committed := assertExactlyOnce(t, brokers)
-	all := mustReadGames(t, brokers, false)
+	committed := assertExactlyOnce(t, rig)
+	if format.NeedsRegistry() {
+		assertSubjects(t, rig.registry, kafkaio.Subject("games"))
+	}
+	all := mustReadGames(t, rig, false)
 	t.Logf("%d kills; %d committed games records, %d written in all", kills, len(committed), len(all))
 	if len(all) <= len(committed) {
 		t.Fatalf("read_uncommitted saw %d records, read_committed %d: the kills should have left aborted records", len(all), len(committed))
@@ -256,8 +284,8 @@ func TestScoresZombieIsFenced(t *testing.T) {
 
 func testZombieIsFenced(t *testing.T, protocol string) {
 	const n = 7000
-	brokers, published := streamForScores(t, n, 350)
-	zombie, other := startScoresWith(t, brokers, "scores", "zombie", protocol), startScoresWith(t, brokers, "scores", "other", protocol)
+	rig, published := streamForScores(t, n, 350, kafkaio.FormatJSON)
+	zombie, other := startScoresWith(t, rig.brokers, "scores", "zombie", protocol), startScoresWith(t, rig.brokers, "scores", "other", protocol)
 	waitFor(t, 60*time.Second, "both processors to own partitions", func() bool {
 		return zombie.ownsPartitions(t) && other.ownsPartitions(t)
 	})
@@ -265,7 +293,7 @@ func testZombieIsFenced(t *testing.T, protocol string) {
 	zombie.cmd.Process.Signal(syscall.SIGSTOP)
 	waitFor(t, 60*time.Second, "the other to own all six partitions", func() bool { return len(owned(t, other)) == 6 })
 	zombie.cmd.Process.Signal(syscall.SIGCONT)
-	t.Logf("the zombie said: %s", zombieEnds(t, brokers, n, published, zombie, other))
+	t.Logf("the zombie said: %s", zombieEnds(t, rig, n, published, zombie, other))
 }
 
 // TestScoresZombieIsFencedByTheGroup wakes the zombie past its session
@@ -277,9 +305,9 @@ func TestScoresZombieIsFencedByTheGroup(t *testing.T) {
 	for _, protocol := range groupProtocols {
 		t.Run(protocol, func(t *testing.T) {
 			const n = 5000
-			brokers, published := streamForScores(t, n, 350)
-			zombie := startScoresWith(t, brokers, "scores", "zombie", protocol, "-X", "transaction.timeout.ms=30000")
-			other := startScoresWith(t, brokers, "scores", "other", protocol)
+			rig, published := streamForScores(t, n, 350, kafkaio.FormatJSON)
+			zombie := startScoresWith(t, rig.brokers, "scores", "zombie", protocol, "-X", "transaction.timeout.ms=30000")
+			other := startScoresWith(t, rig.brokers, "scores", "other", protocol)
 			waitFor(t, 60*time.Second, "both processors to own partitions", func() bool {
 				return zombie.ownsPartitions(t) && other.ownsPartitions(t)
 			})
@@ -287,7 +315,7 @@ func TestScoresZombieIsFencedByTheGroup(t *testing.T) {
 			zombie.cmd.Process.Signal(syscall.SIGSTOP)
 			time.Sleep(9 * time.Second) // the session times out in 6 s
 			zombie.cmd.Process.Signal(syscall.SIGCONT)
-			line := zombieEnds(t, brokers, n, published, zombie, other)
+			line := zombieEnds(t, rig, n, published, zombie, other)
 			if !strings.Contains(line, "the group") {
 				t.Errorf("the zombie was fenced, but not by the group: %s", line)
 			}
@@ -300,14 +328,14 @@ func TestScoresZombieIsFencedByTheGroup(t *testing.T) {
 // to be folded, stops both processors, checks that the zombie said so in
 // one line and the other in none, that the output is exactly once, and
 // returns the zombie's line.
-func zombieEnds(t *testing.T, brokers string, n int, published <-chan error, zombie, other *member) string {
+func zombieEnds(t *testing.T, rig scoresRig, n int, published <-chan error, zombie, other *member) string {
 	t.Helper()
 	procs := []*member{zombie, other}
 	waitFor(t, 30*time.Second, "the zombie to say it was fenced", func() bool { return len(fencedLines(zombie)) > 0 })
 	if err := <-published; err != nil {
 		t.Fatal(err)
 	}
-	waitForAllFolded(t, brokers, n, procs)
+	waitForAllFolded(t, rig, n, procs)
 	for _, p := range procs {
 		select {
 		case err := <-p.done: // a fenced processor may have stopped
@@ -327,7 +355,7 @@ func zombieEnds(t *testing.T, brokers string, n int, published <-chan error, zom
 	if lines := fencedLines(other); len(lines) != 0 {
 		t.Errorf("the live processor was fenced:\n%s", strings.Join(lines, "\n"))
 	}
-	assertExactlyOnce(t, brokers)
+	assertExactlyOnce(t, rig)
 	return lines[0]
 }
 
@@ -364,4 +392,57 @@ func TestScoresRejectsBadFlags(t *testing.T) {
 			}
 		})
 	}
+}
+
+// assertSubjects checks that the registry holds the subjects.
+func assertSubjects(t *testing.T, registry string, want ...string) {
+	t.Helper()
+	resp, err := http.Get(registry + "/subjects")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var subjects []string
+	if err := json.NewDecoder(resp.Body).Decode(&subjects); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range want {
+		if !slices.Contains(subjects, w) {
+			t.Errorf("the registry holds subjects %v, not %s", subjects, w)
+		}
+	}
+}
+
+// TestScoresPrintsEachEndedGameWithItsLineScore: on stdout, each game that
+// ends gets its final line and the line score the announcer draws.
+func TestScoresPrintsEachEndedGameWithItsLineScore(t *testing.T) {
+	b := mustStartBroker(t)
+	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--games", "3", "--seed", "2016")
+	m := startScoresWith(t, b.Bootstrap(), "scores", "a", "classic")
+	waitFor(t, 60*time.Second, "three games to end", func() bool { return strings.Count(m.stdout.String(), "Final: ") == 3 })
+	if err := m.stop(t, syscall.SIGTERM); err != nil {
+		t.Fatalf("scores stopped with %v\n%s", err, tail(m.stderr.String(), 3000))
+	}
+	lines := strings.Split(m.stdout.String(), "\n")
+	for i, l := range lines {
+		var away, home string
+		var awayRuns, homeRuns int
+		if _, err := fmt.Sscanf(l, "Final: %s %d, %s %d", &away, &awayRuns, &home, &homeRuns); err != nil {
+			continue
+		}
+		away = strings.TrimSuffix(away, ",")
+		if i+3 >= len(lines) || !strings.HasSuffix(lines[i+1], "R  H  E") {
+			t.Fatalf("no line score after %q:\n%s", l, m.stdout.String())
+		}
+		for j, want := range []struct {
+			team string
+			runs int
+		}{{away, awayRuns}, {home, homeRuns}} {
+			row := strings.Fields(lines[i+2+j])
+			if row[0] != want.team || row[len(row)-3] != strconv.Itoa(want.runs) {
+				t.Errorf("line score row %q after %q: want %s with %d runs", lines[i+2+j], l, want.team, want.runs)
+			}
+		}
+	}
+	t.Logf("stdout:\n%s", m.stdout.String())
 }

@@ -118,27 +118,10 @@ func plural(n int, what string) string {
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
-// lineScore draws the box a fan looks at: runs by inning, then R, H, E.
-// An x marks a bottom half that was not needed.
+// lineScore draws the box a fan looks at, marked incomplete when the
+// announcer did not see the whole game.
 func (b *scorebook) lineScore(last *Pitch) []string {
-	innings := max(last.Inning, 9)
-	var sb strings.Builder
-	header := fmt.Sprintf("  %-4s", "")
-	for i := 1; i <= innings; i++ {
-		header += fmt.Sprintf("%3d", i)
-	}
-	header += "    R  H  E"
-	lines := []string{header}
-	final := [2]int{last.PostAwayScore, last.PostHomeScore}
-	for team, abbr := range []string{b.away, b.home} {
-		sb.Reset()
-		fmt.Fprintf(&sb, "  %-4s", abbr)
-		for i := 1; i <= innings; i++ {
-			sb.WriteString(b.inningCell(team, i, last))
-		}
-		fmt.Fprintf(&sb, "  %3d%3d%3d", final[team], b.hits[team], b.errors[team])
-		lines = append(lines, sb.String())
-	}
+	lines := b.box.lineScore(b.away, b.home, last.Inning, last.Top(), [2]int{last.PostAwayScore, last.PostHomeScore}, b.complete())
 	if !b.complete() {
 		lines = append(lines, fmt.Sprintf("  (incomplete: this announcer saw pitches %d to %d of the game, with gaps: %v)",
 			b.firstSeq, b.lastSeq, b.gaps))
@@ -146,12 +129,37 @@ func (b *scorebook) lineScore(last *Pitch) []string {
 	return lines
 }
 
-func (b *scorebook) inningCell(team, inning int, last *Pitch) string {
-	if team == 1 && inning == last.Inning && last.Top() {
+// lineScore draws runs by inning, then R, H, E, of a game that ended in
+// lastInning, in its top half if endedInTop, with the final score final.
+// An x marks a bottom half that was not needed; a dash, an inning the
+// scorer did not see (complete is false) or that was not played.
+func (b *box) lineScore(away, home string, lastInning int, endedInTop bool, final [2]int, complete bool) []string {
+	innings := max(lastInning, 9)
+	var sb strings.Builder
+	header := fmt.Sprintf("  %-4s", "")
+	for i := 1; i <= innings; i++ {
+		header += fmt.Sprintf("%3d", i)
+	}
+	header += "    R  H  E"
+	lines := []string{header}
+	for team, abbr := range []string{away, home} {
+		sb.Reset()
+		fmt.Fprintf(&sb, "  %-4s", abbr)
+		for i := 1; i <= innings; i++ {
+			sb.WriteString(b.inningCell(team, i, lastInning, endedInTop, complete))
+		}
+		fmt.Fprintf(&sb, "  %3d%3d%3d", final[team], b.hits[team], b.errors[team])
+		lines = append(lines, sb.String())
+	}
+	return lines
+}
+
+func (b *box) inningCell(team, inning, lastInning int, endedInTop, complete bool) string {
+	if team == 1 && inning == lastInning && endedInTop {
 		return "  x" // the home team won without batting in the last inning
 	}
 	if inning > len(b.runs[team]) {
-		if inning > last.Inning || !b.complete() {
+		if inning > lastInning || !complete {
 			return "  -"
 		}
 		return "  0"

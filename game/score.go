@@ -130,6 +130,12 @@ func (s *GameState) Hits() (away, home int) { return s.hits[0], s.hits[1] }
 // Errors returns each team's errors.
 func (s *GameState) Errors() (away, home int) { return s.errors[0], s.errors[1] }
 
+// LineScore draws a final game's line score as the announcer prints it at
+// the game's end: runs by inning, then runs, hits and errors.
+func (s *GameState) LineScore() []string {
+	return s.box.lineScore(s.AwayTeam, s.HomeTeam, s.Inning, s.Top, [2]int{s.AwayScore, s.HomeScore}, true)
+}
+
 // Line is one team's line score: its runs in each inning it batted, its
 // hits, and the errors of its fielders.
 type Line struct {

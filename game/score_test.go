@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -142,6 +143,24 @@ func TestGameStateCloneSharesNothing(t *testing.T) {
 	for i, c := range clones {
 		if b, _ := json.Marshal(c); string(b) != string(want[i]) {
 			t.Fatalf("clone %d changed with the state:\n%s\nwas\n%s", i, b, want[i])
+		}
+	}
+}
+
+// TestGameStateDrawsTheAnnouncersLineScore: a game folded into a GameState
+// draws the line score the announcer prints at its end, game by game.
+func TestGameStateDrawsTheAnnouncersLineScore(t *testing.T) {
+	for pk, ps := range seasonPitches(t, 21, 40) {
+		a := NewAnnouncer()
+		var s GameState
+		var last []string
+		for i := range ps {
+			last = a.Lines(&ps[i])
+			s.Apply(&ps[i])
+		}
+		got := strings.Join(s.LineScore(), "\n")
+		if want := strings.Join(last[len(last)-3:], "\n"); got != want {
+			t.Fatalf("game %d: the state draws\n%s\nthe announcer printed\n%s", pk, got, want)
 		}
 	}
 }

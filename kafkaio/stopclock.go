@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -27,8 +26,6 @@ type stopClock struct {
 	cancel   context.CancelFunc
 	stopping chan struct{} // closed when the clock starts
 	once     sync.Once
-	started  time.Time
-	running  atomic.Int32 // calls given up on, still running
 }
 
 func (c *stopClock) init(timeout time.Duration) {
@@ -40,15 +37,16 @@ func (c *stopClock) init(timeout time.Duration) {
 // start starts the clock, once.
 func (c *stopClock) start() {
 	c.once.Do(func() {
-		c.started = time.Now()
 		close(c.stopping)
 		time.AfterFunc(c.timeout, c.cancel)
 	})
 }
 
 // await runs a blocking client call on a goroutine of its own and waits for
-// it, until the time to stop is up: then the call is left running, counted,
-// and ErrStopTimedOut returned.
+// it until the time to stop is up; then, or if the time is up already, it
+// returns ErrStopTimedOut, wrapped, and a call under way is left running.
+// Once the time is up no call is started, so no client is closed under a
+// call left running.
 func (c *stopClock) await(call func() error) error {
 	if c.ctx.Err() != nil {
 		return fmt.Errorf("%w (%v)", ErrStopTimedOut, c.timeout)
@@ -64,18 +62,9 @@ func (c *stopClock) await(call func() error) error {
 	case err := <-done:
 		return err
 	default:
+		return fmt.Errorf("%w (%v)", ErrStopTimedOut, c.timeout)
 	}
-	c.running.Add(1)
-	go func() {
-		<-done
-		c.running.Add(-1)
-	}()
-	return fmt.Errorf("%w (%v)", ErrStopTimedOut, c.timeout)
 }
-
-// abandoned reports whether a call given up on is still running: the
-// client it belongs to must not be closed under it.
-func (c *stopClock) abandoned() bool { return c.running.Load() > 0 }
 
 // err returns ErrStopTimedOut, wrapped, if the time to stop ran out.
 func (c *stopClock) err() error {

@@ -799,13 +799,16 @@ func (s *Scores) Close() error {
 	if n := s.undelivered.Load(); n > 0 {
 		s.log.Debug().Int64("records", n).Msg("games records not delivered, all in aborted transactions")
 	}
-	return errors.Join(err, s.clock.err())
+	if stopErr := s.clock.err(); stopErr != nil {
+		return stopErr // one line, saying what becomes of the open transaction
+	}
+	return err
 }
 
-// closeProducer closes the producer, unless a call of it is still running
-// past the time to stop: it is left to the process's exit then.
+// closeProducer closes the producer, unless the time to stop is up: a call
+// of it may still be running then, and it is left to the process's exit.
 func (s *Scores) closeProducer() error {
-	if s.producer == nil || s.clock.abandoned() {
+	if s.producer == nil {
 		return nil
 	}
 	return s.clock.await(func() error {
@@ -825,9 +828,6 @@ func (s *Scores) leave() error {
 				break
 			}
 		}
-	}
-	if s.clock.abandoned() {
-		return nil // a call still runs in a rebalance callback
 	}
 	err := s.clock.await(s.consumer.Close)
 	if errors.Is(err, ErrStopTimedOut) {
