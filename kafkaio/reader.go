@@ -186,11 +186,11 @@ func (r *Reader) Run(ctx context.Context, opts ReadOptions, handle func(Record))
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	progress := &replayProgress{ends: ends, pending: len(ends), opts: opts, handle: handle, stop: stop}
-	progress.check()
+	shared := &readRun{ends: ends, pending: len(ends), opts: opts, handle: handle, stop: stop}
+	shared.check()
 	errs := make(chan error, len(shares))
 	for i := range shares {
-		go func() { errs <- r.pollers[i].run(ctx, r, progress) }()
+		go func() { errs <- r.pollers[i].run(ctx, r, shared) }()
 	}
 	for range shares {
 		if e := <-errs; e != nil && err == nil {
@@ -223,11 +223,11 @@ func (r *Reader) share(tps []kafka.TopicPartition) ([][]kafka.TopicPartition, er
 
 // run reads one consumer's batches until ctx ends or it reports a fatal
 // error. Each batch is read in place and released by the next call.
-func (p *poller) run(ctx context.Context, r *Reader, progress *replayProgress) error {
+func (p *poller) run(ctx context.Context, r *Reader, shared *readRun) error {
 	for ctx.Err() == nil {
 		p.msgs = p.consumer.consume(100*time.Millisecond, p.msgs)
 		for i := range p.msgs {
-			if err := p.take(r, &p.msgs[i], progress); err != nil {
+			if err := p.take(r, &p.msgs[i], shared); err != nil {
 				return err
 			}
 		}
@@ -240,26 +240,26 @@ func (p *poller) run(ctx context.Context, r *Reader, progress *replayProgress) e
 
 // take hands on one message of the batch: a record, the end of a
 // partition, or an error.
-func (p *poller) take(r *Reader, m *rdkMessage, progress *replayProgress) error {
+func (p *poller) take(r *Reader, m *rdkMessage, shared *readRun) error {
 	switch m.Err {
 	case kafka.ErrNoError:
 		rec, ok, err := r.accept(p.consumer, m)
 		if err != nil {
 			return err
 		}
-		progress.record(rec, ok, m.Partition, m.Offset+1)
+		shared.record(rec, ok, m.Partition, m.Offset+1)
 	case kafka.ErrPartitionEOF:
-		progress.reached(m.Partition, m.Offset)
+		shared.reached(m.Partition, m.Offset)
 	default:
 		p.clientError(kafka.NewError(m.Err, string(m.value), false))
 	}
 	return nil
 }
 
-// replayProgress is what the pollers of one Run share: the handler, called
+// readRun is what the pollers of one Run share: the handler, called
 // under its lock, and how far each partition has still to go to reach the
 // end of the log as it stood at the start.
-type replayProgress struct {
+type readRun struct {
 	mu       sync.Mutex
 	ends     map[int32]int64
 	pending  int
@@ -270,7 +270,7 @@ type replayProgress struct {
 }
 
 // record hands on a good record (ok) and notes the partition's position.
-func (p *replayProgress) record(rec Record, ok bool, partition int32, position int64) {
+func (p *readRun) record(rec Record, ok bool, partition int32, position int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.caughtUp && p.opts.Once {
@@ -284,21 +284,21 @@ func (p *replayProgress) record(rec Record, ok bool, partition int32, position i
 }
 
 // reached notes a partition's position at its end.
-func (p *replayProgress) reached(partition int32, position int64) {
+func (p *readRun) reached(partition int32, position int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.pending -= markDone(p.ends, partition, position)
 	p.checkLocked()
 }
 
-func (p *replayProgress) check() {
+func (p *readRun) check() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.checkLocked()
 }
 
 // checkLocked reports catching up, once, and with Once ends the Run.
-func (p *replayProgress) checkLocked() {
+func (p *readRun) checkLocked() {
 	if p.pending > 0 || p.caughtUp {
 		return
 	}
