@@ -127,9 +127,9 @@ func runLastPitch(ctx context.Context, e *env, opts lastPitchOptions) error {
 	readOpts.CaughtUp = func() { logCaughtUp(e, reader.Stats(), start) }
 	bar := startReplayBar(e, reader, &readOpts)
 	defer bar.stop()
-	done := make(chan struct{})
+	stopPrinting := func() {}
 	if !opts.once {
-		go every(opts.interval, done, func() { _ = printTable() })
+		stopPrinting = every(opts.interval, func() { _ = printTable() })
 	}
 	err = reader.Run(ctx, readOpts, func(r kafkaio.Record) {
 		if view.apply(&r.Pitch) && changelog != nil {
@@ -138,7 +138,7 @@ func runLastPitch(ctx context.Context, e *env, opts lastPitchOptions) error {
 			}
 		}
 	})
-	close(done)
+	stopPrinting()
 	if err = closeChangelog(e, changelog, opts, err); err != nil {
 		return err
 	}

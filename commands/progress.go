@@ -56,12 +56,12 @@ type replayBar struct {
 	e      *env
 	reader interface{ Stats() kafkaio.ConsumerStats }
 	bar    atomic.Pointer[progressBar]
-	done   chan struct{}
+	stop   func() // ends the bar's updates
 }
 
 // startReplayBar wires a bar into opts; stop it when reading ends.
 func startReplayBar(e *env, reader interface{ Stats() kafkaio.ConsumerStats }, opts *kafkaio.ReadOptions) *replayBar {
-	rb := &replayBar{e: e, reader: reader, done: make(chan struct{})}
+	rb := &replayBar{e: e, reader: reader, stop: func() {}}
 	if !e.stderrIsTerminal || !opts.FromBeginning {
 		return rb
 	}
@@ -73,7 +73,7 @@ func startReplayBar(e *env, reader interface{ Stats() kafkaio.ConsumerStats }, o
 			caughtUp()
 		}
 	}
-	go every(200*time.Millisecond, rb.done, func() {
+	rb.stop = every(200*time.Millisecond, func() {
 		if bar := rb.bar.Load(); bar != nil {
 			st := reader.Stats()
 			bar.set(st.Records + st.Skipped)
@@ -87,14 +87,5 @@ func (rb *replayBar) finish() {
 		st := rb.reader.Stats()
 		bar.set(st.Records + st.Skipped)
 		bar.finish()
-	}
-}
-
-// stop ends the bar's updates.
-func (rb *replayBar) stop() {
-	select {
-	case <-rb.done:
-	default:
-		close(rb.done)
 	}
 }

@@ -201,14 +201,14 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	}
 	rates := pub.RateLog()
 	bar, barValue := publishBar(e, opts, pub)
-	done := make(chan struct{})
+	var stopReporting func()
 	if bar.shown() {
-		go every(200*time.Millisecond, done, func() { bar.set(barValue()) })
+		stopReporting = every(200*time.Millisecond, func() { bar.set(barValue()) })
 	} else {
-		go every(opts.statsInterval, done, rates.Log)
+		stopReporting = every(opts.statsInterval, rates.Log)
 	}
 	genErr := pub.PublishStream(ctx, enc, paced(source, opts))
-	close(done)
+	stopReporting()
 	closeErr := pub.Close(opts.kafka.Timeout)
 	bar.set(barValue())
 	bar.finish()

@@ -106,15 +106,15 @@ func runStats(ctx context.Context, e *env, opts statsOptions) error {
 	defer reader.Close()
 	view := &statsView{book: game.NewStatsBook()}
 	printReport := func() error { return writeStats(e.stdout, opts.output, view.report()) }
-	done := make(chan struct{})
+	stopPrinting := func() {}
 	if !opts.once {
-		go every(opts.interval, done, func() { _ = printReport() })
+		stopPrinting = every(opts.interval, func() { _ = printReport() })
 	}
 	readOpts := kafkaio.ReadOptions{FromBeginning: opts.fromBeginning, Once: opts.once}
 	bar := startReplayBar(e, reader, &readOpts)
 	defer bar.stop()
 	err = reader.Run(ctx, readOpts, view.add)
-	close(done)
+	stopPrinting()
 	if err != nil {
 		return err
 	}
