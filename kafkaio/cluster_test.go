@@ -56,23 +56,10 @@ func (c *offsetCounts) distinct() (offsets, repeated int) {
 // node, through the admin API, and returns the leaders before and after.
 func electLeaders(tb testing.TB, b *Broker, admin *kafka.AdminClient, topic string, partitions int32) (before, after []int32) {
 	tb.Helper()
-	var tps []kafka.TopicPartition
 	for p := range partitions {
-		t := topic
-		tps = append(tps, kafka.TopicPartition{Topic: &t, Partition: p})
 		before = append(before, b.cluster.LeaderFor(topic, p))
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	res, err := admin.ElectLeaders(ctx, kafka.NewElectLeadersRequest(kafka.ElectionTypePreferred, tps))
-	if err != nil {
-		tb.Fatalf("elect leaders: %v", err)
-	}
-	for _, r := range res.TopicPartitions {
-		if e, ok := r.Error.(kafka.Error); r.Error != nil && (!ok || e.Code() != kafka.ErrNoError) {
-			tb.Fatalf("elect leaders of %v: %v", r, r.Error)
-		}
-	}
+	electAll(tb, admin, topic, int(partitions))
 	for p := range partitions {
 		after = append(after, b.cluster.LeaderFor(topic, p))
 	}
@@ -212,12 +199,14 @@ func leadersOf(tb testing.TB, admin *kafka.AdminClient, topic string, partitions
 	return out
 }
 
-// electAll moves the leader of every partition of topic to the next node.
+// electAll moves the leader of every partition of topic to another node,
+// through the admin API.
 func electAll(tb testing.TB, admin *kafka.AdminClient, topic string, partitions int) {
 	tb.Helper()
 	var tps []kafka.TopicPartition
 	for p := range partitions {
-		tps = append(tps, kafka.TopicPartition{Topic: &topic, Partition: int32(p)})
+		t := topic
+		tps = append(tps, kafka.TopicPartition{Topic: &t, Partition: int32(p)})
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
