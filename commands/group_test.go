@@ -87,10 +87,18 @@ func startMember(tb testing.TB, brokers, group, name string) *member {
 // says when (see protocolBroker).
 func startMemberWith(tb testing.TB, brokers, group, name, protocol string) *member {
 	tb.Helper()
-	m := &member{name: name, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
-	args := []string{"--log-level", "debug", "--log-format", "json", "announce", "--brokers", brokers,
+	return startGroupProcess(tb, name, protocol, "--log-level", "debug", "--log-format", "json", "announce", "--brokers", brokers,
 		"--group", group, "--from-beginning", "--output", "json", "--stats-interval", "1h",
-		"--group-protocol", protocol, "-X", "auto.commit.interval.ms=1000"}
+		"--group-protocol", protocol, "-X", "auto.commit.interval.ms=1000")
+}
+
+// startGroupProcess starts pitchkafka with args as a group member named
+// name. Under the classic protocol its session times out in 6 s, with a
+// heartbeat every 500 ms; under consumer the broker says when (see
+// protocolBroker).
+func startGroupProcess(tb testing.TB, name, protocol string, args ...string) *member {
+	tb.Helper()
+	m := &member{name: name, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
 	if protocol == "classic" {
 		args = append(args, "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500")
 	}

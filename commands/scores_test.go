@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"os/exec"
 	"slices"
 	"sort"
 	"strconv"
@@ -25,21 +24,9 @@ import (
 // 6 s, under consumer the broker says when (see protocolBroker).
 func startScoresWith(tb testing.TB, brokers, group, instance, protocol string, more ...string) *member {
 	tb.Helper()
-	m := &member{name: instance, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
 	args := []string{"--log-format", "json", "scores", "--brokers", brokers, "--group", group,
 		"--instance", instance, "--commit-interval", "100ms", "--stats-interval", "1s", "--group-protocol", protocol}
-	args = append(args, more...)
-	if protocol == "classic" {
-		args = append(args, "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500")
-	}
-	m.cmd = exec.Command(mustBuild(tb), args...)
-	m.cmd.Stdout, m.cmd.Stderr = m.stdout, m.stderr
-	if err := m.cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	go func() { m.done <- m.cmd.Wait() }()
-	tb.Cleanup(func() { m.cmd.Process.Kill() })
-	return m
+	return startGroupProcess(tb, instance, protocol, append(args, more...)...)
 }
 
 // mustCreateGamesTopic creates the games topic before scores does, with
