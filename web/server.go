@@ -244,13 +244,21 @@ func (s *Server) readTopic(ctx context.Context) error {
 func (s *Server) watchGroups(ctx context.Context) {
 	for {
 		st, err := s.watch.Snapshot(ctx)
-		if err != nil && ctx.Err() == nil {
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
 			s.opts.Log.Debug().Err(err).Msg("watching the groups")
 			s.setProblem(asking, "asking the cluster: "+err.Error())
-		} else if err == nil {
+		default:
 			s.setProblem(asking, "")
+		}
+		if st.High != nil {
 			s.mu.Lock()
-			s.groups, s.high = s.tracker.update(st), st.High
+			if err == nil {
+				s.groups = s.tracker.update(st)
+			}
+			s.high = st.High
 			s.version++
 			s.mu.Unlock()
 		}
