@@ -137,16 +137,16 @@ func TestWebStreamsTheGamesAsPublished(t *testing.T) {
 	b := mustStartBroker(t)
 	const seed, games = "11", 3
 	want := finalScores(t, mustRun(t, "publish", "--dry-run", "--rate", "0", "--seed", seed, "--games", strconv.Itoa(games), "--concurrent", "3").stdout.String())
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	url, page := startWeb(t, ctx, "--brokers", b.Bootstrap())
 	stream := followPage(t, ctx, url)
 	pub := startInProcess(ctx, "publish", "--brokers", b.Bootstrap(), "--seed", seed, "--games", strconv.Itoa(games),
 		"--concurrent", "3", "--rate", "300")
-	waitFor(t, 30*time.Second, "a game in progress on the page", func() bool {
+	waitFor(t, 60*time.Second, "a game in progress on the page", func() bool {
 		return slices.ContainsFunc(stream.state().Games, func(g web.Game) bool { return !g.Final && g.Last != nil })
 	})
-	waitFor(t, 60*time.Second, "every game final on the page", func() bool {
+	waitFor(t, 120*time.Second, "every game final on the page", func() bool {
 		n := 0
 		for _, g := range stream.state().Games {
 			if g.Final {
@@ -202,24 +202,31 @@ func TestWebShowsAReassignmentWhenAnAnnouncerJoins(t *testing.T) {
 
 func testWebShowsAReassignment(t *testing.T, protocol string) {
 	b := protocolBroker(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	pub := startInProcess(ctx, "publish", "--brokers", b.Bootstrap(), "--seed", "5", "--rate", "100", "--concurrent", "4")
 	url, page := startWeb(t, ctx, "--brokers", b.Bootstrap())
 	stream := followPage(t, ctx, url)
+	t.Cleanup(func() {
+		if t.Failed() {
+			st := stream.state()
+			t.Logf("the page's last state (%d events): groups %+v, changes %+v, partitions %+v, problem %q",
+				stream.events, st.Groups, st.Changes, st.Partitions, st.Problem)
+		}
+	})
 	announce := func(name string) {
 		startInProcess(ctx, "announce", "--brokers", b.Bootstrap(), "--group", "talk", "--from-beginning", "--output", "json",
 			"--stats-interval", "1h", "-X", "client.id="+name, "-X", "auto.commit.interval.ms=500", "--group-protocol", protocol)
 	}
 	announce("first")
-	waitFor(t, 30*time.Second, "the first announcer owning every partition, with offsets committed", func() bool {
+	waitFor(t, 90*time.Second, "the first announcer owning every partition, with offsets committed", func() bool {
 		g, ok := groupOn(stream.state(), "talk")
 		return ok && len(g.Members) == 1 && len(g.Members[0].Partitions) == 6 && g.Partitions[0].Committed >= 0
 	})
 	joined := time.Now()
 	announce("second")
 	var change web.Change
-	waitFor(t, 20*time.Second, "the page showing partitions moving to the second announcer", func() bool {
+	waitFor(t, 45*time.Second, "the page showing partitions moving to the second announcer", func() bool {
 		for _, c := range stream.state().Changes {
 			if c.Group == "talk" && len(c.Moves) > 0 && strings.HasPrefix(c.Moves[0].To, "second·") {
 				change = c
@@ -340,7 +347,7 @@ func TestDemoServesThePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer taken.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	demo := startInProcess(ctx, "demo", "--rate", "100", "--seed", "3", "--web", taken.Addr().String())
 	var url string
