@@ -97,10 +97,7 @@ func TestBrowserShowsTheLivePage(t *testing.T) {
 	defer cancel()
 	pub := startInProcess(ctx, "publish", "--brokers", b.Bootstrap(), "--seed", "7", "--rate", "150", "--concurrent", "4")
 	url, page := startWeb(t, ctx, "--brokers", b.Bootstrap())
-	announce := func(name string) {
-		startInProcess(ctx, "announce", "--brokers", b.Bootstrap(), "--group", "talk", "--from-beginning", "--output", "json",
-			"--stats-interval", "1h", "-X", "client.id="+name, "-X", "auto.commit.interval.ms=500")
-	}
+	announce := func(name string) { startAnnouncer(t, b.Bootstrap(), name, "classic") }
 	announce("announce-1")
 	if err := chromedp.Do(browser, chromedp.Navigate(url)); err != nil {
 		t.Fatal(err)
