@@ -129,9 +129,8 @@ func runLastPitch(ctx context.Context, e *env, opts lastPitchOptions) error {
 	bar := startReplayBar(e, reader, &readOpts)
 	defer bar.stop()
 	done := make(chan struct{})
-	var printer sync.WaitGroup
 	if !opts.once {
-		printer.Go(func() { every(opts.interval, done, func() { _ = printTable() }) })
+		go every(opts.interval, done, func() { _ = printTable() })
 	}
 	err = reader.Run(ctx, readOpts, func(r kafkaio.Record) {
 		if view.apply(&r.Pitch) && changelog != nil {
@@ -141,7 +140,6 @@ func runLastPitch(ctx context.Context, e *env, opts lastPitchOptions) error {
 		}
 	})
 	close(done)
-	printer.Wait() // the last table is printed after any periodic one, never during it
 	if err = closeChangelog(e, changelog, opts, err); err != nil {
 		return err
 	}
