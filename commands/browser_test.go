@@ -71,15 +71,20 @@ const readDOM = `(() => {
 // waitForDOM reads the page until cond holds.
 func waitForDOM(tb testing.TB, ctx context.Context, timeout time.Duration, what string, cond func(pageDOM) bool) pageDOM {
 	tb.Helper()
-	var dom pageDOM
-	waitFor(tb, timeout, what, func() bool {
-		var err error
-		if dom, err = chromedp.Run(ctx, chromedp.Evaluate[pageDOM](readDOM)); err != nil {
+	deadline := time.Now().Add(timeout)
+	for {
+		dom, err := chromedp.Run(ctx, chromedp.Evaluate[pageDOM](readDOM))
+		if err != nil {
 			tb.Fatalf("read the page: %v", err)
 		}
-		return cond(dom)
-	})
-	return dom
+		if cond(dom) {
+			return dom
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("timed out after %v waiting for %s; the page shows %+v", timeout, what, dom)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // A real browser shows the games, the six partitions and the group's
@@ -88,25 +93,22 @@ func waitForDOM(tb testing.TB, ctx context.Context, timeout time.Duration, what 
 func TestBrowserShowsTheLivePage(t *testing.T) {
 	browser := newBrowser(t)
 	b := mustStartBroker(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	pub := startInProcess(ctx, "publish", "--brokers", b.Bootstrap(), "--seed", "7", "--rate", "150", "--concurrent", "4")
 	url, page := startWeb(t, ctx, "--brokers", b.Bootstrap())
-	announce := func(name string) {
-		startInProcess(ctx, "announce", "--brokers", b.Bootstrap(), "--group", "talk", "--from-beginning", "--output", "json",
-			"--stats-interval", "1h", "-X", "client.id="+name, "-X", "auto.commit.interval.ms=500")
-	}
+	announce := func(name string) { startAnnouncer(t, b.Bootstrap(), name, "classic") }
 	announce("announce-1")
 	if err := chromedp.Do(browser, chromedp.Navigate(url)); err != nil {
 		t.Fatal(err)
 	}
-	dom := waitForDOM(t, browser, 30*time.Second, "games, six partitions and one member owning them all", func(d pageDOM) bool {
+	dom := waitForDOM(t, browser, 90*time.Second, "games, six partitions and one member owning them all", func(d pageDOM) bool {
 		return len(d.Games) >= 2 && len(d.Partitions) == 6 && len(d.Members) == 1 && len(firstMember(d, "announce-1·")) == 6
 	})
 	t.Logf("the page shows games %q, partitions %q, members %v", dom.Games, dom.Partitions, dom.Members)
-	waitForDOM(t, browser, 60*time.Second, "a final game with its line score", func(d pageDOM) bool { return d.LineScores > 0 })
+	waitForDOM(t, browser, 120*time.Second, "a final game with its line score", func(d pageDOM) bool { return d.LineScores > 0 })
 	announce("announce-2")
-	dom = waitForDOM(t, browser, 20*time.Second, "partitions moving to the second announcer", func(d pageDOM) bool {
+	dom = waitForDOM(t, browser, 60*time.Second, "partitions moving to the second announcer", func(d pageDOM) bool {
 		one, two := firstMember(d, "announce-1·"), firstMember(d, "announce-2·")
 		return len(one) == 3 && len(two) == 3 && len(d.Changes) > 0 && strings.Contains(d.Changes[0], "→ announce-2·")
 	})

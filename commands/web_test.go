@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os/exec"
 	"regexp"
 	"slices"
 	"strconv"
@@ -81,7 +82,7 @@ var pageURLLine = regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
 // page's URL once it is printed.
 func startWeb(tb testing.TB, ctx context.Context, args ...string) (string, *running) {
 	tb.Helper()
-	r := startInProcess(ctx, append([]string{"web", "--listen", "127.0.0.1:0"}, args...)...)
+	r := startInProcess(ctx, append([]string{"--log-level", "debug", "web", "--listen", "127.0.0.1:0"}, args...)...)
 	var url string
 	waitFor(tb, 30*time.Second, "the page's URL on stdout", func() bool {
 		select {
@@ -137,16 +138,16 @@ func TestWebStreamsTheGamesAsPublished(t *testing.T) {
 	b := mustStartBroker(t)
 	const seed, games = "11", 3
 	want := finalScores(t, mustRun(t, "publish", "--dry-run", "--rate", "0", "--seed", seed, "--games", strconv.Itoa(games), "--concurrent", "3").stdout.String())
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	url, page := startWeb(t, ctx, "--brokers", b.Bootstrap())
 	stream := followPage(t, ctx, url)
 	pub := startInProcess(ctx, "publish", "--brokers", b.Bootstrap(), "--seed", seed, "--games", strconv.Itoa(games),
 		"--concurrent", "3", "--rate", "300")
-	waitFor(t, 30*time.Second, "a game in progress on the page", func() bool {
+	waitFor(t, 60*time.Second, "a game in progress on the page", func() bool {
 		return slices.ContainsFunc(stream.state().Games, func(g web.Game) bool { return !g.Final && g.Last != nil })
 	})
-	waitFor(t, 60*time.Second, "every game final on the page", func() bool {
+	waitFor(t, 120*time.Second, "every game final on the page", func() bool {
 		n := 0
 		for _, g := range stream.state().Games {
 			if g.Final {
@@ -202,24 +203,32 @@ func TestWebShowsAReassignmentWhenAnAnnouncerJoins(t *testing.T) {
 
 func testWebShowsAReassignment(t *testing.T, protocol string) {
 	b := protocolBroker(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	pub := startInProcess(ctx, "publish", "--brokers", b.Bootstrap(), "--seed", "5", "--rate", "100", "--concurrent", "4")
 	url, page := startWeb(t, ctx, "--brokers", b.Bootstrap())
 	stream := followPage(t, ctx, url)
-	announce := func(name string) {
-		startInProcess(ctx, "announce", "--brokers", b.Bootstrap(), "--group", "talk", "--from-beginning", "--output", "json",
-			"--stats-interval", "1h", "-X", "client.id="+name, "-X", "auto.commit.interval.ms=500", "--group-protocol", protocol)
-	}
+	var members []*member
+	t.Cleanup(func() {
+		if t.Failed() {
+			st := stream.state()
+			t.Logf("the page's last state (%d events): groups %+v, changes %+v, problem %q; web's stderr:\n%s",
+				stream.events, st.Groups, st.Changes, st.Problem, tail(page.stderr.String(), 3000))
+			for _, m := range members {
+				t.Logf("an announcer's stderr:\n%s", tail(m.stderr.String(), 3000))
+			}
+		}
+	})
+	announce := func(name string) { members = append(members, startAnnouncer(t, b.Bootstrap(), name, protocol)) }
 	announce("first")
-	waitFor(t, 30*time.Second, "the first announcer owning every partition, with offsets committed", func() bool {
+	waitFor(t, 90*time.Second, "the first announcer owning every partition, with offsets committed", func() bool {
 		g, ok := groupOn(stream.state(), "talk")
 		return ok && len(g.Members) == 1 && len(g.Members[0].Partitions) == 6 && g.Partitions[0].Committed >= 0
 	})
 	joined := time.Now()
 	announce("second")
 	var change web.Change
-	waitFor(t, 20*time.Second, "the page showing partitions moving to the second announcer", func() bool {
+	waitFor(t, 45*time.Second, "the page showing partitions moving to the second announcer", func() bool {
 		for _, c := range stream.state().Changes {
 			if c.Group == "talk" && len(c.Moves) > 0 && strings.HasPrefix(c.Moves[0].To, "second·") {
 				change = c
@@ -240,6 +249,28 @@ func testWebShowsAReassignment(t *testing.T, protocol string) {
 	}
 	stopAndWait(t, cancel, page, "web")
 	<-pub.done
+}
+
+// startAnnouncer runs `pitchkafka announce` as a process of its own in
+// group talk, its clients named name, as startMemberWith runs the group
+// tests' members; it is killed when the test ends.
+func startAnnouncer(tb testing.TB, brokers, name, protocol string) *member {
+	tb.Helper()
+	m := &member{name: name, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	args := []string{"--log-format", "json", "announce", "--brokers", brokers, "--group", "talk", "--from-beginning",
+		"--output", "json", "--stats-interval", "1h", "--group-protocol", protocol,
+		"-X", "client.id=" + name, "-X", "auto.commit.interval.ms=500"}
+	if protocol == "classic" {
+		args = append(args, "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500")
+	}
+	m.cmd = exec.Command(mustBuild(tb), args...)
+	m.cmd.Stdout, m.cmd.Stderr = m.stdout, m.stderr
+	if err := m.cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	go func() { m.done <- m.cmd.Wait() }()
+	tb.Cleanup(func() { m.cmd.Process.Kill(); <-m.done })
+	return m
 }
 
 // groupOn returns the group with the given id on the page.
@@ -340,7 +371,7 @@ func TestDemoServesThePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer taken.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	demo := startInProcess(ctx, "demo", "--rate", "100", "--seed", "3", "--web", taken.Addr().String())
 	var url string

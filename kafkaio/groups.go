@@ -120,7 +120,10 @@ func (w *TopicWatch) Close() {
 
 // Snapshot returns the topic's state, asked for afresh if the last was
 // asked for MinWatchInterval ago or more. A topic that does not exist
-// (yet) has no partitions; errors are those of the Admin API.
+// (yet) has no partitions; errors are those of the Admin API. When only
+// the groups could not be asked about (a user not allowed to list or
+// describe them), the state comes back with its high watermarks, no
+// groups, and the error.
 func (w *TopicWatch) Snapshot(ctx context.Context) (TopicState, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -135,6 +138,7 @@ func (w *TopicWatch) Snapshot(ctx context.Context) (TopicState, error) {
 		return st, err
 	}
 	if st.Groups, err = w.groups(ctx, st.High); err != nil {
+		st.Groups = nil
 		return st, err
 	}
 	w.last = st

@@ -146,7 +146,8 @@ func tag(g *game.LiveGame) string { return g.AwayTeam + "@" + g.HomeTeam }
 func (l *live) view() (games []Game, runs map[int32]partitionLog, pitchers []Pitcher, records int64, version uint64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	shown := l.finals()[:min(len(l.finals()), finalsShown)]
+	finals := l.finals()
+	shown := finals[:min(len(finals), finalsShown)]
 	for pk, g := range l.games {
 		if !g.Final || slices.Contains(shown, pk) {
 			games = append(games, gameView(g))

@@ -43,8 +43,10 @@ type Server struct {
 	groups  []Group
 	tracker *groupTracker
 	high    map[int32]int64
-	problem string
-	version uint64 // counts group snapshots
+	// problems say why the page is stale, by what went wrong: reading
+	// the topic, or asking the cluster about it.
+	problems map[string]string
+	version  uint64 // counts group snapshots and problems
 
 	hub hub
 }
@@ -59,7 +61,8 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, watch: w, live: newLive(), tracker: newGroupTracker(), high: map[int32]int64{}}
+	s := &Server{opts: opts, watch: w, live: newLive(), tracker: newGroupTracker(), high: map[int32]int64{},
+		problems: map[string]string{}}
 	s.hub.init()
 	return s, nil
 }
@@ -201,7 +204,7 @@ func (s *Server) follow(ctx context.Context) {
 			return
 		}
 		s.opts.Log.Warn().Err(err).Msg("reading the topic failed; reading it again from the beginning")
-		s.setProblem("reading " + s.opts.Topic + ": " + err.Error())
+		s.setProblem(reading, "reading "+s.opts.Topic+": "+err.Error())
 		sleep(ctx, 2*time.Second)
 		s.mu.Lock()
 		s.live = newLive()
@@ -219,7 +222,7 @@ func (s *Server) readTopic(ctx context.Context) error {
 		if ok {
 			break
 		}
-		s.setProblem("waiting for topic " + s.opts.Topic + ": start `pitchkafka publish`")
+		s.setProblem(reading, "waiting for topic "+s.opts.Topic+": start `pitchkafka publish`")
 		if !sleep(ctx, time.Second) {
 			return ctx.Err()
 		}
@@ -232,7 +235,7 @@ func (s *Server) readTopic(ctx context.Context) error {
 	s.mu.Lock()
 	l := s.live
 	s.mu.Unlock()
-	s.setProblem("")
+	s.setProblem(reading, "")
 	return r.Run(ctx, kafkaio.ReadOptions{FromBeginning: true}, l.apply)
 }
 
@@ -241,12 +244,21 @@ func (s *Server) readTopic(ctx context.Context) error {
 func (s *Server) watchGroups(ctx context.Context) {
 	for {
 		st, err := s.watch.Snapshot(ctx)
-		if err != nil && ctx.Err() == nil {
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
 			s.opts.Log.Debug().Err(err).Msg("watching the groups")
-			s.setProblem("asking the cluster: " + err.Error())
-		} else if err == nil {
+			s.setProblem(asking, "asking the cluster: "+err.Error())
+		default:
+			s.setProblem(asking, "")
+		}
+		if st.High != nil {
 			s.mu.Lock()
-			s.groups, s.high = s.tracker.update(st), st.High
+			if err == nil {
+				s.groups = s.tracker.update(st)
+			}
+			s.high = st.High
 			s.version++
 			s.mu.Unlock()
 		}
@@ -256,13 +268,31 @@ func (s *Server) watchGroups(ctx context.Context) {
 	}
 }
 
-func (s *Server) setProblem(p string) {
+// What a problem is with.
+const (
+	reading = "reading"
+	asking  = "asking"
+)
+
+// setProblem says what is wrong with one thing, "" when nothing is.
+func (s *Server) setProblem(with, p string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.problem != p {
-		s.problem = p
+	if s.problems[with] != p {
+		s.problems[with] = p
 		s.version++
 	}
+}
+
+// problem joins the problems there are.
+func (s *Server) problem() string {
+	var ps []string
+	for _, with := range []string{reading, asking} {
+		if p := s.problems[with]; p != "" {
+			ps = append(ps, p)
+		}
+	}
+	return strings.Join(ps, "; ")
 }
 
 // publish builds the state every publishInterval and hands it to the
@@ -300,7 +330,7 @@ func (s *Server) currentVersion() uint64 {
 func (s *Server) state() State {
 	s.mu.Lock()
 	l := s.live
-	st := State{Topic: s.opts.Topic, Groups: s.groups, Changes: slices.Clone(s.tracker.changes), Problem: s.problem}
+	st := State{Topic: s.opts.Topic, Groups: s.groups, Changes: slices.Clone(s.tracker.changes), Problem: s.problem()}
 	high := s.high
 	s.mu.Unlock()
 	var runs map[int32]partitionLog

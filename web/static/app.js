@@ -41,7 +41,7 @@ function diamond(bases, outs) {
 function lineScore(g) {
   const n = Math.max(9, g.line.away.length, g.line.home.length);
   const cells = (runs) => Array.from({length: n}, (_, i) => h("td", {}, i < runs.length ? runs[i] : "x"));
-  return h("table", {class: "line", "aria-label": "line score"},
+  return h("table", {class: "line" + (n > 9 ? " extra" : ""), "aria-label": "line score"},
     h("tr", {}, h("th", {}, ""), Array.from({length: n}, (_, i) => h("th", {}, i + 1)),
       h("th", {class: "rhe"}, "R"), h("th", {}, "H"), h("th", {}, "E")),
     h("tr", {}, h("td", {}, g.away), cells(g.line.away), h("td", {class: "rhe"}, g.line.away_rhe[0]), h("td", {}, g.line.away_rhe[1]), h("td", {}, g.line.away_rhe[2])),
