@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pitchkafka/pitchkafka/kafkaio"
+	"github.com/rs/zerolog"
 )
 
 var updateScreenshot = flag.Bool("update-screenshot", false, "save the browser test's screenshot as docs/web.png")
@@ -98,6 +100,10 @@ func TestBrowserShowsTheLivePage(t *testing.T) {
 	pub := startInProcess(ctx, "publish", "--brokers", b.Bootstrap(), "--seed", "7", "--rate", "150", "--concurrent", "4")
 	url, page := startWeb(t, ctx, "--brokers", b.Bootstrap())
 	announce := func(name string) { startAnnouncer(t, b.Bootstrap(), name, "classic") }
+	// An announcer needs the topic, which the publisher creates.
+	if err := waitForTopic(ctx, kafkaio.Config{Brokers: b.Bootstrap(), Timeout: 30 * time.Second, Log: zerolog.Nop()}, "pitches"); err != nil {
+		t.Fatal(err)
+	}
 	announce("announce-1")
 	if err := chromedp.Do(browser, chromedp.Navigate(url)); err != nil {
 		t.Fatal(err)

@@ -220,6 +220,10 @@ func testWebShowsAReassignment(t *testing.T, protocol string) {
 		}
 	})
 	announce := func(name string) { members = append(members, startAnnouncer(t, b.Bootstrap(), name, protocol)) }
+	// An announcer needs the topic, which the publisher creates.
+	if err := waitForTopic(ctx, kafkaio.Config{Brokers: b.Bootstrap(), Timeout: 30 * time.Second, Log: zerolog.Nop()}, "pitches"); err != nil {
+		t.Fatal(err)
+	}
 	announce("first")
 	waitFor(t, 90*time.Second, "the first announcer owning every partition, with offsets committed", func() bool {
 		g, ok := groupOn(stream.state(), "talk")
