@@ -49,8 +49,8 @@ func demoCommand(e *env) *cli.Command {
 				return usageErrorf(c, "--concurrent %d: must be between 1 and 15", n)
 			}
 			if addr := c.String("web"); addr != "" {
-				if _, _, err := net.SplitHostPort(addr); err != nil {
-					return usageErrorf(c, "--web %q: want host:port, e.g. 127.0.0.1:8080, or \"\" for no page", addr)
+				if _, _, err := kafkaio.ParseListen(addr); err != nil {
+					return usageErrorf(c, "--web %v, e.g. 127.0.0.1:8080, or \"\" for no page", err)
 				}
 			}
 			return runDemo(c, e)

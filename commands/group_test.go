@@ -74,7 +74,8 @@ type member struct {
 	name           string
 	cmd            *exec.Cmd
 	stdout, stderr *syncBuffer
-	done           chan error
+	done           chan error    // the process's exit, once
+	exited         chan struct{} // closed once the process has exited
 	stopped        time.Time
 }
 
@@ -98,7 +99,7 @@ func startMemberWith(tb testing.TB, brokers, group, name, protocol string) *memb
 // protocolBroker).
 func startGroupProcess(tb testing.TB, name, protocol string, args ...string) *member {
 	tb.Helper()
-	m := &member{name: name, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	m := &member{name: name, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1), exited: make(chan struct{})}
 	if protocol == "classic" {
 		args = append(args, "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500")
 	}
@@ -107,8 +108,14 @@ func startGroupProcess(tb testing.TB, name, protocol string, args ...string) *me
 	if err := m.cmd.Start(); err != nil {
 		tb.Fatal(err)
 	}
-	go func() { m.done <- m.cmd.Wait() }()
-	tb.Cleanup(func() { m.cmd.Process.Kill() })
+	go func() {
+		m.done <- m.cmd.Wait()
+		close(m.exited)
+	}()
+	tb.Cleanup(func() {
+		m.cmd.Process.Kill()
+		<-m.exited // its output is complete before the test's last look at it
+	})
 	return m
 }
 

@@ -40,8 +40,8 @@ func webCommand(e *env) *cli.Command {
 			if err != nil {
 				return doneIfListed(err)
 			}
-			if _, _, err := net.SplitHostPort(c.String("listen")); err != nil {
-				return usageErrorf(c, "--listen %q: want host:port, e.g. 127.0.0.1:8080", c.String("listen"))
+			if _, _, err := kafkaio.ParseListen(c.String("listen")); err != nil {
+				return usageErrorf(c, "--listen %v, e.g. 127.0.0.1:8080", err)
 			}
 			return runWeb(c.Context, e, webOptions{kafka: kcfg, topic: c.String("topic"), listen: c.String("listen")})
 		},

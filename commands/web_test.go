@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os/exec"
 	"regexp"
 	"slices"
 	"strconv"
@@ -257,24 +256,12 @@ func testWebShowsAReassignment(t *testing.T, protocol string) {
 
 // startAnnouncer runs `pitchkafka announce` as a process of its own in
 // group talk, its clients named name, as startMemberWith runs the group
-// tests' members; it is killed when the test ends.
+// tests' members; it is killed, and waited for, when the test ends.
 func startAnnouncer(tb testing.TB, brokers, name, protocol string) *member {
 	tb.Helper()
-	m := &member{name: name, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
-	args := []string{"--log-format", "json", "announce", "--brokers", brokers, "--group", "talk", "--from-beginning",
-		"--output", "json", "--stats-interval", "1h", "--group-protocol", protocol,
-		"-X", "client.id=" + name, "-X", "auto.commit.interval.ms=500"}
-	if protocol == "classic" {
-		args = append(args, "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500")
-	}
-	m.cmd = exec.Command(mustBuild(tb), args...)
-	m.cmd.Stdout, m.cmd.Stderr = m.stdout, m.stderr
-	if err := m.cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	go func() { m.done <- m.cmd.Wait() }()
-	tb.Cleanup(func() { m.cmd.Process.Kill(); <-m.done })
-	return m
+	return startGroupProcess(tb, name, protocol, "--log-format", "json", "announce", "--brokers", brokers, "--group", "talk",
+		"--from-beginning", "--output", "json", "--stats-interval", "1h", "--group-protocol", protocol,
+		"-X", "client.id="+name, "-X", "auto.commit.interval.ms=500")
 }
 
 // groupOn returns the group with the given id on the page.

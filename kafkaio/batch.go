@@ -98,9 +98,6 @@ func tsMillis(ts time.Time) C.int64_t {
 // Len is the number of records in the batch.
 func (b *Batch) Len() int { return len(b.records) }
 
-// GamesOver is the number of pitches in the batch that ended a game.
-func (b *Batch) GamesOver() int { return b.gamesOver }
-
 // Reset empties the batch, keeping its memory.
 func (b *Batch) Reset() {
 	b.buf, b.records, b.gamesOver = b.buf[:0], b.records[:0], 0

@@ -67,7 +67,6 @@ func (d *deadLetters) send(ctx context.Context, m *kafka.Message, why error) err
 	d.batch.Reset()
 	d.batch.addRecord(m.Key, m.Value, headers, m.Timestamp)
 	err := p.PublishBatch(ctx, &d.batch)
-	d.batch.Reset()
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()

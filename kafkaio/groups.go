@@ -261,6 +261,7 @@ func (w *TopicWatch) group(ctx context.Context, d kafka.ConsumerGroupDescription
 func (w *TopicWatch) committed(ctx context.Context, group string, idle bool, high map[int32]int64) (map[int32]int64, error) {
 	if !idle {
 		delete(w.idleChecked, group)
+		delete(w.idleOffsets, group)
 	} else if time.Since(w.idleChecked[group]) < idleGroupInterval {
 		return w.idleOffsets[group], nil
 	}

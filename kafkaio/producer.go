@@ -202,8 +202,7 @@ var ErrUndelivered = errors.New("pitches not delivered")
 // written. Stats counts them once Close has returned.
 func (p *Publisher) Close(timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
-	for p.rdk.outstanding() > 0 && time.Now().Before(deadline) {
-		p.rdk.flush(10 * time.Millisecond)
+	for n := p.rdk.outstanding(); n > 0 && time.Now().Before(deadline); n = p.rdk.flush(10 * time.Millisecond) {
 	}
 	p.closeNow()
 	st := p.Stats()

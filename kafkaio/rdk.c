@@ -107,17 +107,13 @@ static rd_kafka_resp_err_t pk_produce(pk_producer *p, const char *buf, const pk_
 	const void *val = r->val_len < 0 ? NULL : buf + r->val_off;
 	size_t klen = r->key_len < 0 ? 0 : (size_t)r->key_len;
 	size_t vlen = r->val_len < 0 ? 0 : (size_t)r->val_len;
-	if (r->hdr_len <= 0)
-		return rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(p->rkt),
-		                         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-		                         RD_KAFKA_V_KEY(key, klen), RD_KAFKA_V_VALUE((void *)val, vlen),
-		                         RD_KAFKA_V_TIMESTAMP(r->ts_ms), RD_KAFKA_V_END);
-	rd_kafka_headers_t *hdrs = pk_headers(buf + r->hdr_off, r->hdr_len);
+	/* NULL headers mean none, as confluent-kafka-go passes them too. */
+	rd_kafka_headers_t *hdrs = r->hdr_len > 0 ? pk_headers(buf + r->hdr_off, r->hdr_len) : NULL;
 	rd_kafka_resp_err_t err = rd_kafka_producev(
 	    p->rk, RD_KAFKA_V_RKT(p->rkt), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
 	    RD_KAFKA_V_KEY(key, klen), RD_KAFKA_V_VALUE((void *)val, vlen),
 	    RD_KAFKA_V_TIMESTAMP(r->ts_ms), RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
-	if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+	if (err != RD_KAFKA_RESP_ERR_NO_ERROR && hdrs)
 		rd_kafka_headers_destroy(hdrs); /* librdkafka owns them only on success */
 	return err;
 }

@@ -141,9 +141,8 @@ func (l *live) finals() []int64 {
 
 func tag(g *game.LiveGame) string { return g.AwayTeam + "@" + g.HomeTeam }
 
-// view returns the games, the partitions' runs and the last-pitch table,
-// and the version they stand at.
-func (l *live) view() (games []Game, runs map[int32]partitionLog, pitchers []Pitcher, records int64, version uint64) {
+// view returns the games, the partitions' runs and the last-pitch table.
+func (l *live) view() (games []Game, runs map[int32]partitionLog, pitchers []Pitcher, records int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	finals := l.finals()
@@ -160,7 +159,7 @@ func (l *live) view() (games []Game, runs map[int32]partitionLog, pitchers []Pit
 	for id, pl := range l.partitions {
 		runs[id] = partitionLog{segments: slices.Clone(pl.segments), recent: slices.Clone(pl.recent)}
 	}
-	return games, runs, l.pitchers(), l.records, l.version
+	return games, runs, l.pitchers(), l.records
 }
 
 // compareBool orders false before true.
@@ -175,13 +174,9 @@ func compareBool(a, b bool) int {
 }
 
 func gameView(g *liveGame) Game {
-	half := "Bot"
-	if g.Top {
-		half = "Top"
-	}
 	v := Game{GamePK: g.GamePK, Tag: tag(&g.LiveGame), Colour: g.colour, Partition: g.partition,
 		Away: g.AwayTeam, Home: g.HomeTeam, AwayScore: g.AwayScore, HomeScore: g.HomeScore,
-		Inning: g.Inning, Half: half, Outs: g.Outs, Balls: g.Balls, Strikes: g.Strikes,
+		Inning: g.Inning, Half: g.TopBot(), Outs: g.Outs, Balls: g.Balls, Strikes: g.Strikes,
 		Bases: [3]bool{g.On1B != 0, g.On2B != 0, g.On3B != 0}, Final: g.Final}
 	if last := &g.Last; last.GameSeq > 0 {
 		v.Last = &LastPitch{Pitcher: last.PitcherName, Batter: last.BatterName, Type: last.PitchName,
@@ -215,7 +210,7 @@ func (l *live) pitchers() []Pitcher {
 			colour = g.colour
 		}
 		rows = append(rows, Pitcher{Name: pitcherName(p), Team: p.FieldingTeam(), Pitch: p.PitchName, MPH: p.ReleaseSpeed,
-			Speeds: speeds, Spark: game.Sparkline(speeds), Result: game.PitchResult(p), Game: p.AwayTeam + "@" + p.HomeTeam,
+			Speeds: speeds, Result: game.PitchResult(p), Game: p.AwayTeam + "@" + p.HomeTeam,
 			Colour: colour, Inning: game.HalfInning(p), When: p.TS.UTC().Format("15:04:05")})
 	}
 	return rows

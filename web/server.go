@@ -334,7 +334,7 @@ func (s *Server) state() State {
 	high := s.high
 	s.mu.Unlock()
 	var runs map[int32]partitionLog
-	st.Games, runs, st.Pitchers, st.Records, _ = l.view()
+	st.Games, runs, st.Pitchers, st.Records = l.view()
 	st.Partitions = partitions(high, runs)
 	st.At = time.Now().UTC().Format(time.RFC3339)
 	if st.Games == nil {

@@ -145,7 +145,6 @@ type Pitcher struct {
 	Pitch  string    `json:"pitch"`
 	MPH    float64   `json:"mph"`
 	Speeds []float64 `json:"speeds"` // his last speeds, oldest first
-	Spark  string    `json:"spark"`  // the speeds as ▁▂▃▄▅▆▇█
 	Result string    `json:"result"`
 	Game   string    `json:"game"`
 	Colour int       `json:"colour"`
