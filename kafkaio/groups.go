@@ -145,6 +145,13 @@ func (w *TopicWatch) Snapshot(ctx context.Context) (TopicState, error) {
 	return st, nil
 }
 
+// TopicExists reports whether the watched topic exists and has
+// partitions, asking through the watch's own connections.
+func (w *TopicWatch) TopicExists() (bool, error) {
+	ids, err := w.partitions()
+	return len(ids) > 0, err
+}
+
 // partitions returns the topic's partitions, none if it does not exist.
 func (w *TopicWatch) partitions() ([]int32, error) {
 	md, err := w.admin.GetMetadata(&w.topic, false, int(w.cfg.timeout().Milliseconds()))

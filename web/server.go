@@ -215,7 +215,7 @@ func (s *Server) follow(ctx context.Context) {
 // readTopic waits until the topic exists and reads it until ctx ends.
 func (s *Server) readTopic(ctx context.Context) error {
 	for {
-		ok, err := kafkaio.TopicExists(s.opts.Kafka, s.opts.Topic)
+		ok, err := s.watch.TopicExists()
 		if err != nil {
 			return err
 		}
