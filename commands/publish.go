@@ -185,7 +185,7 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	if err != nil {
 		return err
 	}
-	if source, err = checkRerun(ctx, e, opts, source); err != nil {
+	if source, err = checkRerun(ctx, e, opts, source, pub.CreatedTopic()); err != nil {
 		return errors.Join(err, pub.Close(opts.kafka.Timeout))
 	}
 	enc, err := kafkaio.NewEncoder(opts.kafka, opts.topic.Name, opts.format)
@@ -231,9 +231,10 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 
 // checkRerun applies --resume and --append to a stream named by --seed:
 // without either it refuses a topic that already holds the seed's games;
-// with --resume it leaves out the pitches the topic holds.
-func checkRerun(ctx context.Context, e *env, opts publishOptions, source game.Source) (game.Source, error) {
-	if !opts.seedGiven || len(opts.replay) > 0 || opts.rerun == rerunAppend {
+// with --resume it leaves out the pitches the topic holds. A topic publish
+// has just created holds nothing, and is not read.
+func checkRerun(ctx context.Context, e *env, opts publishOptions, source game.Source, newTopic bool) (game.Source, error) {
+	if !opts.seedGiven || len(opts.replay) > 0 || opts.rerun == rerunAppend || newTopic {
 		return source, nil
 	}
 	if opts.rerun == rerunRefuse {

@@ -55,6 +55,7 @@ type Publisher struct {
 	fatal, authFailed, lastErr atomic.Pointer[error]
 	errs                       *errorLog
 	brokerErrs                 *brokerErrors
+	createdTopic               bool
 }
 
 // NewPublisher connects to the cluster and creates the topic if it is
@@ -93,10 +94,15 @@ func (p *Publisher) ensureTopic(ctx context.Context, spec TopicSpec) error {
 		if err != nil {
 			return err
 		}
+		p.createdTopic = true
 	}
 	_, err = waitForMetadata(p.rdk.metadata, p.cfg, spec.Name, p.authFailure)
 	return err
 }
+
+// CreatedTopic reports whether NewPublisher found the topic missing and
+// created it: a topic that holds nothing of what came before.
+func (p *Publisher) CreatedTopic() bool { return p.createdTopic }
 
 // authFailure is the authentication failure the producer reported, if any.
 func (p *Publisher) authFailure() error {

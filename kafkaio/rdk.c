@@ -139,6 +139,17 @@ int64_t pk_delivered(pk_producer *p) {
 	return __atomic_load_n(&p->delivered, __ATOMIC_RELAXED);
 }
 
+/*
+ * pk_producer_wake makes an rd_kafka_poll under way on another thread, or
+ * the next one, return at once. (rd_kafka_yield works only from a
+ * callback, on the polling thread itself.)
+ */
+void pk_producer_wake(pk_producer *p) {
+	rd_kafka_queue_t *q = rd_kafka_queue_get_main(p->rk);
+	rd_kafka_queue_yield(q);
+	rd_kafka_queue_destroy(q);
+}
+
 /* pk_producer_destroy closes the producer; callbacks are not served after. */
 void pk_producer_destroy(pk_producer *p) {
 	rd_kafka_topic_destroy(p->rkt);

@@ -261,6 +261,7 @@ func (p *rdkProducer) delivered() int64 {
 // the producer; records still outstanding get no report.
 func (p *rdkProducer) close() {
 	p.stop.Store(true)
+	C.pk_producer_wake(p.c) // end the poll under way now, not at its timeout
 	<-p.pollDone
 	C.rd_kafka_poll(p.c.rk, 0)
 	p.mu.Lock()

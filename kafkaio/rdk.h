@@ -34,6 +34,7 @@ pk_producer *pk_producer_new(rd_kafka_conf_t *conf, uintptr_t handle,
 int pk_produce_batch(pk_producer *p, const char *buf, const pk_record *recs,
                      int n, int *errp);
 int64_t pk_delivered(pk_producer *p);
+void pk_producer_wake(pk_producer *p);
 void pk_producer_destroy(pk_producer *p);
 
 /* One consumed message as Go reads it; value points into librdkafka's

@@ -119,6 +119,10 @@ func (r *rdkConsumer) copyHeaders(m *rdkMessage) []kafka.Header {
 	return hs
 }
 
+// wake makes a consume under way, or the next one, return at once. It is
+// safe to call from any goroutine until close.
+func (r *rdkConsumer) wake() { C.rd_kafka_queue_yield(r.c.q) }
+
 // close releases the batch and closes the consumer.
 func (r *rdkConsumer) close() {
 	C.pk_consumer_destroy(r.c)

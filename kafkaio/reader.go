@@ -185,7 +185,8 @@ func (r *Reader) Run(ctx context.Context, opts ReadOptions, handle func(Record))
 		return err
 	}
 	ctx, stop := context.WithCancel(ctx)
-	defer stop()
+	woken := r.wakeWhenDone(ctx, len(shares))
+	defer func() { stop(); <-woken }()
 	shared := &readRun{ends: ends, pending: len(ends), opts: opts, handle: handle, stop: stop}
 	shared.check()
 	errs := make(chan error, len(shares))
@@ -199,6 +200,21 @@ func (r *Reader) Run(ctx context.Context, opts ReadOptions, handle func(Record))
 		}
 	}
 	return err
+}
+
+// wakeWhenDone wakes the first n pollers from the wait for their next
+// batch as soon as ctx ends, so that a finished replay or an interrupt
+// need not wait out the poll's timeout; the channel closes once done.
+func (r *Reader) wakeWhenDone(ctx context.Context, n int) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		<-ctx.Done()
+		for _, p := range r.pollers[:n] {
+			p.consumer.wake()
+		}
+	}()
+	return done
 }
 
 // share splits the partitions among the pollers, creating those it needs,
@@ -387,20 +403,23 @@ func (r *Reader) accept(c *rdkConsumer, m *rdkMessage) (Record, bool, error) {
 // Stats returns the counts so far. It is safe to call at any time.
 func (r *Reader) Stats() ConsumerStats { return r.tally.stats() }
 
-// Close closes the clients.
+// Close closes the clients, all at once: each takes about 100 ms, the
+// time librdkafka's threads take to notice.
 func (r *Reader) Close() error {
-	var errs []error
+	var wg sync.WaitGroup
 	for _, p := range r.pollers {
-		p.consumer.close()
+		wg.Go(p.consumer.close)
 	}
+	var err error
 	if r.meta != nil {
-		errs = append(errs, r.meta.Close())
+		err = r.meta.Close()
 		<-r.metaLogsDone
 	}
+	wg.Wait()
 	if r.decoder != nil {
 		r.decoder.close()
 	}
-	return errors.Join(errs...)
+	return err
 }
 
 // isFatalDecodeErr reports whether a decoding error says nothing about the
