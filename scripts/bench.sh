@@ -50,7 +50,7 @@ echo "encoding $N pitches for kcat..." >&2
 # kcat -K reads "key<TAB>value": the same records publish sends, keyed by game_pk.
 sed -E 's/^(.*"game_pk":([0-9]+),.*)$/\2\t\1/' "$work/pitches.jsonl" > "$work/keyed.tsv"
 
-declare -a pub puba raw kcatp lp lpa kcatc rawc ann st
+declare -a pub puba raw kcatp lp lpa kcatc rawc ann st kcatg
 for rep in $(seq 1 "$REPS"); do
   echo "round $rep: producers..." >&2
   restart_broker
@@ -82,6 +82,9 @@ for rep in $(seq 1 "$REPS"); do
   st+=("$(rate "$(seconds "$bin" stats --brokers "$brokers" --topic pub-1 --from-beginning --once)")")
   rawc+=("$(bench_rate 'RawConsume' pub-1 1x)")
   ann+=("$(rate "$(seconds "$bin" announce --brokers "$brokers" --topic pub-1 --group "bench-$rep" --from-beginning --once)")")
+  if $have_kcat; then # a consumer group too, joined, read to the end, left
+    kcatg+=("$(rate "$(seconds kcat -b "$brokers" -G "kcat-bench-$rep" -o beginning -e -q pub-1)")")
+  fi
 done
 
 echo "latency: 20 s at 1,000 pitches/s, twice..." >&2
@@ -129,5 +132,6 @@ $have_kcat && printf '| kcat -C -e to /dev/null | %s | last-pitch = %s |\n' "$(s
 $have_kcat && printf '| stats --from-beginning --once | %s | stats = %s kcat -C |\n' "$(span "${st[@]}")" "$(paired st kcatc)"
 printf '| raw confluent-kafka-go Poll loop | %s | last-pitch = %s |\n' "$(span "${rawc[@]}")" "$(paired lp rawc)"
 printf '| announce --from-beginning --once > /dev/null | %s | = %s last-pitch |\n' "$(span "${ann[@]}")" "$(paired ann lp)"
+$have_kcat && printf '| kcat -G (a group member) -e to /dev/null | %s | announce = %s |\n' "$(span "${kcatg[@]}")" "$(paired ann kcatg)"
 printf '\nend-to-end publish → announce at 1,000 pitches/s:\n'
 printf -- '- -X linger.ms=0: %s\n- default settings (linger.ms=5): %s\n' "$lat0" "$latd"
