@@ -196,8 +196,9 @@ func Decode(data []byte) (Pitch, error) {
 	if err := d.pitch(&p); err != nil {
 		return Pitch{}, fmt.Errorf("%w: %v", ErrInvalidPitch, err)
 	}
-	if err := p.Validate(); err != nil {
-		return Pitch{}, err
+	// The decoder has found every string valid UTF-8 already.
+	if err := p.validate(false); err != nil {
+		return Pitch{}, fmt.Errorf("%w: %v", ErrInvalidPitch, err)
 	}
 	return p, nil
 }
@@ -210,14 +211,16 @@ func Decode(data []byte) (Pitch, error) {
 // outside an enum, strings that are not UTF-8 or longer than MaxTextLength
 // (MaxDesLength for des). Its error wraps ErrInvalidPitch.
 func (p *Pitch) Validate() error {
-	if err := p.validate(); err != nil {
+	if err := p.validate(true); err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalidPitch, err)
 	}
 	return nil
 }
 
-func (p *Pitch) validate() error {
-	if err := p.validateText(); err != nil {
+// validate is Validate; checkUTF8 false leaves out the UTF-8 check of the
+// strings, for a decoder that has made it.
+func (p *Pitch) validate(checkUTF8 bool) error {
+	if err := p.validateText(checkUTF8); err != nil {
 		return err
 	}
 	if err := p.validateIdentity(); err != nil {
@@ -240,8 +243,9 @@ const (
 // wins", it would pin its pitcher's last-pitch row for good.
 const FutureTolerance = 24 * time.Hour
 
-// validateText checks every string is valid UTF-8 and within its limit.
-func (p *Pitch) validateText() error {
+// validateText checks every string is within its limit and, if checkUTF8,
+// valid UTF-8.
+func (p *Pitch) validateText(checkUTF8 bool) error {
 	texts := [...]struct{ name, value string }{
 		{"schema", p.Schema}, {"game_date", p.GameDate}, {"home_team", p.HomeTeam}, {"away_team", p.AwayTeam},
 		{"inning_topbot", p.InningTopBot}, {"pitcher_name", p.PitcherName}, {"batter_name", p.BatterName},
@@ -249,18 +253,18 @@ func (p *Pitch) validateText() error {
 		{"type", p.Type}, {"description", p.Description}, {"bb_type", p.BBType}, {"events", p.Events},
 	}
 	for _, t := range texts {
-		if err := checkText(t.name, t.value, MaxTextLength); err != nil {
+		if err := checkText(t.name, t.value, MaxTextLength, checkUTF8); err != nil {
 			return err
 		}
 	}
-	return checkText("des", p.Des, MaxDesLength)
+	return checkText("des", p.Des, MaxDesLength, checkUTF8)
 }
 
-func checkText(name, s string, limit int) error {
+func checkText(name, s string, limit int, checkUTF8 bool) error {
 	switch {
 	case len(s) > limit && utf8.RuneCountInString(s) > limit:
 		return fmt.Errorf("%s is %d characters long, the limit is %d", name, utf8.RuneCountInString(s), limit)
-	case !utf8.ValidString(s):
+	case checkUTF8 && !utf8.ValidString(s):
 		return fmt.Errorf("%s is not valid UTF-8", name)
 	}
 	return nil

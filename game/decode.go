@@ -34,7 +34,7 @@ var (
 )
 
 func (d *decoder) ws() {
-	for d.pos < len(d.data) {
+	for d.pos < len(d.data) && d.data[d.pos] <= ' ' { // most often a byte of a value: one comparison
 		switch d.data[d.pos] {
 		case ' ', '\t', '\n', '\r':
 			d.pos++

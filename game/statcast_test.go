@@ -57,7 +57,7 @@ func TestReadStatcastExcerpts(t *testing.T) {
 			t.Errorf("%s: %d pitches, want %d", path, len(ps), want)
 		}
 		for _, p := range ps {
-			if err := p.validate(); err != nil && !strings.Contains(err.Error(), "ts missing") {
+			if err := p.validate(true); err != nil && !strings.Contains(err.Error(), "ts missing") {
 				t.Fatalf("%s: %v", path, err)
 			}
 		}
