@@ -87,6 +87,7 @@ type poller struct {
 	events   consumerEvents
 	fatal    atomic.Pointer[error]
 	msgs     []rdkMessage
+	steps    []readStep
 }
 
 // NewReader connects to the cluster; it fails within cfg.Timeout when no
@@ -242,10 +243,11 @@ func (r *Reader) share(tps []kafka.TopicPartition) ([][]kafka.TopicPartition, er
 func (p *poller) run(ctx context.Context, r *Reader, shared *readRun) error {
 	for ctx.Err() == nil {
 		p.msgs = p.consumer.consume(100*time.Millisecond, p.msgs)
-		for i := range p.msgs {
-			if err := p.take(r, &p.msgs[i], shared); err != nil {
-				return err
-			}
+		err := p.decode(r)
+		shared.apply(p.steps)
+		clear(p.steps) // the records' values lie in the batch's memory
+		if err != nil {
+			return err
 		}
 		if err := p.fatal.Load(); err != nil {
 			return *err
@@ -254,22 +256,37 @@ func (p *poller) run(ctx context.Context, r *Reader, shared *readRun) error {
 	return nil
 }
 
-// take hands on one message of the batch: a record, the end of a
-// partition, or an error.
-func (p *poller) take(r *Reader, m *rdkMessage, shared *readRun) error {
-	switch m.Err {
-	case kafka.ErrNoError:
-		rec, ok, err := r.accept(p.consumer, m)
-		if err != nil {
-			return err
+// decode turns the batch into steps, decoding the records, outside the
+// run's lock: a record, the end of a partition; an error is reported. It
+// stops at an error that says nothing about a record.
+func (p *poller) decode(r *Reader) error {
+	p.steps = p.steps[:0]
+	for i := range p.msgs {
+		m := &p.msgs[i]
+		switch m.Err {
+		case kafka.ErrNoError:
+			rec, ok, err := r.accept(p.consumer, m)
+			if err != nil {
+				return err
+			}
+			p.steps = append(p.steps, readStep{rec: rec, ok: ok, partition: m.Partition, position: m.Offset + 1})
+		case kafka.ErrPartitionEOF:
+			p.steps = append(p.steps, readStep{partition: m.Partition, position: m.Offset})
+		default:
+			p.clientError(kafka.NewError(m.Err, string(m.value), false))
 		}
-		shared.record(rec, ok, m.Partition, m.Offset+1)
-	case kafka.ErrPartitionEOF:
-		shared.reached(m.Partition, m.Offset)
-	default:
-		p.clientError(kafka.NewError(m.Err, string(m.value), false))
 	}
 	return nil
+}
+
+// readStep is one message of a batch as the run sees it: a good record
+// (ok), a record skipped, or the end of a partition, with the position it
+// brings the partition to.
+type readStep struct {
+	rec       Record
+	ok        bool
+	partition int32
+	position  int64
 }
 
 // readRun is what the pollers of one Run share: the handler, called
@@ -285,26 +302,25 @@ type readRun struct {
 	stop     context.CancelFunc
 }
 
-// record hands on a good record (ok) and notes the partition's position.
-func (p *readRun) record(rec Record, ok bool, partition int32, position int64) {
+// apply hands on a batch's good records, in order, under one lock, and
+// notes how far each partition has come.
+func (p *readRun) apply(steps []readStep) {
+	if len(steps) == 0 {
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.caughtUp && p.opts.Once {
-		return // another poller has finished the replay
+	for i := range steps {
+		s := &steps[i]
+		if s.ok {
+			if p.caughtUp && p.opts.Once {
+				return // another poller has finished the replay
+			}
+			p.handle(s.rec)
+		}
+		p.pending -= markDone(p.ends, s.partition, s.position)
+		p.checkLocked()
 	}
-	if ok {
-		p.handle(rec)
-	}
-	p.pending -= markDone(p.ends, partition, position)
-	p.checkLocked()
-}
-
-// reached notes a partition's position at its end.
-func (p *readRun) reached(partition int32, position int64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.pending -= markDone(p.ends, partition, position)
-	p.checkLocked()
 }
 
 func (p *readRun) check() {
