@@ -48,7 +48,8 @@ create() { "$bin" publish --brokers "$brokers" --topic "$1" --rate 0 --count 1 -
 echo "encoding $N pitches for kcat..." >&2
 "$bin" publish --dry-run --rate 0 --count "$N" --seed 1 > "$work/pitches.jsonl" 2>/dev/null
 # kcat -K reads "key<TAB>value": the same records publish sends, keyed by game_pk.
-sed -E 's/^(.*"game_pk":([0-9]+),.*)$/\2\t\1/' "$work/pitches.jsonl" > "$work/keyed.tsv"
+# (Anchored at the fields before game_pk: a leading .* took sed a minute.)
+sed -E 's/^(\{"schema":"[^"]*","ts":"[^"]*","game_pk":([0-9]+),.*)$/\2\t\1/' "$work/pitches.jsonl" > "$work/keyed.tsv"
 
 declare -a pub puba raw kcatp lp lpa kcatc rawc ann st kcatg
 for rep in $(seq 1 "$REPS"); do
