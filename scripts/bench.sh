@@ -33,8 +33,16 @@ if ! command -v kcat >/dev/null; then
   have_kcat=false
 fi
 
-# seconds runs a command and prints its wall time in seconds.
-seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1 || echo "failed: $*" >&2; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
+# seconds runs a command and prints its wall time in seconds; the CPU
+# seconds it used (user and system) are left in $work/cpu.last.
+seconds() {
+  local t
+  t=$( { TIMEFORMAT='%R %U %S'; time "$@" >/dev/null 2>&1 || echo "failed: $*" >>"$work/failures"; } 2>&1 )
+  set -- $t
+  echo "$2 + $3" | bc -l > "$work/cpu.last"
+  echo "$1"
+}
+cpu() { cat "$work/cpu.last"; } # the CPU seconds of the last command seconds ran
 rate() { echo "$N / $1" | bc -l; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 bench_rate() { # benchmark name, topic, benchtime -> records/s
@@ -51,11 +59,12 @@ echo "encoding $N pitches for kcat..." >&2
 # (Anchored at the fields before game_pk: a leading .* took sed a minute.)
 sed -E 's/^(\{"schema":"[^"]*","ts":"[^"]*","game_pk":([0-9]+),.*)$/\2\t\1/' "$work/pitches.jsonl" > "$work/keyed.tsv"
 
-declare -a pub puba raw kcatp lp lpa kcatc rawc ann st kcatg
+declare -a pub puba raw kcatp lp lpa kcatc rawc ann st kcatg cpu_pub cpu_kcatp cpu_lp cpu_kcatc cpu_ann cpu_kcatg
 for rep in $(seq 1 "$REPS"); do
   echo "round $rep: producers..." >&2
   restart_broker
   pub+=("$(rate "$(seconds "$bin" publish --brokers "$brokers" --topic "pub-$rep" --rate 0 --count "$N" --seed 1)")")
+  cpu_pub+=("$(cpu)")
   restart_broker
   puba+=("$(rate "$(seconds "$bin" publish --brokers "$brokers" --topic "avro-$rep" --rate 0 --count "$N" --seed 1 \
     --format avro --schema-registry "$registry")")")
@@ -66,6 +75,7 @@ for rep in $(seq 1 "$REPS"); do
     create "kcat-$rep" # the embedded broker creates no topic on its own
     kcatp+=("$(rate "$(seconds kcat -P -b "$brokers" -t "kcat-$rep" -K '\t' -X acks=all -X enable.idempotence=true \
       -X linger.ms=5 -X queue.buffering.max.messages=50000 -X queue.buffering.max.kbytes=4096 -l "$work/keyed.tsv")")")
+    cpu_kcatp+=("$(cpu)")
   fi
 done
 restart_broker
@@ -75,16 +85,20 @@ echo "publishing $N pitches to read back..." >&2
 for rep in $(seq 1 "$REPS"); do
   echo "round $rep: consumers..." >&2
   lp+=("$(rate "$(seconds "$bin" last-pitch --brokers "$brokers" --topic pub-1 --from-beginning --once --output json)")")
+  cpu_lp+=("$(cpu)")
   lpa+=("$(rate "$(seconds "$bin" last-pitch --brokers "$brokers" --topic avro-1 --from-beginning --once --output json \
     --schema-registry "$registry")")")
   if $have_kcat; then
     kcatc+=("$(rate "$(seconds kcat -C -b "$brokers" -t pub-1 -o beginning -e -q)")")
+    cpu_kcatc+=("$(cpu)")
   fi
   st+=("$(rate "$(seconds "$bin" stats --brokers "$brokers" --topic pub-1 --from-beginning --once)")")
   rawc+=("$(bench_rate 'RawConsume' pub-1 1x)")
   ann+=("$(rate "$(seconds "$bin" announce --brokers "$brokers" --topic pub-1 --group "bench-$rep" --from-beginning --once)")")
+  cpu_ann+=("$(cpu)")
   if $have_kcat; then # a consumer group too, joined, read to the end, left
     kcatg+=("$(rate "$(seconds kcat -b "$brokers" -G "kcat-bench-$rep" -o beginning -e -q pub-1)")")
+    cpu_kcatg+=("$(cpu)")
   fi
 done
 
@@ -134,5 +148,16 @@ $have_kcat && printf '| stats --from-beginning --once | %s | stats = %s kcat -C 
 printf '| raw confluent-kafka-go Poll loop | %s | last-pitch = %s |\n' "$(span "${rawc[@]}")" "$(paired lp rawc)"
 printf '| announce --from-beginning --once > /dev/null | %s | = %s last-pitch |\n' "$(span "${ann[@]}")" "$(paired ann lp)"
 $have_kcat && printf '| kcat -G (a group member) -e to /dev/null | %s | announce = %s |\n' "$(span "${kcatg[@]}")" "$(paired ann kcatg)"
+# per_million prints the median CPU seconds per million records.
+per_million() { local x=() v; for v in "$@"; do x+=("$(echo "$v * 1000000 / $N" | bc -l)"); done; printf '%.2f' "$(median "${x[@]}")"; }
+printf '\nCPU seconds (user + system) per million records, medians; the broker'"'"'s own are not counted:\n'
+printf -- '- publish %s' "$(per_million "${cpu_pub[@]}")"
+$have_kcat && printf ', kcat -P %s' "$(per_million "${cpu_kcatp[@]}")"
+printf '\n- last-pitch %s' "$(per_million "${cpu_lp[@]}")"
+$have_kcat && printf ', kcat -C %s' "$(per_million "${cpu_kcatc[@]}")"
+printf '\n- announce %s' "$(per_million "${cpu_ann[@]}")"
+$have_kcat && printf ', kcat -G %s' "$(per_million "${cpu_kcatg[@]}")"
+printf '\n'
+[ -s "$work/failures" ] && { echo "some runs failed:" >&2; cat "$work/failures" >&2; }
 printf '\nend-to-end publish → announce at 1,000 pitches/s:\n'
 printf -- '- -X linger.ms=0: %s\n- default settings (linger.ms=5): %s\n' "$lat0" "$latd"
