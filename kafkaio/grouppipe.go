@@ -75,14 +75,17 @@ const waitForever = time.Duration(math.MaxInt64)
 // wait: not at all if wait is 0, as long as it takes if waitForever.
 func (p *pipe) send(m message, wait time.Duration) handover {
 	select {
-	case p.work <- m:
+	case p.work <- m: // the usual case, and the cheapest select
 		return taken
-	case <-p.stopped:
-		return handlerStopped
 	default:
 	}
 	if wait <= 0 {
-		return handlerStuck
+		select {
+		case <-p.stopped:
+			return handlerStopped
+		default:
+			return handlerStuck
+		}
 	}
 	var stuck <-chan time.Time
 	if wait != waitForever {
