@@ -64,97 +64,42 @@ func (u *givenUp) since(p int32, e uint64) bool {
 	return u.at[p] > e
 }
 
-// handover is how handing work to the handling goroutine ended.
-type handover int
-
-const (
-	taken handover = iota
-	handlerStopped
-	handlerStuck
-)
-
-// handOver sends w to the handling goroutine, unless it stops first or
-// stuck fires.
-func (g *GroupReader) handOver(w work, stuck <-chan time.Time) handover {
-	select {
-	case g.pipe.work <- w:
-		return taken
-	case <-g.pipe.stopped:
-		return handlerStopped
-	case <-stuck:
-		return handlerStuck
-	}
-}
-
-// offerPending sends the batch being filled, decoding it first if the
-// handling goroutine has batches waiting. If the handler takes no batch
-// for handlerStuckAfter, the member stalls. False means the handler has stopped.
-func (g *GroupReader) offerPending() bool {
-	if g.pending == nil {
-		return true
-	}
-	if len(g.pipe.work) > 0 {
-		g.pending.decode(g.decoder)
-	}
-	select {
-	case g.pipe.work <- work{batch: g.pending}:
-		g.pending = nil
-		return true
-	default:
-	}
-	timer := time.NewTimer(handlerStuckAfter)
-	defer timer.Stop()
-	switch g.handOver(work{batch: g.pending}, timer.C) {
-	case handlerStopped:
-		return false
-	case handlerStuck:
-		g.stall()
-	default:
-		g.pending = nil
-	}
-	return true
-}
-
 // stall pauses the member's partitions while the handler is stuck.
-func (g *GroupReader) stall() {
-	g.stalled = true
-	if assigned, err := g.consumer.Assignment(); err == nil {
-		g.pause(assigned)
+func (p *groupPoller) stall() {
+	p.stalled = true
+	if assigned, err := p.consumer.Assignment(); err == nil {
+		p.pause(assigned)
 	}
-	g.log.Warn().Str("waited", handlerStuckAfter.String()).
+	p.log.Warn().Str("waited", handlerStuckAfter.String()).
 		Msg("the handler takes no records (is the output blocked?); fetching is paused until it does, and the group is still served")
 }
 
 // unstall hands the held batch over if the handler has room for it now,
 // and if so resumes the partitions. False means the handler has stopped.
-func (g *GroupReader) unstall() bool {
-	if g.pending != nil {
-		select {
-		case g.pipe.work <- work{batch: g.pending}:
-			g.pending = nil
-		case <-g.pipe.stopped:
-			return false
-		default:
-			return true
-		}
+func (p *groupPoller) unstall() bool {
+	switch p.handOverPending(0) {
+	case handlerStopped:
+		return false
+	case handlerStuck:
+		return true
 	}
-	g.stalled = false
-	if assigned, err := g.consumer.Assignment(); err == nil {
-		g.resume(assigned)
+	p.stalled = false
+	if assigned, err := p.consumer.Assignment(); err == nil {
+		p.resume(assigned)
 	}
-	g.log.Info().Msg("the handler takes records again; fetching resumed")
+	p.log.Info().Msg("the handler takes records again; fetching resumed")
 	return true
 }
 
-func (g *GroupReader) pause(tps []kafka.TopicPartition) {
-	if err := g.consumer.Pause(tps); err != nil {
-		g.log.Warn().Err(err).Msg("pause partitions")
+func (p *groupPoller) pause(tps []kafka.TopicPartition) {
+	if err := p.consumer.Pause(tps); err != nil {
+		p.log.Warn().Err(err).Msg("pause partitions")
 	}
 }
 
-func (g *GroupReader) resume(tps []kafka.TopicPartition) {
-	if err := g.consumer.Resume(tps); err != nil {
-		g.log.Warn().Err(err).Msg("resume partitions")
+func (p *groupPoller) resume(tps []kafka.TopicPartition) {
+	if err := p.consumer.Resume(tps); err != nil {
+		p.log.Warn().Err(err).Msg("resume partitions")
 	}
 }
 
@@ -164,53 +109,52 @@ func (g *GroupReader) resume(tps []kafka.TopicPartition) {
 // handled before it returned. It waits at most revokeWait; then the
 // records of partitions (those being revoked) not yet handled are given
 // up.
-func (g *GroupReader) sync(store bool, partitions []int32) {
-	if g.pipe == nil {
+func (p *groupPoller) sync(store bool, partitions []int32) {
+	if p.pipe == nil {
 		return
 	}
-	timeout := time.NewTimer(revokeWait)
-	defer timeout.Stop()
-	if g.pending != nil {
-		if !g.handedOver(work{batch: g.pending}, timeout.C, partitions) {
-			return
+	deadline := time.Now().Add(revokeWait)
+	done := make(chan struct{})
+	var barrier message = dropBarrier{done}
+	if store {
+		barrier = storeBarrier{done}
+	}
+	switch p.handOverPending(time.Until(deadline)) {
+	case taken:
+		switch p.pipe.send(barrier, time.Until(deadline)) {
+		case taken:
+			p.waitFor(done, deadline, partitions)
+		case handlerStuck:
+			p.giveUp(partitions)
 		}
-		g.pending = nil
-	}
-	synced := make(chan struct{})
-	if !g.handedOver(work{synced: synced, store: store}, timeout.C, partitions) {
-		return
-	}
-	select {
-	case <-synced:
-	case <-g.pipe.stopped:
-	case <-timeout.C:
-		g.giveUp(partitions)
+	case handlerStuck:
+		p.giveUp(partitions)
 	}
 }
 
-// handedOver hands w over for sync, giving up partitions if the handler
-// is stuck; false means w was not handed over.
-func (g *GroupReader) handedOver(w work, timeout <-chan time.Time, partitions []int32) bool {
-	switch g.handOver(w, timeout) {
-	case handlerStuck:
-		g.giveUp(partitions)
-		return false
-	case handlerStopped:
-		return false
+// waitFor waits until the barrier closes done, the handler stops, or the
+// deadline passes; then it gives up partitions.
+func (p *groupPoller) waitFor(done <-chan struct{}, deadline time.Time, partitions []int32) {
+	timeout := time.NewTimer(time.Until(deadline))
+	defer timeout.Stop()
+	select {
+	case <-done:
+	case <-p.pipe.stopped:
+	case <-timeout.C:
+		p.giveUp(partitions)
 	}
-	return true
 }
 
 // giveUp gives up the records of partitions polled but not handled: the
 // batch being filled drops them now, and the handler skips them later.
-func (g *GroupReader) giveUp(partitions []int32) {
-	epoch := g.givenUp.add(partitions)
-	if b := g.pending; b != nil {
+func (p *groupPoller) giveUp(partitions []int32) {
+	epoch := p.givenUp.add(partitions)
+	if b := p.pending; b != nil {
 		b.records = slices.DeleteFunc(b.records, func(m *kafka.Message) bool {
 			return slices.Contains(partitions, m.TopicPartition.Partition)
 		})
 		b.decoded, b.epoch = false, epoch
 	}
-	g.log.Warn().Ints32("partitions", partitions).Str("waited", revokeWait.String()).
+	p.log.Warn().Ints32("partitions", partitions).Str("waited", revokeWait.String()).
 		Msg("the handler is stuck (is the output blocked?); partitions given up without it: what it had not written stays uncommitted, for the next owner")
 }

@@ -1,0 +1,168 @@
+package kafkaio
+
+import (
+	"context"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/game"
+)
+
+// Records handed from the polling goroutine to the handling one: up to
+// batchRecords at a time, up to pipeBatches batches in flight.
+const (
+	batchRecords = 256
+	pipeBatches  = 4
+)
+
+// pipe connects a GroupReader's polling goroutine to its handling one
+// while Run runs. Only the polling goroutine sends, and only the handling
+// one receives and returns batches for reuse.
+type pipe struct {
+	work    chan message
+	free    chan *batch   // emptied batches, for reuse
+	stopped chan struct{} // closed when the handling goroutine returns
+	err     error         // why it returned; read after stopped
+}
+
+func newPipe() *pipe {
+	return &pipe{work: make(chan message, pipeBatches), free: make(chan *batch, pipeBatches+2), stopped: make(chan struct{})}
+}
+
+// message is what the pipe carries: a *batch of records, a storeBarrier
+// or a dropBarrier.
+type message interface {
+	// handledBy is how the handling goroutine takes the message in; an
+	// error stops that goroutine.
+	handledBy(ctx context.Context, h *groupHandler) error
+}
+
+// storeBarrier asks the handling goroutine to store the offsets of every
+// record sent before it, then closes done, even if storing failed.
+type storeBarrier struct{ done chan struct{} }
+
+func (s storeBarrier) handledBy(_ context.Context, h *groupHandler) error {
+	defer close(s.done)
+	return h.storeHandled()
+}
+
+// dropBarrier asks the handling goroutine to forget the offsets of every
+// record sent before it, which can no longer be committed, then closes
+// done.
+type dropBarrier struct{ done chan struct{} }
+
+func (d dropBarrier) handledBy(_ context.Context, h *groupHandler) error {
+	h.dropHandled()
+	close(d.done)
+	return nil
+}
+
+// handover is how handing a message to the handling goroutine ended.
+type handover int
+
+const (
+	taken handover = iota
+	handlerStopped
+	handlerStuck // it took nothing in the time given
+)
+
+// waitForever is a wait for send that lasts as long as the handler takes.
+const waitForever = time.Duration(math.MaxInt64)
+
+// send hands m to the handling goroutine, waiting for it to take m at most
+// wait: not at all if wait is 0, as long as it takes if waitForever.
+func (p *pipe) send(m message, wait time.Duration) handover {
+	select {
+	case p.work <- m: // the usual case, and the cheapest select
+		return taken
+	default:
+	}
+	if wait <= 0 {
+		select {
+		case <-p.stopped:
+			return handlerStopped
+		default:
+			return handlerStuck
+		}
+	}
+	var stuck <-chan time.Time
+	if wait != waitForever {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		stuck = t.C
+	}
+	select {
+	case p.work <- m:
+		return taken
+	case <-p.stopped:
+		return handlerStopped
+	case <-stuck:
+		return handlerStuck
+	}
+}
+
+// behind reports whether batches are waiting to be handled.
+func (p *pipe) behind() bool { return len(p.work) > 0 }
+
+// emptyBatch returns a batch for records polled in epoch, reusing one the
+// handler is done with if there is one.
+func (p *pipe) emptyBatch(epoch uint64) *batch {
+	var b *batch
+	select {
+	case b = <-p.free:
+	default:
+		b = &batch{records: make([]*kafka.Message, 0, batchRecords)}
+	}
+	b.epoch = epoch
+	return b
+}
+
+// recycle empties a handled batch and keeps it for reuse, if there is room.
+func (p *pipe) recycle(b *batch) {
+	b.reset()
+	select {
+	case p.free <- b:
+	default:
+	}
+}
+
+// batch is records polled together. The polling goroutine decodes them
+// itself when the handling goroutine is behind, which shares the decoding,
+// the heaviest part of handling, between the two.
+type batch struct {
+	records []*kafka.Message
+	epoch   uint64 // see givenUp
+	decoded bool
+	pitches []game.Pitch
+	errs    []error
+}
+
+func (b *batch) handledBy(ctx context.Context, h *groupHandler) error { return h.handleBatch(ctx, b) }
+
+// decode decodes every record of the batch.
+func (b *batch) decode(d *valueDecoder) {
+	b.pitches, b.errs = slices.Grow(b.pitches[:0], len(b.records)), slices.Grow(b.errs[:0], len(b.records))
+	for _, m := range b.records {
+		p, err := d.decode(m.Value)
+		b.pitches, b.errs = append(b.pitches, p), append(b.errs, err)
+	}
+	b.decoded = true
+}
+
+// pitch returns record i decoded, decoding it now if the batch is not.
+func (b *batch) pitch(i int, d *valueDecoder) (game.Pitch, error) {
+	if b.decoded && i < len(b.pitches) { // a stalled batch may grow after decoding
+		return b.pitches[i], b.errs[i]
+	}
+	return d.decode(b.records[i].Value)
+}
+
+// reset empties the batch for reuse, letting go of what it held.
+func (b *batch) reset() {
+	clear(b.records)
+	clear(b.pitches)
+	clear(b.errs)
+	b.records, b.pitches, b.errs, b.decoded = b.records[:0], b.pitches[:0], b.errs[:0], false
+}
