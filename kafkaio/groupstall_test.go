@@ -38,13 +38,26 @@ func TestAStuckHandler(t *testing.T) {
 		}
 		return nil
 	})
+	releaseStuck := sync.OnceFunc(func() { close(release) })
+	t.Cleanup(func() { // before the member is stopped: a failed test must not leave it stuck
+		if t.Failed() {
+			t.Logf("the stuck member's log:\n%s", tail(stuckLog.String(), 3000))
+		}
+		releaseStuck()
+	})
 	waitUntil(t, 30*time.Second, "the handler to be stuck and the member to stall", func() bool {
 		return strings.Contains(stuckLog.String(), "fetching is paused")
 	})
 
 	joined := time.Now()
 	var firstAt atomic.Pointer[time.Time]
-	other := startMember(t, b, "stuck", zerolog.Nop(), func(r Record) error {
+	otherLog := &lockedBuffer{}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the joining member's log:\n%s", tail(otherLog.String(), 3000))
+		}
+	})
+	other := startMember(t, b, "stuck", zerolog.New(otherLog), func(r Record) error {
 		now := time.Now()
 		firstAt.CompareAndSwap(nil, &now)
 		c.add(r)
@@ -62,7 +75,7 @@ func TestAStuckHandler(t *testing.T) {
 	}
 	now := time.Now()
 	releasedAt.Store(&now)
-	close(release)
+	releaseStuck()
 
 	all := func() int {
 		seen := map[[2]int64]bool{}
