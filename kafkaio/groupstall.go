@@ -119,14 +119,13 @@ func (p *groupPoller) sync(store bool, partitions []int32) {
 	if store {
 		barrier = storeBarrier{done}
 	}
-	switch p.handOverPending(time.Until(deadline)) {
+	h := p.handOverPending(time.Until(deadline))
+	if h == taken {
+		h = p.pipe.send(barrier, time.Until(deadline))
+	}
+	switch h {
 	case taken:
-		switch p.pipe.send(barrier, time.Until(deadline)) {
-		case taken:
-			p.waitFor(done, deadline, partitions)
-		case handlerStuck:
-			p.giveUp(partitions)
-		}
+		p.waitFor(done, deadline, partitions)
 	case handlerStuck:
 		p.giveUp(partitions)
 	}
