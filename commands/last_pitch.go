@@ -108,7 +108,9 @@ func (v *lastPitchView) snapshot() []lastPitchRow {
 // the table first and records every change.
 func runLastPitch(ctx context.Context, e *env, opts lastPitchOptions) error {
 	view := &lastPitchView{table: game.NewLastPitches()}
-	readOpts := kafkaio.ReadOptions{FromBeginning: opts.fromBeginning, Once: opts.once}
+	// The table needs only each pitcher's latest pitches: the rest of a
+	// batch is counted, not decoded.
+	readOpts := kafkaio.ReadOptions{FromBeginning: opts.fromBeginning, Once: opts.once, LastPitchesOnly: true}
 	var changelog *kafkaio.Changelog
 	if opts.changelog != "" {
 		var err error
@@ -182,7 +184,7 @@ func closeChangelog(e *env, changelog *kafkaio.Changelog, opts lastPitchOptions,
 
 func logCaughtUp(e *env, st kafkaio.ConsumerStats, start time.Time) {
 	secs := time.Since(start).Seconds()
-	e.log.Info().Int64("replayed", st.Records).Int64("skipped", st.Skipped).
+	e.log.Info().Int64("replayed", st.Records).Int64("skipped", st.Skipped).Int64("superseded_unchecked", st.Unchecked).
 		Str("records_per_s", fmt.Sprintf("%.0f", float64(st.Records)/secs)).
 		Str("elapsed", time.Since(start).Round(time.Millisecond).String()).Msg("caught up: the table is current")
 }

@@ -36,6 +36,10 @@ type ConsumerStats struct {
 	// NotCopied counts skipped records whose dead-letter copy could not be
 	// written (a group member with a dead-letter topic only).
 	NotCopied int64
+	// Unchecked counts the records of Records that were not decoded in
+	// full, because a later pitch of the same pitcher in the same batch
+	// made them needless (ReadOptions.LastPitchesOnly).
+	Unchecked int64
 	Bytes     int64
 }
 
@@ -88,6 +92,8 @@ type poller struct {
 	fatal    atomic.Pointer[error]
 	msgs     []rdkMessage
 	steps    []readStep
+	recs     []Record // the batch's records to hand on, which steps index
+	table    tableBatch
 }
 
 // NewReader connects to the cluster; it fails within cfg.Timeout when no
@@ -163,6 +169,14 @@ type ReadOptions struct {
 	Tail int64
 	// Partitions, if set, reads only these partitions.
 	Partitions []int32
+	// LastPitchesOnly hands on, of each batch, only the records a
+	// game.LastPitches table can need (see game.TablePicker), and decodes
+	// only those in full: a table folded from them is the table folded
+	// from every record. The others are counted in Records and Unchecked;
+	// a bad record among them is not looked at, as it could not change
+	// the table. A batch that cannot be read this way (records in another
+	// format or field order, or a bad record picked) is decoded in full.
+	LastPitchesOnly bool
 	// CaughtUp, if set, is called once when every partition has reached the
 	// end of the log as it stood at the start.
 	CaughtUp func()
@@ -243,9 +257,12 @@ func (r *Reader) share(tps []kafka.TopicPartition) ([][]kafka.TopicPartition, er
 func (p *poller) run(ctx context.Context, r *Reader, shared *readRun) error {
 	for ctx.Err() == nil {
 		p.msgs = p.consumer.consume(100*time.Millisecond, p.msgs)
-		err := p.decode(r)
-		shared.apply(p.steps)
-		clear(p.steps) // the records' values lie in the batch's memory
+		var err error
+		if !shared.opts.LastPitchesOnly || !p.decodeForTable(r) {
+			err = p.decode(r)
+		}
+		shared.apply(p.steps, p.recs)
+		clear(p.recs) // their values lie in the batch's memory
 		if err != nil {
 			return err
 		}
@@ -260,7 +277,7 @@ func (p *poller) run(ctx context.Context, r *Reader, shared *readRun) error {
 // run's lock: a record, the end of a partition; an error is reported. It
 // stops at an error that says nothing about a record.
 func (p *poller) decode(r *Reader) error {
-	p.steps = p.steps[:0]
+	p.steps, p.recs = p.steps[:0], p.recs[:0]
 	for i := range p.msgs {
 		m := &p.msgs[i]
 		switch m.Err {
@@ -269,9 +286,9 @@ func (p *poller) decode(r *Reader) error {
 			if err != nil {
 				return err
 			}
-			p.steps = append(p.steps, readStep{rec: rec, ok: ok, partition: m.Partition, position: m.Offset + 1})
+			p.steps = append(p.steps, readStep{rec: p.handOn(rec, ok), partition: m.Partition, position: m.Offset + 1})
 		case kafka.ErrPartitionEOF:
-			p.steps = append(p.steps, readStep{partition: m.Partition, position: m.Offset})
+			p.steps = append(p.steps, readStep{rec: noRecord, partition: m.Partition, position: m.Offset})
 		default:
 			p.clientError(kafka.NewError(m.Err, string(m.value), false))
 		}
@@ -280,13 +297,25 @@ func (p *poller) decode(r *Reader) error {
 }
 
 // readStep is one message of a batch as the run sees it: a good record
-// (ok), a record skipped, or the end of a partition, with the position it
-// brings the partition to.
+// to hand on, a record skipped, or the end of a partition, with the
+// position it brings the partition to.
 type readStep struct {
-	rec       Record
-	ok        bool
+	rec       int32 // the index of the record to hand on in the poller's recs, or noRecord
 	partition int32
 	position  int64
+}
+
+// noRecord is a readStep's rec when it hands on nothing.
+const noRecord = -1
+
+// handOn adds rec to the batch's records to hand on, if ok, and returns
+// its index for a readStep, or noRecord.
+func (p *poller) handOn(rec Record, ok bool) int32 {
+	if !ok {
+		return noRecord
+	}
+	p.recs = append(p.recs, rec)
+	return int32(len(p.recs) - 1)
 }
 
 // readRun is what the pollers of one Run share: the handler, called
@@ -304,7 +333,7 @@ type readRun struct {
 
 // apply hands on a batch's good records, in order, under one lock, and
 // notes how far each partition has come.
-func (p *readRun) apply(steps []readStep) {
+func (p *readRun) apply(steps []readStep, recs []Record) {
 	if len(steps) == 0 {
 		return
 	}
@@ -312,11 +341,11 @@ func (p *readRun) apply(steps []readStep) {
 	defer p.mu.Unlock()
 	for i := range steps {
 		s := &steps[i]
-		if s.ok {
+		if s.rec != noRecord {
 			if p.caughtUp && p.opts.Once {
 				return // another poller has finished the replay
 			}
-			p.handle(s.rec)
+			p.handle(recs[s.rec])
 		}
 		p.pending -= markDone(p.ends, s.partition, s.position)
 		p.checkLocked()

@@ -14,6 +14,7 @@ import (
 type tally struct {
 	log                                zerolog.Logger
 	records, skipped, notCopied, bytes atomic.Int64
+	unchecked                          atomic.Int64 // records not decoded in full (ReadOptions.LastPitchesOnly)
 	noRegistry                         atomic.Int64 // framed records met without a registry
 }
 
@@ -67,7 +68,7 @@ func (t *tally) uncopied(m *kafka.Message, err error) {
 // stats returns the counts so far. It is safe to call at any time.
 func (t *tally) stats() ConsumerStats {
 	return ConsumerStats{Records: t.records.Load(), Skipped: t.skipped.Load(), NotCopied: t.notCopied.Load(),
-		Bytes: t.bytes.Load()}
+		Unchecked: t.unchecked.Load(), Bytes: t.bytes.Load()}
 }
 
 // recordOf is the Record of message m, decoded as p.

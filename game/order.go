@@ -1,0 +1,225 @@
+package game
+
+import (
+	"slices"
+	"time"
+)
+
+// PitchOrder is what a LastPitches table needs of a pitch to know whether
+// it changes the table: whose it is and, by Later, when it came.
+type PitchOrder struct {
+	Pitcher int64
+	TS      time.Time
+	GamePK  int64
+	GameSeq int
+}
+
+// OrderOf returns p's order.
+func OrderOf(p *Pitch) PitchOrder {
+	return PitchOrder{Pitcher: p.Pitcher, TS: p.TS, GamePK: p.GamePK, GameSeq: p.GameSeq}
+}
+
+// Later reports whether a comes after b, as Later orders pitches.
+func (a *PitchOrder) Later(b *PitchOrder) bool {
+	if !a.TS.Equal(b.TS) {
+		return a.TS.After(b.TS)
+	}
+	if a.GamePK != b.GamePK {
+		return a.GamePK > b.GamePK
+	}
+	return a.GameSeq > b.GameSeq
+}
+
+// PeekOrder reads a record's order without decoding the rest of it. It
+// reads only records that begin as AppendJSON writes them: the fields
+// schema, ts, game_pk, game_seq and the others up to pitcher, in that
+// order, with no space between. For any other record it returns false,
+// and the record must be decoded in full. PeekOrder checks nothing after
+// pitcher: when it returns true and Decode accepts the record, both give
+// the same order, but Decode may still reject it.
+func PeekOrder(data []byte) (PitchOrder, bool) {
+	s := peeker{data: data}
+	var o PitchOrder
+	var ts []byte
+	ok := s.literal(`{"schema":`) && s.skipValue() &&
+		s.literal(`,"ts":`) && s.plainString(&ts) &&
+		s.literal(`,"game_pk":`) && s.int(&o.GamePK) &&
+		s.literal(`,"game_seq":`) && s.smallInt(&o.GameSeq)
+	for _, name := range peekSkipped {
+		ok = ok && s.literal(name) && s.skipValue()
+	}
+	ok = ok && s.literal(`,"pitcher":`) && s.int(&o.Pitcher)
+	if !ok || o.TS.UnmarshalText(ts) != nil {
+		return PitchOrder{}, false
+	}
+	return o, true
+}
+
+// peekSkipped are the keys AppendJSON writes between game_seq and pitcher.
+var peekSkipped = []string{`,"game_date":`, `,"home_team":`, `,"away_team":`, `,"inning":`,
+	`,"inning_topbot":`, `,"at_bat_number":`, `,"pitch_number":`}
+
+// peeker reads the start of a record as AppendJSON writes it; each method
+// returns false at anything else.
+type peeker struct {
+	data []byte
+	pos  int
+}
+
+func (s *peeker) literal(lit string) bool {
+	if len(s.data)-s.pos < len(lit) || string(s.data[s.pos:s.pos+len(lit)]) != lit {
+		return false
+	}
+	s.pos += len(lit)
+	return true
+}
+
+// plainString reads a string that holds no escape or control character.
+func (s *peeker) plainString(raw *[]byte) bool {
+	if s.pos >= len(s.data) || s.data[s.pos] != '"' {
+		return false
+	}
+	start := s.pos + 1
+	for i := start; i < len(s.data); i++ {
+		switch c := s.data[i]; {
+		case c == '"':
+			*raw = s.data[start:i]
+			s.pos = i + 1
+			return true
+		case c == '\\' || c < 0x20:
+			return false
+		}
+	}
+	return false
+}
+
+// skipValue passes over a string, a number or null: the values of the
+// fields before pitcher. Decode checks them, if the record is ever needed.
+func (s *peeker) skipValue() bool {
+	if s.pos >= len(s.data) {
+		return false
+	}
+	if s.data[s.pos] == '"' {
+		for i := s.pos + 1; i < len(s.data); i++ {
+			switch s.data[i] {
+			case '\\':
+				i++ // the escaped byte
+			case '"':
+				s.pos = i + 1
+				return true
+			}
+		}
+		return false
+	}
+	start := s.pos
+	for i := start; i < len(s.data); i++ {
+		switch c := s.data[i]; {
+		case c == ',' || c == '}':
+			s.pos = i
+			return i > start
+		case c == '-' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z':
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// int reads a whole number as Decode reads one: an optional minus, up to
+// 18 digits without a leading zero, then the end of the value.
+func (s *peeker) int(v *int64) bool {
+	i := s.pos
+	neg := i < len(s.data) && s.data[i] == '-'
+	if neg {
+		i++
+	}
+	first := i
+	var n int64
+	for ; i < len(s.data) && i-first < 19 && s.data[i] >= '0' && s.data[i] <= '9'; i++ {
+		n = n*10 + int64(s.data[i]-'0')
+	}
+	digits := i - first
+	if digits == 0 || digits > 18 || (digits > 1 && s.data[first] == '0') ||
+		i >= len(s.data) || (s.data[i] != ',' && s.data[i] != '}') {
+		return false
+	}
+	if neg {
+		n = -n
+	}
+	s.pos, *v = i, n
+	return true
+}
+
+// smallInt reads a whole number that fits an int32, as Decode's game_seq.
+func (s *peeker) smallInt(v *int) bool {
+	var n int64
+	if !s.int(&n) || n > 1<<31-1 || n < -1<<31 {
+		return false
+	}
+	*v = int(n)
+	return true
+}
+
+// TablePicker picks, from a batch of records in log order, those a
+// LastPitches table can need, so that the others need not be decoded: of
+// each pitcher, only his pitches that are later than all his pitches
+// before them in the batch can change his row, and of those only the last
+// one, and the ones with the last SpeedHistory release speeds, can show.
+// A pitcher's row and speeds come out as if every good record of the batch
+// had been applied, as long as every record picked is good; a bad one
+// makes Pick fail, and the batch must be decoded in full. The zero
+// TablePicker is ready to use; it keeps its memory from batch to batch.
+type TablePicker struct {
+	orders []PitchOrder
+	// previous[i] is the index of the pitch before record i in its
+	// pitcher's run of ever later pitches, or -1.
+	previous []int
+	last     map[int64]int // a pitcher's last pitch in his run
+	picked   []int
+}
+
+// Add appends the next record of the batch.
+func (t *TablePicker) Add(o PitchOrder) {
+	if t.last == nil {
+		t.last = map[int64]int{}
+	}
+	i := len(t.orders)
+	t.orders = append(t.orders, o)
+	prev, ok := t.last[o.Pitcher]
+	if ok && !o.Later(&t.orders[prev]) {
+		t.previous = append(t.previous, -2) // never picked: an earlier pitch of his is later
+		return
+	}
+	if !ok {
+		prev = -1
+	}
+	t.previous = append(t.previous, prev)
+	t.last[o.Pitcher] = i
+}
+
+// Pick returns the indexes, in log order, of the records the table can
+// need. decode decodes record i in full and returns its release speed, or
+// false when the record is not a good pitch; then Pick returns false.
+func (t *TablePicker) Pick(decode func(i int) (speed float64, ok bool)) ([]int, bool) {
+	t.picked = t.picked[:0]
+	for _, i := range t.last {
+		for speeds := 0; i >= 0 && speeds < SpeedHistory; i = t.previous[i] {
+			speed, ok := decode(i)
+			if !ok {
+				return nil, false
+			}
+			if speed > 0 {
+				speeds++
+			}
+			t.picked = append(t.picked, i)
+		}
+	}
+	slices.Sort(t.picked)
+	return t.picked, true
+}
+
+// Reset empties the picker for the next batch.
+func (t *TablePicker) Reset() {
+	t.orders, t.previous, t.picked = t.orders[:0], t.previous[:0], t.picked[:0]
+	clear(t.last)
+}
