@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -192,7 +193,7 @@ func Decode(data []byte) (Pitch, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return p, fmt.Errorf("%w: empty value", ErrInvalidPitch)
 	}
-	d := decoder{data: data}
+	d := decoder{data: data, vocab: vocabulary()}
 	if err := d.pitch(&p); err != nil {
 		return Pitch{}, fmt.Errorf("%w: %v", ErrInvalidPitch, err)
 	}
@@ -243,6 +244,23 @@ const (
 // wins", it would pin its pitcher's last-pitch row for good.
 const FutureTolerance = 24 * time.Hour
 
+// aheadBound is a Unix second no ts before which is too far ahead: a
+// reading of the clock already taken, plus FutureTolerance. The clock only
+// moves on, so a ts below it needs no new reading, which a replay's
+// decoding would otherwise take for every record.
+var aheadBound atomic.Int64
+
+// tooFarAhead reports whether ts lies more than FutureTolerance past the
+// clock.
+func tooFarAhead(ts time.Time) bool {
+	if ts.Unix() < aheadBound.Load() {
+		return false
+	}
+	limit := time.Now().Add(FutureTolerance)
+	aheadBound.Store(limit.Unix())
+	return ts.After(limit)
+}
+
 // validateText checks every string is within its limit and, if checkUTF8,
 // valid UTF-8.
 func (p *Pitch) validateText(checkUTF8 bool) error {
@@ -277,7 +295,7 @@ func (p *Pitch) validateIdentity() error {
 		return fmt.Errorf("schema %s, want %q", clip(p.Schema), SchemaV1)
 	case p.TS.IsZero():
 		return errors.New("ts missing")
-	case p.TS.After(time.Now().Add(FutureTolerance)):
+	case tooFarAhead(p.TS):
 		return fmt.Errorf("ts %s is more than %v in the future", p.TS.UTC().Format(time.RFC3339), FutureTolerance)
 	case p.GamePK <= 0:
 		return errors.New("game_pk missing or not positive")

@@ -1,6 +1,7 @@
 package game
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
@@ -265,5 +266,36 @@ func TestQuotedStringsReadBackAsWritten(t *testing.T) {
 		if err := json.Unmarshal(quoted, &back); err != nil || back != s {
 			t.Fatalf("%q written as %s, read back as %q (%v)", s, quoted, back, err)
 		}
+	}
+}
+
+// TestSpecialBytesFindsEveryByteAStringMustEscape checks the word-at-a-time
+// test against the byte-at-a-time one: every byte value at every place in
+// a word, then random words.
+func TestSpecialBytesFindsEveryByteAStringMustEscape(t *testing.T) {
+	special := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 }
+	check := func(w [8]byte) {
+		want := false
+		for _, c := range w {
+			want = want || special(c)
+		}
+		if got := specialBytes(binary.LittleEndian.Uint64(w[:])) != 0; got != want {
+			t.Fatalf("specialBytes(%q) = %v, want %v", w, got, want)
+		}
+	}
+	for c := 0; c < 256; c++ {
+		for at := 0; at < 8; at++ {
+			w := [8]byte{'a', 'b', 0xc3, 0xa9, '~', ' ', 'z', 0x7f}
+			w[at] = byte(c)
+			check(w)
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 3))
+	for range 200_000 {
+		var w [8]byte
+		for i := range w {
+			w[i] = byte(rng.IntN(256))
+		}
+		check(w)
 	}
 }

@@ -1,6 +1,7 @@
 package game
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -22,8 +23,9 @@ import (
 // that is not valid UTF-8 are errors, not a silent choice of one value or
 // a U+FFFD.
 type decoder struct {
-	data []byte
-	pos  int
+	data  []byte
+	pos   int
+	vocab *internTable // vocabulary(), fetched once a record
 	// unescaped is the last string read that held escapes.
 	unescaped string
 }
@@ -367,7 +369,7 @@ func (d *decoder) string() (string, error) {
 	if raw == nil {
 		return d.unescaped, nil
 	}
-	if s, ok := vocabulary().lookup(raw); ok {
+	if s, ok := d.vocab.lookup(raw); ok {
 		return s, nil
 	}
 	if !utf8.Valid(raw) {
@@ -382,6 +384,7 @@ func (d *decoder) string() (string, error) {
 func (d *decoder) rawString() ([]byte, error) {
 	d.pos++ // the opening quote
 	start := d.pos
+	d.pos = skipPlain(d.data, d.pos)
 	for d.pos < len(d.data) {
 		c := d.data[d.pos]
 		if !plainStringByte[c] {
@@ -399,6 +402,30 @@ func (d *decoder) rawString() ([]byte, error) {
 		d.pos++
 	}
 	return nil, errEnd
+}
+
+// skipPlain returns the index of the first of data's bytes from i on
+// that may not stand for itself in a string, eight bytes at a time: it
+// passes over whole words with no quote, backslash or control character
+// and stops at the first word that may hold one (or the last few bytes),
+// which rawString then reads a byte at a time.
+func skipPlain(data []byte, i int) int {
+	for ; i+8 <= len(data); i += 8 {
+		if specialBytes(binary.LittleEndian.Uint64(data[i:])) != 0 {
+			return i
+		}
+	}
+	return i
+}
+
+// wordOnes and wordHighs are a word's eight bytes of 0x01 and of 0x80.
+const wordOnes, wordHighs = 0x0101010101010101, 0x8080808080808080
+
+// specialBytes is not zero when any of w's eight bytes is a quote, a
+// backslash or a control character: the bytes a JSON string must escape.
+func specialBytes(w uint64) uint64 {
+	quote, backslash := w^(wordOnes*'"'), w^(wordOnes*'\\')
+	return ((quote-wordOnes)&^quote | (backslash-wordOnes)&^backslash | (w-wordOnes*0x20)&^w) & wordHighs
 }
 
 // plainStringByte holds the bytes that stand for themselves inside a JSON
@@ -531,6 +558,9 @@ var vocabulary = sync.OnceValue(func() *internTable {
 type internTable struct {
 	slots []string
 	mask  uint32
+	// longest is the length of the longest word: a longer string, such
+	// as most of des, is not looked up at all.
+	longest int
 }
 
 func newInternTable(words []string) *internTable {
@@ -541,12 +571,16 @@ func newInternTable(words []string) *internTable {
 	t := &internTable{slots: make([]string, size), mask: uint32(size - 1)}
 	for _, w := range words {
 		t.slots[t.slot([]byte(w))] = w // the word's own slot, or the empty one where it goes
+		t.longest = max(t.longest, len(w))
 	}
 	return t
 }
 
 // lookup returns the table's copy of b, if it has one.
 func (t *internTable) lookup(b []byte) (string, bool) {
+	if len(b) > t.longest {
+		return "", false
+	}
 	s := t.slots[t.slot(b)]
 	return s, s != ""
 }
