@@ -2,12 +2,14 @@ package kafkaio
 
 import (
 	"context"
+	"io"
 	"os"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/rs/zerolog"
 )
 
@@ -184,6 +186,48 @@ func rawReadAll(b *testing.B, brokers, topic string) int {
 		case kafka.PartitionEOF:
 			pending--
 		}
+	}
+	return n
+}
+
+// BenchmarkBatchReadAndNarrate is announce's ceiling on the batch path: a
+// Reader reads the whole topic (batch calls, every record decoded) and
+// every pitch is narrated, as announce narrates it, into a buffer that is
+// thrown away. It is not a group member: no join, no commits, no
+// rebalances, which cost little in a replay but are what keeps announce
+// on confluent-kafka-go (see the README). One op is one full read;
+// records/s is what counts.
+func BenchmarkBatchReadAndNarrate(b *testing.B) {
+	brokers := benchBrokers(b)
+	topic := benchTopic("")
+	if topic == "" {
+		topic = "narrate"
+		mustPublish(b, benchConfig(brokers), topic, 100000)
+	}
+	total := 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		total += readAndNarrate(b, brokers, topic)
+	}
+	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "records/s")
+}
+
+func readAndNarrate(b *testing.B, brokers, topic string) int {
+	r, err := NewReader(benchConfig(brokers), topic)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	announcer, lines, n := game.NewAnnouncer(), make([]byte, 0, 64<<10), 0
+	err = r.Run(context.Background(), ReadOptions{FromBeginning: true, Once: true}, func(rec Record) {
+		if lines = announcer.AppendLines(lines, &rec.Pitch); len(lines) > 60<<10 {
+			_, _ = io.Discard.Write(lines)
+			lines = lines[:0]
+		}
+		n++
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
 	return n
 }

@@ -59,7 +59,7 @@ echo "encoding $N pitches for kcat..." >&2
 # (Anchored at the fields before game_pk: a leading .* took sed a minute.)
 sed -E 's/^(\{"schema":"[^"]*","ts":"[^"]*","game_pk":([0-9]+),.*)$/\2\t\1/' "$work/pitches.jsonl" > "$work/keyed.tsv"
 
-declare -a pub puba raw kcatp lp lpa kcatc rawc ann st kcatg cpu_pub cpu_kcatp cpu_lp cpu_kcatc cpu_ann cpu_kcatg
+declare -a pub puba raw kcatp lp lpa kcatc rawc ann narr st kcatg cpu_pub cpu_kcatp cpu_lp cpu_kcatc cpu_ann cpu_kcatg
 for rep in $(seq 1 "$REPS"); do
   echo "round $rep: producers..." >&2
   restart_broker
@@ -96,6 +96,7 @@ for rep in $(seq 1 "$REPS"); do
   rawc+=("$(bench_rate 'RawConsume' pub-1 1x)")
   ann+=("$(rate "$(seconds "$bin" announce --brokers "$brokers" --topic pub-1 --group "bench-$rep" --from-beginning --once)")")
   cpu_ann+=("$(cpu)")
+  narr+=("$(bench_rate 'BatchReadAndNarrate' pub-1 1x)") # announce's ceiling on the batch path
   if $have_kcat; then # a consumer group too, joined, read to the end, left
     kcatg+=("$(rate "$(seconds kcat -b "$brokers" -G "kcat-bench-$rep" -o beginning -e -q pub-1)")")
     cpu_kcatg+=("$(cpu)")
@@ -148,6 +149,7 @@ $have_kcat && printf '| stats --from-beginning --once | %s | stats = %s kcat -C 
 printf '| raw confluent-kafka-go Poll loop | %s | last-pitch = %s |\n' "$(span "${rawc[@]}")" "$(paired lp rawc)"
 printf '| announce --from-beginning --once > /dev/null | %s | = %s last-pitch |\n' "$(span "${ann[@]}")" "$(paired ann lp)"
 $have_kcat && printf '| kcat -G (a group member) -e to /dev/null | %s | announce = %s |\n' "$(span "${kcatg[@]}")" "$(paired ann kcatg)"
+$have_kcat && printf '| batch-path read + narration, no group (announce'"'"'s ceiling) | %s | = %s kcat -G |\n' "$(span "${narr[@]}")" "$(paired narr kcatg)"
 # per_million prints the median CPU seconds per million records.
 per_million() { local x=() v; for v in "$@"; do x+=("$(echo "$v * 1000000 / $N" | bc -l)"); done; printf '%.2f' "$(median "${x[@]}")"; }
 printf '\nCPU seconds (user + system) per million records, medians; the broker'"'"'s own are not counted:\n'
