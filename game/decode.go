@@ -704,28 +704,34 @@ func (d *decoder) int() (int64, error) {
 // anything else it reads nothing and returns false.
 func (d *decoder) plainInt() (int64, bool) {
 	d.ws()
-	i := d.pos
-	neg := i < len(d.data) && d.data[i] == '-'
+	v, i, ok := leadingInt(d.data, d.pos)
+	if !ok || i < len(d.data) && (d.data[i] == '.' || d.data[i] == 'e' || d.data[i] == 'E') {
+		return 0, false
+	}
+	d.pos = i
+	return v, true
+}
+
+// leadingInt reads an optional minus and up to 18 digits without a leading
+// zero from data[i:], and returns their value and where they end; it fails
+// on anything else, and when a nineteenth digit follows.
+func leadingInt(data []byte, i int) (v int64, end int, ok bool) {
+	neg := i < len(data) && data[i] == '-'
 	if neg {
 		i++
 	}
 	first := i
-	var v int64
-	for ; i < len(d.data) && i-first < 19 && d.data[i] >= '0' && d.data[i] <= '9'; i++ {
-		v = v*10 + int64(d.data[i]-'0')
+	for ; i < len(data) && i-first < 19 && data[i] >= '0' && data[i] <= '9'; i++ {
+		v = v*10 + int64(data[i]-'0')
 	}
 	digits := i - first
-	if digits == 0 || digits > 18 || (digits > 1 && d.data[first] == '0') {
-		return 0, false
+	if digits == 0 || digits > 18 || (digits > 1 && data[first] == '0') {
+		return 0, 0, false
 	}
-	if i < len(d.data) && (d.data[i] == '.' || d.data[i] == 'e' || d.data[i] == 'E' || d.data[i] >= '0' && d.data[i] <= '9') {
-		return 0, false
-	}
-	d.pos = i
 	if neg {
 		v = -v
 	}
-	return v, true
+	return v, i, true
 }
 
 func (d *decoder) smallInt() (int, error) {

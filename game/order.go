@@ -128,23 +128,9 @@ func (s *peeker) skipValue() bool {
 // int reads a whole number as Decode reads one: an optional minus, up to
 // 18 digits without a leading zero, then the end of the value.
 func (s *peeker) int(v *int64) bool {
-	i := s.pos
-	neg := i < len(s.data) && s.data[i] == '-'
-	if neg {
-		i++
-	}
-	first := i
-	var n int64
-	for ; i < len(s.data) && i-first < 19 && s.data[i] >= '0' && s.data[i] <= '9'; i++ {
-		n = n*10 + int64(s.data[i]-'0')
-	}
-	digits := i - first
-	if digits == 0 || digits > 18 || (digits > 1 && s.data[first] == '0') ||
-		i >= len(s.data) || (s.data[i] != ',' && s.data[i] != '}') {
+	n, i, ok := leadingInt(s.data, s.pos)
+	if !ok || i >= len(s.data) || (s.data[i] != ',' && s.data[i] != '}') {
 		return false
-	}
-	if neg {
-		n = -n
 	}
 	s.pos, *v = i, n
 	return true
