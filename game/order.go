@@ -158,11 +158,19 @@ func (s *peeker) smallInt(v *int) bool {
 type TablePicker struct {
 	orders []PitchOrder
 	// previous[i] is the index of the pitch before record i in its
-	// pitcher's run of ever later pitches, or -1.
+	// pitcher's run of ever later pitches, runStart, or notInRun.
 	previous []int
 	last     map[int64]int // a pitcher's last pitch in his run
 	picked   []int
 }
+
+// A record's previous in its run is runStart when it is his first pitch
+// in the batch, and notInRun when an earlier pitch of his is as late or
+// later, so that it is never picked.
+const (
+	runStart = -1
+	notInRun = -2
+)
 
 // Add appends the next record of the batch.
 func (t *TablePicker) Add(o PitchOrder) {
@@ -173,11 +181,11 @@ func (t *TablePicker) Add(o PitchOrder) {
 	t.orders = append(t.orders, o)
 	prev, ok := t.last[o.Pitcher]
 	if ok && !o.Later(&t.orders[prev]) {
-		t.previous = append(t.previous, -2) // never picked: an earlier pitch of his is later
+		t.previous = append(t.previous, notInRun)
 		return
 	}
 	if !ok {
-		prev = -1
+		prev = runStart
 	}
 	t.previous = append(t.previous, prev)
 	t.last[o.Pitcher] = i
