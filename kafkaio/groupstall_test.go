@@ -2,6 +2,7 @@ package kafkaio
 
 import (
 	"context"
+	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -12,15 +13,25 @@ import (
 )
 
 // TestAStuckHandler runs a member whose handler blocks, as a write to a
-// pipe nobody reads does, after 500 records; then a second member joins:
+// pipe nobody reads does, after 300 records; then a second member joins:
 // it must get partitions within a few seconds rather than wait for the
 // stuck one, which gives up the revoked partitions' records it had not
 // handled and, once free, handles none of them. Together the two handle
 // every record, each offset at least once, the repeats counted exactly.
+//
+// The stuck member must block before it has handled the whole of any
+// partition: the smallest holds 400 of the 3000 records, and when the stuck
+// member had handled and committed all of it before blocking, the joiner,
+// given that partition, rightly had nothing to handle, and the test failed
+// waiting for it: on a loaded machine, in a third of the runs or more,
+// the smallest partition's records were the first handed over.
 func TestAStuckHandler(t *testing.T) {
 	b := mustStartBroker(t)
-	const n, stuckAt = 3000, 500
+	const n, stuckAt = 3000, 300
 	mustPublish(t, testConfig(b, zerolog.Nop()), "pitches", n)
+	if least := smallestPartition(t, b.Bootstrap(), "pitches"); least <= stuckAt {
+		t.Fatalf("the smallest partition holds %d records: a member stuck at its %dth record may have handled all of it, leaving the joiner nothing to handle", least, stuckAt)
+	}
 	var a, c offsetCounts
 	stuckLog := &lockedBuffer{}
 	release := make(chan struct{})
@@ -115,6 +126,26 @@ func TestAStuckHandler(t *testing.T) {
 		t.Errorf("%d offsets handled twice, more than the %d the stuck member had handled", repeated, stuckAt)
 	}
 	assertCommittedToTheEnd(t, b.Bootstrap(), "pitches", "stuck")
+}
+
+// smallestPartition returns how many records the smallest partition of
+// topic holds.
+func smallestPartition(tb testing.TB, brokers, topic string) int64 {
+	tb.Helper()
+	c := groupInspector(tb, brokers, "partition-sizes")
+	md, err := c.GetMetadata(&topic, false, 10000)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	least := int64(math.MaxInt64)
+	for _, p := range md.Topics[topic].Partitions {
+		low, high, err := c.QueryWatermarkOffsets(topic, p.ID, 10000)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		least = min(least, high-low)
+	}
+	return least
 }
 
 // runningMember is a GroupReader running in the test.
