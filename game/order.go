@@ -1,9 +1,6 @@
 package game
 
-import (
-	"slices"
-	"time"
-)
+import "time"
 
 // PitchOrder is what a LastPitches table needs of a pitch to know whether
 // it changes the table: whose it is and, by Later, when it came.
@@ -19,7 +16,8 @@ func OrderOf(p *Pitch) PitchOrder {
 	return PitchOrder{Pitcher: p.Pitcher, TS: p.TS, GamePK: p.GamePK, GameSeq: p.GameSeq}
 }
 
-// Later reports whether a comes after b, as Later orders pitches.
+// Later reports whether a comes after b: the latest ts, then the higher
+// game_pk, then the higher game_seq (see the function Later).
 func (a *PitchOrder) Later(b *PitchOrder) bool {
 	if !a.TS.Equal(b.TS) {
 		return a.TS.After(b.TS)
@@ -161,7 +159,6 @@ type TablePicker struct {
 	// pitcher's run of ever later pitches, runStart, or notInRun.
 	previous []int
 	last     map[int64]int // a pitcher's last pitch in his run
-	picked   []int
 }
 
 // A record's previous in its run is runStart when it is his first pitch
@@ -191,29 +188,27 @@ func (t *TablePicker) Add(o PitchOrder) {
 	t.last[o.Pitcher] = i
 }
 
-// Pick returns the indexes, in log order, of the records the table can
-// need. decode decodes record i in full and returns its release speed, or
-// false when the record is not a good pitch; then Pick returns false.
-func (t *TablePicker) Pick(decode func(i int) (speed float64, ok bool)) ([]int, bool) {
-	t.picked = t.picked[:0]
+// Pick calls decode for each record the table can need, in no particular
+// order; decode decodes record i in full and returns its release speed, or
+// false when the record is not a good pitch, and then Pick stops and
+// returns false. The records decoded, applied in log order, give the table.
+func (t *TablePicker) Pick(decode func(i int) (speed float64, ok bool)) bool {
 	for _, i := range t.last {
 		for speeds := 0; i >= 0 && speeds < SpeedHistory; i = t.previous[i] {
 			speed, ok := decode(i)
 			if !ok {
-				return nil, false
+				return false
 			}
 			if speed > 0 {
 				speeds++
 			}
-			t.picked = append(t.picked, i)
 		}
 	}
-	slices.Sort(t.picked)
-	return t.picked, true
+	return true
 }
 
 // Reset empties the picker for the next batch.
 func (t *TablePicker) Reset() {
-	t.orders, t.previous, t.picked = t.orders[:0], t.previous[:0], t.picked[:0]
+	t.orders, t.previous = t.orders[:0], t.previous[:0]
 	clear(t.last)
 }

@@ -3,6 +3,7 @@ package game
 import (
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -120,11 +121,13 @@ func TestTablePickerGivesTheTableOfEveryGoodRecord(t *testing.T) {
 		for i := range batch {
 			picker.Add(OrderOf(&batch[i].pitch))
 		}
-		decoded := 0
-		idx, ok := picker.Pick(func(i int) (float64, bool) {
-			decoded++
+		var idx []int
+		ok := picker.Pick(func(i int) (float64, bool) {
+			idx = append(idx, i)
 			return batch[i].pitch.ReleaseSpeed, !batch[i].bad
 		})
+		slices.Sort(idx) // applied in log order
+		decoded := len(idx)
 		if !ok {
 			fellBack++
 			applyAll(picked, batch)

@@ -110,11 +110,6 @@ func (p *Pitch) OutsOnPlay() int {
 // distinct pitches, so folding a log with it never depends on how its
 // partitions interleave.
 func Later(a, b *Pitch) bool {
-	if !a.TS.Equal(b.TS) {
-		return a.TS.After(b.TS)
-	}
-	if a.GamePK != b.GamePK {
-		return a.GamePK > b.GamePK
-	}
-	return a.GameSeq > b.GameSeq
+	oa, ob := OrderOf(a), OrderOf(b)
+	return oa.Later(&ob)
 }

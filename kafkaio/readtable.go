@@ -62,10 +62,7 @@ func (p *poller) pickForTable() bool {
 		default:
 			return false
 		}
-		if len(m.value) == 0 || m.value[0] != '{' { // a framed value, or none
-			return false
-		}
-		o, ok := game.PeekOrder(m.value)
+		o, ok := game.PeekOrder(m.value) // false for a framed value, or none
 		if !ok {
 			return false
 		}
@@ -73,7 +70,7 @@ func (p *poller) pickForTable() bool {
 		t.message = append(t.message, i)
 		t.rec = append(t.rec, noRecord)
 	}
-	_, ok := t.picker.Pick(func(i int) (float64, bool) {
+	ok := t.picker.Pick(func(i int) (float64, bool) {
 		m := &p.msgs[t.message[i]]
 		pitch, err := game.Decode(m.value)
 		if err != nil {
