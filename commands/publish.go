@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/game/statcast"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 	"github.com/urfave/cli/v2"
 )
@@ -271,7 +272,7 @@ func openSource(e *env, opts publishOptions) (game.Source, error) {
 // replaySource is a replay of Savant exports, with what was left out of
 // them, for the run's last line.
 type replaySource struct {
-	*game.Replay
+	*statcast.Replay
 	skipped map[string]int // rows skipped, by kind
 	played  int64
 }
@@ -296,7 +297,7 @@ func openReplay(e *env, opts publishOptions) (*replaySource, error) {
 		}
 		exports = append(exports, ps)
 	}
-	src.Replay = game.NewReplay(exports...)
+	src.Replay = statcast.NewReplay(exports...)
 	if src.Len() == 0 {
 		return nil, fmt.Errorf("--replay: no pitch to publish in %s: %s", strings.Join(opts.replay, ", "), src.skipSummary())
 	}
@@ -359,7 +360,7 @@ func readStatcastFile(e *env, path string, skippedByKind map[string]int) ([]game
 		return nil, fmt.Errorf("--replay: %w", err)
 	}
 	defer f.Close()
-	ps, skipped, err := game.ReadStatcast(f, path)
+	ps, skipped, err := statcast.Read(f, path)
 	if err != nil {
 		return nil, err
 	}

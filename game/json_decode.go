@@ -1,6 +1,7 @@
 package game
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -13,6 +14,33 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 )
+
+// ErrInvalidPitch is wrapped by every error Decode returns, so callers can
+// tell a bad record from a failure of their own.
+var ErrInvalidPitch = errors.New("not a valid " + SchemaV1 + " event")
+
+// Decode parses one pitch event and checks it is a usable v1 event: valid
+// JSON of the right types in valid UTF-8, no field given twice, schema
+// pitchkafka.pitch/v1, the fields that identify and order a pitch
+// (game_pk, game_seq, pitcher, ts) present, and every field present within
+// the schema's ranges, values and lengths (see Validate). Errors wrap
+// ErrInvalidPitch and say what is wrong, quoting at most a few dozen bytes
+// of the record.
+func Decode(data []byte) (Pitch, error) {
+	var p Pitch
+	if len(bytes.TrimSpace(data)) == 0 {
+		return p, fmt.Errorf("%w: empty value", ErrInvalidPitch)
+	}
+	d := decoder{data: data, vocab: vocabulary()}
+	if err := d.pitch(&p); err != nil {
+		return Pitch{}, fmt.Errorf("%w: %v", ErrInvalidPitch, err)
+	}
+	// The decoder has found every string valid UTF-8 already.
+	if err := p.validate(false); err != nil {
+		return Pitch{}, fmt.Errorf("%w: %v", ErrInvalidPitch, err)
+	}
+	return p, nil
+}
 
 // decoder parses one pitch event. It is written for this one flat shape,
 // an object of strings, numbers, booleans and nulls, because a replay

@@ -1,9 +1,11 @@
-package game
+package statcast
 
 import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pitchkafka/pitchkafka/game"
 )
 
 // Fields of an export that are understood only from the whole file: dates
@@ -44,7 +46,7 @@ func savantDate(s string, dayFirst bool) (string, bool) {
 
 // dayFirstDates reports whether a file's numeric dates put the day first:
 // some date has a first number above 12 and none a second.
-func dayFirstDates(ps []Pitch) bool {
+func dayFirstDates(ps []game.Pitch) bool {
 	firstBig, secondBig := false, false
 	for i := range ps {
 		date, _, _ := strings.Cut(ps[i].GameDate, " ")
@@ -66,7 +68,7 @@ func dayFirstDates(ps []Pitch) bool {
 // nameThePlayers gives each pitch its pitcher's or its batter's name from
 // player_name, whichever player the names follow in this file, and leaves
 // both null when that is not clear. names[i] is pitch i's player_name.
-func nameThePlayers(ps []Pitch, names []string) {
+func nameThePlayers(ps []game.Pitch, names []string) {
 	owner := nameOwner(ps, names)
 	for i := range ps {
 		switch owner {
@@ -83,9 +85,9 @@ func nameThePlayers(ps []Pitch, names []string) {
 // one name for one pitcher and many batters; a league export one name per
 // pitcher; a search by ballpark one name (the park's) for many pitchers
 // and many batters.
-func nameOwner(ps []Pitch, names []string) string {
-	pOne, pUnique := follows(ps, names, func(p *Pitch) int64 { return p.Pitcher })
-	bOne, bUnique := follows(ps, names, func(p *Pitch) int64 { return p.Batter })
+func nameOwner(ps []game.Pitch, names []string) string {
+	pOne, pUnique := follows(ps, names, func(p *game.Pitch) int64 { return p.Pitcher })
+	bOne, bUnique := follows(ps, names, func(p *game.Pitch) int64 { return p.Batter })
 	switch {
 	case pOne && !bOne:
 		return "pitcher"
@@ -101,7 +103,7 @@ func nameOwner(ps []Pitch, names []string) string {
 
 // follows reports whether each id has one name (oneName) and each name
 // one id (oneID), over the pitches with a name.
-func follows(ps []Pitch, names []string, id func(*Pitch) int64) (oneName, oneID bool) {
+func follows(ps []game.Pitch, names []string, id func(*game.Pitch) int64) (oneName, oneID bool) {
 	nameOf := map[int64]string{}
 	idOf := map[string]int64{}
 	oneName, oneID = true, true

@@ -1,4 +1,4 @@
-package game
+package statcast
 
 import (
 	"bytes"
@@ -13,19 +13,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitchkafka/pitchkafka/game"
+
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-var excerpts = []string{"../testdata/statcast/kershaw-2022-excerpt.csv", "../testdata/statcast/verlander-2022-excerpt.csv"}
+var excerpts = []string{"../../testdata/statcast/kershaw-2022-excerpt.csv", "../../testdata/statcast/verlander-2022-excerpt.csv"}
 
-func mustReadStatcast(tb testing.TB, path string) []Pitch {
+func mustReadStatcast(tb testing.TB, path string) []game.Pitch {
 	tb.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer f.Close()
-	ps, skipped, err := ReadStatcast(f, path)
+	ps, skipped, err := Read(f, path)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -57,7 +59,7 @@ func TestReadStatcastExcerpts(t *testing.T) {
 			t.Errorf("%s: %d pitches, want %d", path, len(ps), want)
 		}
 		for _, p := range ps {
-			if err := p.validate(true); err != nil && !strings.Contains(err.Error(), "ts missing") {
+			if err := p.Validate(); err != nil && !strings.Contains(err.Error(), "ts missing") {
 				t.Fatalf("%s: %v", path, err)
 			}
 		}
@@ -96,8 +98,8 @@ func TestReadStatcastExcerpts(t *testing.T) {
 
 func TestReplayOrder(t *testing.T) {
 	r := NewReplay(mustReadStatcast(t, excerpts[0]), mustReadStatcast(t, excerpts[1]))
-	var ps []Pitch
-	for p := (Pitch{}); r.NextInto(&p); {
+	var ps []game.Pitch
+	for p := (game.Pitch{}); r.NextInto(&p); {
 		ps = append(ps, p)
 	}
 	if len(ps) != 355 || r.Len() != 355 {
@@ -147,7 +149,7 @@ func TestReplayOrder(t *testing.T) {
 		if err := sch.Validate(v); err != nil {
 			t.Fatalf("a partial game's pitch breaks the schema: %v", err)
 		}
-		if d, err := Decode(p.AppendJSON(nil)); err != nil || d != p {
+		if d, err := game.Decode(p.AppendJSON(nil)); err != nil || d != p {
 			t.Fatalf("a partial game's pitch does not decode as itself: %v\n%+v\n%+v", err, d, p)
 		}
 	}
@@ -162,10 +164,10 @@ func TestReplayMergesDuplicates(t *testing.T) {
 	if r.Len() != len(k) || r.Duplicates() != 40 {
 		t.Errorf("len %d, duplicates %d; want %d and 40", r.Len(), r.Duplicates(), len(k))
 	}
-	batters := append([]Pitch(nil), k[:1]...) // the same pitch from the batter's export
+	batters := append([]game.Pitch(nil), k[:1]...) // the same pitch from the batter's export
 	batters[0].PitcherName, batters[0].BatterName = "", "David Villar"
 	r = NewReplay(k[:1], batters)
-	var p Pitch
+	var p game.Pitch
 	if r.NextInto(&p); p.PitcherName != "Clayton Kershaw" || p.BatterName != "David Villar" {
 		t.Errorf("merged names %q and %q, want both exports' names", p.PitcherName, p.BatterName)
 	}
@@ -199,7 +201,7 @@ func TestReadStatcastBadInput(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ps, skipped, err := ReadStatcast(strings.NewReader(tc.data), "test.csv")
+			ps, skipped, err := Read(strings.NewReader(tc.data), "test.csv")
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), "test.csv") {
 					t.Fatalf("error %v, want one naming test.csv and %q", err, tc.wantErr)
@@ -236,25 +238,25 @@ func TestReadStatcastBadInput(t *testing.T) {
 }
 
 func TestReadStatcastReportsBrokenCSV(t *testing.T) {
-	_, _, err := ReadStatcast(strings.NewReader("game_pk,\"unterminated\n"), "broken.csv")
+	_, _, err := Read(strings.NewReader("game_pk,\"unterminated\n"), "broken.csv")
 	if err == nil || errors.Is(err, io.EOF) {
 		t.Fatalf("error %v, want a parse error", err)
 	}
 }
 
 const (
-	resaved   = "../testdata/statcast/kershaw-2022-07-30-resaved.csv"
-	wholeGame = "../testdata/statcast/handmade-whole-game.csv"
+	resaved   = "../../testdata/statcast/kershaw-2022-07-30-resaved.csv"
+	wholeGame = "../../testdata/statcast/handmade-whole-game.csv"
 )
 
-func mustReadWithSkips(tb testing.TB, path string) ([]Pitch, []*RowError) {
+func mustReadWithSkips(tb testing.TB, path string) ([]game.Pitch, []*RowError) {
 	tb.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer f.Close()
-	ps, skipped, err := ReadStatcast(f, path)
+	ps, skipped, err := Read(f, path)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -265,7 +267,7 @@ func mustReadWithSkips(tb testing.TB, path string) ([]Pitch, []*RowError) {
 // no value, spreadsheet dates, its columns reordered and thinned, and bad
 // rows added: it must read as the same pitches as the original.
 func TestReadStatcastResavedExportIsTheOriginal(t *testing.T) {
-	var want []Pitch
+	var want []game.Pitch
 	for _, p := range mustReadStatcast(t, excerpts[0]) {
 		if p.GameDate == "2022-07-30" {
 			want = append(want, p)
@@ -309,7 +311,7 @@ func TestReadStatcastNoValue(t *testing.T) {
 		t.Run("'"+none+"'", func(t *testing.T) {
 			row := strings.Join([]string{"1", "2016-04-03", "1", "1", "10", "20", "1", "Top", "0", "0", "ball", "LAD", "SF",
 				none, none, none, none, none, none, none}, ",")
-			ps, skipped, err := ReadStatcast(strings.NewReader(header+row+"\n"), "null.csv")
+			ps, skipped, err := Read(strings.NewReader(header+row+"\n"), "null.csv")
 			if err != nil || len(skipped) > 0 || len(ps) != 1 {
 				t.Fatalf("%d pitches, skipped %v, error %v", len(ps), skipped, err)
 			}
@@ -343,7 +345,7 @@ func TestPlayerNameFollowsOneID(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ps, skipped, err := ReadStatcast(strings.NewReader(header+tc.rows), "names.csv")
+			ps, skipped, err := Read(strings.NewReader(header+tc.rows), "names.csv")
 			if err != nil || len(skipped) > 0 {
 				t.Fatal(err, skipped)
 			}
@@ -382,10 +384,10 @@ func TestSavantDates(t *testing.T) {
 			t.Errorf("savantDate(%q, %v) = %q, %v; want %q", tc.in, tc.dayFirst, got, ok, tc.want)
 		}
 	}
-	dates := func(ds ...string) []Pitch {
-		var ps []Pitch
+	dates := func(ds ...string) []game.Pitch {
+		var ps []game.Pitch
 		for _, d := range ds {
-			ps = append(ps, Pitch{GameDate: d})
+			ps = append(ps, game.Pitch{GameDate: d})
 		}
 		return ps
 	}
@@ -442,9 +444,9 @@ func TestReplayWholeGameMendsScores(t *testing.T) {
 	if whole, partial := r.Games(); whole != 1 || partial != 0 || r.ScoresFixed() != 2 {
 		t.Fatalf("%d whole, %d partial games, %d scores fixed; want 1, 0, 2", whole, partial, r.ScoresFixed())
 	}
-	var s Stats
-	var last Pitch
-	for p := (Pitch{}); r.NextInto(&p); {
+	var s game.Stats
+	var last game.Pitch
+	for p := (game.Pitch{}); r.NextInto(&p); {
 		if p.Partial || (p.GameOver != (p.GameSeq == len(ps))) {
 			t.Fatalf("pitch %d: partial %v, game_over %v", p.GameSeq, p.Partial, p.GameOver)
 		}
@@ -454,7 +456,7 @@ func TestReplayWholeGameMendsScores(t *testing.T) {
 		s.Add(&p)
 		last = p
 	}
-	want := Stats{Pitches: len(ps), PlateApps: 56, AtBats: 55, Hits: 5, HomeRuns: 2, Strikeouts: 1, Walks: 1, Runs: 3, Games: 1}
+	want := game.Stats{Pitches: len(ps), PlateApps: 56, AtBats: 55, Hits: 5, HomeRuns: 2, Strikeouts: 1, Walks: 1, Runs: 3, Games: 1}
 	if s.Pitches != want.Pitches || s.PlateApps != want.PlateApps || s.AtBats != want.AtBats || s.Hits != want.Hits ||
 		s.HomeRuns != want.HomeRuns || s.Strikeouts != want.Strikeouts || s.Walks != want.Walks || s.Runs != want.Runs {
 		t.Errorf("stats %+v, want %+v", s, want)
@@ -469,8 +471,8 @@ func TestIsWholeGame(t *testing.T) {
 	sort.Slice(ps, func(i, j int) bool {
 		return ps[i].AtBatNumber*100+ps[i].PitchNumber < ps[j].AtBatNumber*100+ps[j].PitchNumber
 	})
-	cut := func(drop func(p *Pitch) bool) []Pitch {
-		var out []Pitch
+	cut := func(drop func(p *game.Pitch) bool) []game.Pitch {
+		var out []game.Pitch
 		for _, p := range ps {
 			if !drop(&p) {
 				out = append(out, p)
@@ -480,18 +482,18 @@ func TestIsWholeGame(t *testing.T) {
 	}
 	tests := []struct {
 		name  string
-		game  []Pitch
+		game  []game.Pitch
 		whole bool
 	}{
 		{"every pitch", ps, true},
-		{"one side's pitches (a pitcher's export)", cut(func(p *Pitch) bool { return p.Top() }), false},
-		{"an at-bat inside a half-inning missing (an automatic walk)", cut(func(p *Pitch) bool { return p.AtBatNumber == 32 }), true},
-		{"an at-bat missing between half-innings", cut(func(p *Pitch) bool { return p.AtBatNumber == 5 }), false},
-		{"two at-bats missing", cut(func(p *Pitch) bool { return p.AtBatNumber == 32 || p.AtBatNumber == 33 }), false},
-		{"a half-inning missing", cut(func(p *Pitch) bool { return p.Inning == 4 && !p.Top() }), false},
-		{"the first at-bat missing", cut(func(p *Pitch) bool { return p.AtBatNumber == 1 }), false},
-		{"cut before the end", cut(func(p *Pitch) bool { return p.Inning == 9 && !p.Top() }), false},
-		{"a pitch of an at-bat missing", cut(func(p *Pitch) bool { return p.AtBatNumber == 1 && p.PitchNumber == 2 }), true},
+		{"one side's pitches (a pitcher's export)", cut(func(p *game.Pitch) bool { return p.Top() }), false},
+		{"an at-bat inside a half-inning missing (an automatic walk)", cut(func(p *game.Pitch) bool { return p.AtBatNumber == 32 }), true},
+		{"an at-bat missing between half-innings", cut(func(p *game.Pitch) bool { return p.AtBatNumber == 5 }), false},
+		{"two at-bats missing", cut(func(p *game.Pitch) bool { return p.AtBatNumber == 32 || p.AtBatNumber == 33 }), false},
+		{"a half-inning missing", cut(func(p *game.Pitch) bool { return p.Inning == 4 && !p.Top() }), false},
+		{"the first at-bat missing", cut(func(p *game.Pitch) bool { return p.AtBatNumber == 1 }), false},
+		{"cut before the end", cut(func(p *game.Pitch) bool { return p.Inning == 9 && !p.Top() }), false},
+		{"a pitch of an at-bat missing", cut(func(p *game.Pitch) bool { return p.AtBatNumber == 1 && p.PitchNumber == 2 }), true},
 	}
 	for _, tc := range tests {
 		if got := isWholeGame(tc.game); got != tc.whole {
@@ -503,7 +505,7 @@ func TestIsWholeGame(t *testing.T) {
 func TestReadStatcastSpreadsheetLocale(t *testing.T) {
 	data := "game_pk;game_date;at_bat_number;pitch_number;pitcher;batter;inning;inning_topbot;balls;strikes;description;home_team;away_team;release_speed\n" +
 		"1;5.10.2022;1;1;10;20;1;Top;0;0;ball;LAD;SF;93,5\n"
-	ps, skipped, err := ReadStatcast(strings.NewReader(data), "excel.csv")
+	ps, skipped, err := Read(strings.NewReader(data), "excel.csv")
 	if err != nil || len(skipped) > 0 || len(ps) != 1 {
 		t.Fatalf("%d pitches, skipped %v, error %v", len(ps), skipped, err)
 	}
@@ -545,4 +547,13 @@ func FuzzRecordReader(f *testing.F) {
 			t.Fatalf("%q: got %q, encoding/csv %q", s, got, want)
 		}
 	})
+}
+
+func mustCompileSchema(tb testing.TB) *jsonschema.Schema {
+	tb.Helper()
+	sch, err := jsonschema.NewCompiler().Compile("../../schemas/pitch.schema.json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sch
 }

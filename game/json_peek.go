@@ -1,0 +1,117 @@
+package game
+
+// PeekOrder reads a record's order without decoding the rest of it. It
+// reads only records that begin as AppendJSON writes them: the fields
+// schema, ts, game_pk, game_seq and the others up to pitcher, in that
+// order, with no space between. For any other record it returns false,
+// and the record must be decoded in full. PeekOrder checks nothing after
+// pitcher: when it returns true and Decode accepts the record, both give
+// the same order, but Decode may still reject it.
+func PeekOrder(data []byte) (PitchOrder, bool) {
+	s := peeker{data: data}
+	var o PitchOrder
+	var ts []byte
+	ok := s.literal(`{"schema":`) && s.skipValue() &&
+		s.literal(`,"ts":`) && s.plainString(&ts) &&
+		s.literal(`,"game_pk":`) && s.int(&o.GamePK) &&
+		s.literal(`,"game_seq":`) && s.smallInt(&o.GameSeq)
+	for _, name := range peekSkipped {
+		ok = ok && s.literal(name) && s.skipValue()
+	}
+	ok = ok && s.literal(`,"pitcher":`) && s.int(&o.Pitcher)
+	if !ok || o.TS.UnmarshalText(ts) != nil {
+		return PitchOrder{}, false
+	}
+	return o, true
+}
+
+// peekSkipped are the keys AppendJSON writes between game_seq and pitcher.
+var peekSkipped = []string{`,"game_date":`, `,"home_team":`, `,"away_team":`, `,"inning":`,
+	`,"inning_topbot":`, `,"at_bat_number":`, `,"pitch_number":`}
+
+// peeker reads the start of a record as AppendJSON writes it; each method
+// returns false at anything else.
+type peeker struct {
+	data []byte
+	pos  int
+}
+
+func (s *peeker) literal(lit string) bool {
+	if len(s.data)-s.pos < len(lit) || string(s.data[s.pos:s.pos+len(lit)]) != lit {
+		return false
+	}
+	s.pos += len(lit)
+	return true
+}
+
+// plainString reads a string that holds no escape or control character.
+func (s *peeker) plainString(raw *[]byte) bool {
+	if s.pos >= len(s.data) || s.data[s.pos] != '"' {
+		return false
+	}
+	start := s.pos + 1
+	for i := start; i < len(s.data); i++ {
+		switch c := s.data[i]; {
+		case c == '"':
+			*raw = s.data[start:i]
+			s.pos = i + 1
+			return true
+		case c == '\\' || c < 0x20:
+			return false
+		}
+	}
+	return false
+}
+
+// skipValue passes over a string, a number or null: the values of the
+// fields before pitcher. Decode checks them, if the record is ever needed.
+func (s *peeker) skipValue() bool {
+	if s.pos >= len(s.data) {
+		return false
+	}
+	if s.data[s.pos] == '"' {
+		for i := s.pos + 1; i < len(s.data); i++ {
+			switch s.data[i] {
+			case '\\':
+				i++ // the escaped byte
+			case '"':
+				s.pos = i + 1
+				return true
+			}
+		}
+		return false
+	}
+	start := s.pos
+	for i := start; i < len(s.data); i++ {
+		switch c := s.data[i]; {
+		case c == ',' || c == '}':
+			s.pos = i
+			return i > start
+		case c == '-' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z':
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// int reads a whole number as Decode reads one: an optional minus, up to
+// 18 digits without a leading zero, then the end of the value.
+func (s *peeker) int(v *int64) bool {
+	n, i, ok := leadingInt(s.data, s.pos)
+	if !ok || i >= len(s.data) || (s.data[i] != ',' && s.data[i] != '}') {
+		return false
+	}
+	s.pos, *v = i, n
+	return true
+}
+
+// smallInt reads a whole number that fits an int32, as Decode's game_seq.
+func (s *peeker) smallInt(v *int) bool {
+	var n int64
+	if !s.int(&n) || n > 1<<31-1 || n < -1<<31 {
+		return false
+	}
+	*v = int(n)
+	return true
+}
