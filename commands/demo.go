@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 	"github.com/pitchkafka/pitchkafka/web"
@@ -65,7 +66,7 @@ func runDemo(c *cli.Context, e *env) error {
 		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
 	}
-	format, err := kafkaio.ParseFormat(c.String("format"))
+	format, err := formats.ParseFormat(c.String("format"))
 	if err != nil {
 		return usageErrorf(c, "--format %q: use json, avro, protobuf or json-schema", c.String("format"))
 	}
@@ -82,7 +83,7 @@ func runDemo(c *cli.Context, e *env) error {
 	}
 	defer b.Close()
 	kcfg := kafkaio.Config{Brokers: b.Bootstrap(), Timeout: kafkaio.DefaultTimeout,
-		Registry: kafkaio.RegistryConfig{URL: c.String("schema-registry")}}
+		Registry: formats.RegistryConfig{URL: c.String("schema-registry")}}
 	if format.NeedsRegistry() && kcfg.Registry.URL == "" {
 		reg, err := startRegistry(e, kafkaio.RegistryServerOptions{Listen: "127.0.0.1:0"})
 		if err != nil {
@@ -91,7 +92,7 @@ func runDemo(c *cli.Context, e *env) error {
 		defer reg.Close()
 		kcfg.Registry.URL = reg.URL()
 		fmt.Fprintf(e.stdout, "schema registry | %s: pitches and games in %s, subjects %s and %s\n", reg.URL(), format,
-			kafkaio.Subject("pitches"), kafkaio.Subject("games"))
+			formats.Subject("pitches"), formats.Subject("games"))
 	}
 	const topic = "pitches"
 	pub := publishOptions{

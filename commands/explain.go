@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 	"github.com/urfave/cli/v2"
 )
@@ -29,7 +30,7 @@ func explain(err error) error {
 func remedy(err error) string {
 	var (
 		unreachable *kafkaio.UnreachableError
-		registry    *kafkaio.RegistryUnreachableError
+		registry    *formats.RegistryUnreachableError
 		missing     *kafkaio.TopicMissingError
 	)
 	switch {

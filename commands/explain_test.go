@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 )
 
@@ -16,7 +17,7 @@ func TestKafkaioErrorsReachTheUserWithTheFlagThatFixesThem(t *testing.T) {
 		want string // the remedy names this; "" for none
 	}{
 		{"unreachable broker", &kafkaio.UnreachableError{Brokers: "127.0.0.1:1", Err: errors.New("timed out")}, "--brokers"},
-		{"unreachable registry", &kafkaio.RegistryUnreachableError{URL: "http://127.0.0.1:1", Err: errors.New("refused")}, "--schema-registry"},
+		{"unreachable registry", &formats.RegistryUnreachableError{URL: "http://127.0.0.1:1", Err: errors.New("refused")}, "--schema-registry"},
 		{"missing topic", &kafkaio.TopicMissingError{Topic: "pitches"}, "--topic"},
 		{"wrapped missing topic", fmt.Errorf("restore: %w", &kafkaio.TopicMissingError{Topic: "changes"}), "--topic"},
 		{"any other error", errors.New("disk full"), ""},
@@ -47,7 +48,7 @@ func TestKafkaioErrorsReachTheUserWithTheFlagThatFixesThem(t *testing.T) {
 func TestKafkaioErrorsNameNoFlag(t *testing.T) {
 	for _, err := range []error{
 		&kafkaio.UnreachableError{Brokers: "b:1", Err: errors.New("x")},
-		&kafkaio.RegistryUnreachableError{URL: "http://r:1", Err: errors.New("x")},
+		&formats.RegistryUnreachableError{URL: "http://r:1", Err: errors.New("x")},
 		&kafkaio.TopicMissingError{Topic: "t"},
 	} {
 		if strings.Contains(err.Error(), "--") || strings.Contains(err.Error(), "pitchkafka") {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 	"github.com/urfave/cli/v2"
 )
@@ -38,14 +39,14 @@ func schemaRegistryFlag() cli.Flag {
 // formatFlag chooses the format of the records a command writes: the
 // pitches of publish, the game states of scores.
 func formatFlag() cli.Flag {
-	return &cli.StringFlag{Name: "format", Value: string(kafkaio.FormatJSON),
+	return &cli.StringFlag{Name: "format", Value: string(formats.FormatJSON),
 		Usage: "record values as json, avro, protobuf or json-schema (the last three in the Schema Registry wire format; need --schema-registry)"}
 }
 
 // parseFormat checks --format, and that a Schema Registry format has a
 // registry.
-func parseFormat(c *cli.Context, kcfg kafkaio.Config) (kafkaio.Format, error) {
-	f, err := kafkaio.ParseFormat(c.String("format"))
+func parseFormat(c *cli.Context, kcfg kafkaio.Config) (formats.Format, error) {
+	f, err := formats.ParseFormat(c.String("format"))
 	if err != nil {
 		return f, usageErrorf(c, "--format %q: use json, avro, protobuf or json-schema", c.String("format"))
 	}
@@ -111,23 +112,23 @@ func kafkaConfig(c *cli.Context, e *env) (kafkaio.Config, error) {
 // registryConfig takes the Schema Registry properties (schema.registry.*)
 // out of props, which go to the Kafka client, and adds the URL from
 // --schema-registry, which wins over schema.registry.url.
-func registryConfig(c *cli.Context, props map[string]string) (kafkaio.RegistryConfig, error) {
-	rc := kafkaio.RegistryConfig{Properties: map[string]string{}}
+func registryConfig(c *cli.Context, props map[string]string) (formats.RegistryConfig, error) {
+	rc := formats.RegistryConfig{Properties: map[string]string{}}
 	for k, v := range props {
-		if strings.HasPrefix(k, kafkaio.RegistryPropertyPrefix) {
+		if strings.HasPrefix(k, formats.RegistryPropertyPrefix) {
 			rc.Properties[k] = v
 			delete(props, k)
 		}
 	}
-	rc.URL = rc.Properties[kafkaio.RegistryPropertyPrefix+"url"]
-	delete(rc.Properties, kafkaio.RegistryPropertyPrefix+"url")
+	rc.URL = rc.Properties[formats.RegistryPropertyPrefix+"url"]
+	delete(rc.Properties, formats.RegistryPropertyPrefix+"url")
 	if url := c.String("schema-registry"); url != "" {
 		rc.URL = url
 	}
 	if rc.URL != "" && !strings.HasPrefix(rc.URL, "http://") && !strings.HasPrefix(rc.URL, "https://") {
 		return rc, usageErrorf(c, "--schema-registry %q: want a URL such as http://127.0.0.1:8081", rc.URL)
 	}
-	if err := kafkaio.CheckRegistryProperties(rc); err != nil {
+	if err := formats.CheckRegistryProperties(rc); err != nil {
 		return rc, usageErrorf(c, "-X %v", err)
 	}
 	return rc, nil

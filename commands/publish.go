@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/pitchkafka/pitchkafka/game/statcast"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
@@ -25,7 +26,7 @@ type publishOptions struct {
 	league        *game.League
 	replay        []string // Savant CSV files to replay instead of simulating
 	dryRun        bool     // write the events to stdout instead of Kafka
-	format        kafkaio.Format
+	format        formats.Format
 	rate          float64
 	count         int64
 	duration      time.Duration
@@ -110,7 +111,7 @@ func parsePublish(c *cli.Context, e *env) (publishOptions, error) {
 	if opts.format, err = parseFormat(c, kcfg); err != nil {
 		return opts, err
 	}
-	if opts.dryRun && opts.format != kafkaio.FormatJSON {
+	if opts.dryRun && opts.format != formats.FormatJSON {
 		return opts, usageErrorf(c, "--dry-run writes JSON lines; drop --format %s, or --dry-run", opts.format)
 	}
 	if c.Args().Present() {
@@ -189,7 +190,7 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	if source, err = checkRerun(ctx, e, opts, source, pub.CreatedTopic()); err != nil {
 		return errors.Join(err, pub.Close(opts.kafka.Timeout))
 	}
-	enc, err := kafkaio.NewEncoder(opts.kafka, opts.topic.Name, opts.format)
+	enc, err := formats.NewEncoder(opts.kafka.Formats(), opts.topic.Name, opts.format)
 	if err != nil {
 		pub.Close(opts.kafka.Timeout)
 		return err

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 	"github.com/rs/zerolog"
@@ -49,7 +50,7 @@ func mustCreateGamesTopic(tb testing.TB, brokers string) {
 // for the formats that need one.
 type scoresRig struct {
 	brokers, registry string
-	format            kafkaio.Format
+	format            formats.Format
 }
 
 // args are the arguments that point scores at the rig, in its format.
@@ -63,7 +64,7 @@ func (r scoresRig) args() []string {
 func mustReadGames(tb testing.TB, r scoresRig, committed bool) []kafkaio.GameRecord {
 	tb.Helper()
 	recs, err := kafkaio.ReadGames(kafkaio.Config{Brokers: r.brokers, Timeout: 10 * time.Second, Log: zerolog.Nop(),
-		Registry: kafkaio.RegistryConfig{URL: r.registry}}, "games", committed)
+		Registry: formats.RegistryConfig{URL: r.registry}}, "games", committed)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func mustReadGames(tb testing.TB, r scoresRig, committed bool) []kafkaio.GameRec
 // streamForScores starts a broker with six-partition pitches and games
 // topics and a publisher of n pitches at rate a second; for a Schema
 // Registry format, a registry too.
-func streamForScores(t *testing.T, n, rate int, format kafkaio.Format) (r scoresRig, published <-chan error) {
+func streamForScores(t *testing.T, n, rate int, format formats.Format) (r scoresRig, published <-chan error) {
 	r = scoresRig{brokers: protocolBroker(t).Bootstrap(), format: format}
 	if format.NeedsRegistry() {
 		r.registry = mustStartRegistry(t).URL()
@@ -153,12 +154,12 @@ func assertExactlyOnce(t *testing.T, r scoresRig) []kafkaio.GameRecord {
 // restart restores the games from Avro records.
 func TestScoresExactlyOnceThroughCrashesAndRebalances(t *testing.T) {
 	for _, protocol := range groupProtocols {
-		t.Run(protocol, func(t *testing.T) { testScoresThroughCrashes(t, protocol, kafkaio.FormatJSON) })
+		t.Run(protocol, func(t *testing.T) { testScoresThroughCrashes(t, protocol, formats.FormatJSON) })
 	}
-	t.Run("classic-avro", func(t *testing.T) { testScoresThroughCrashes(t, "classic", kafkaio.FormatAvro) })
+	t.Run("classic-avro", func(t *testing.T) { testScoresThroughCrashes(t, "classic", formats.FormatAvro) })
 }
 
-func testScoresThroughCrashes(t *testing.T, protocol string, format kafkaio.Format) {
+func testScoresThroughCrashes(t *testing.T, protocol string, format formats.Format) {
 	const n = 8000
 	rig, published := streamForScores(t, n, 250, format)
 	start := func(instance string) *member {
@@ -195,7 +196,7 @@ func testScoresThroughCrashes(t *testing.T, protocol string, format kafkaio.Form
 	}
 	committed := assertExactlyOnce(t, rig)
 	if format.NeedsRegistry() {
-		assertSubjects(t, rig.registry, kafkaio.Subject("games"))
+		assertSubjects(t, rig.registry, formats.Subject("games"))
 	}
 	all := mustReadGames(t, rig, false)
 	t.Logf("%d kills; %d committed games records, %d written in all", kills, len(committed), len(all))
@@ -271,7 +272,7 @@ func TestScoresZombieIsFenced(t *testing.T) {
 
 func testZombieIsFenced(t *testing.T, protocol string) {
 	const n = 7000
-	rig, published := streamForScores(t, n, 350, kafkaio.FormatJSON)
+	rig, published := streamForScores(t, n, 350, formats.FormatJSON)
 	zombie, other := startScoresWith(t, rig.brokers, "scores", "zombie", protocol), startScoresWith(t, rig.brokers, "scores", "other", protocol)
 	waitFor(t, 60*time.Second, "both processors to own partitions", func() bool {
 		return zombie.ownsPartitions(t) && other.ownsPartitions(t)
@@ -292,7 +293,7 @@ func TestScoresZombieIsFencedByTheGroup(t *testing.T) {
 	for _, protocol := range groupProtocols {
 		t.Run(protocol, func(t *testing.T) {
 			const n = 5000
-			rig, published := streamForScores(t, n, 350, kafkaio.FormatJSON)
+			rig, published := streamForScores(t, n, 350, formats.FormatJSON)
 			zombie := startScoresWith(t, rig.brokers, "scores", "zombie", protocol, "-X", "transaction.timeout.ms=30000")
 			other := startScoresWith(t, rig.brokers, "scores", "other", protocol)
 			waitFor(t, 60*time.Second, "both processors to own partitions", func() bool {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
 )
 
@@ -19,7 +20,7 @@ import (
 // the whole batch to the client in one call. A Batch is reused: Reset it
 // and add again.
 type Batch struct {
-	enc       *Encoder // nil: JSON
+	enc       *formats.Encoder // nil: JSON
 	buf       []byte
 	records   []C.pk_record
 	gamesOver int
@@ -27,7 +28,7 @@ type Batch struct {
 
 // NewBatch returns an empty batch whose records enc encodes; a zero Batch
 // encodes JSON.
-func NewBatch(enc *Encoder) *Batch { return &Batch{enc: enc} }
+func NewBatch(enc *formats.Encoder) *Batch { return &Batch{enc: enc} }
 
 // Add encodes a pitch as its record: key game_pk, value the event in the
 // batch's format, timestamp ts. On error the batch is as it was.

@@ -2,12 +2,12 @@ package kafkaio
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
 )
 
@@ -31,9 +31,9 @@ type Changelog struct {
 	topic  string
 	source string
 	key    []byte
-	batch  Batch     // the one change being written
-	reg    *registry // nil without a registry
-	warned bool      // a schema could not be registered under the changelog's subject
+	batch  Batch             // the one change being written
+	reg    *formats.Registry // nil without a registry
+	warned bool              // a schema could not be registered under the changelog's subject
 }
 
 // OpenChangelog connects and creates the changelog topic, compacted, if it
@@ -44,7 +44,7 @@ func OpenChangelog(ctx context.Context, cfg Config, topic, source string) (*Chan
 	if err != nil {
 		return nil, err
 	}
-	reg, err := openRegistry(cfg)
+	reg, err := formats.OpenRegistry(cfg.Formats())
 	if err != nil {
 		pub.closeNow()
 		return nil, err
@@ -125,13 +125,12 @@ func sourceHeaders(topic string, partition int32, offset int64) []kafka.Header {
 // registry refuses, it says so once: a registry that does not tie ids to
 // subjects still reads the records.
 func (c *Changelog) registerSchemaOf(value []byte) {
-	if c.reg == nil || len(value) < 5 || value[0] != wireFormatMagic {
+	if c.reg == nil {
 		return
 	}
-	id := int(binary.BigEndian.Uint32(value[1:5]))
-	if err := c.reg.ensureUnder(Subject(c.topic), id, Subject(c.source)); err != nil && !c.warned {
+	if err := c.reg.RegisterFramedUnder(value, formats.Subject(c.topic), formats.Subject(c.source)); err != nil && !c.warned {
 		c.warned = true
-		c.cfg.Log.Warn().Err(err).Str("subject", Subject(c.topic)).
+		c.cfg.Log.Warn().Err(err).Str("subject", formats.Subject(c.topic)).
 			Msg("could not register the pitches' schema under the changelog's subject; a registry that checks subjects will not restore from it")
 	}
 }
@@ -142,7 +141,7 @@ func (c *Changelog) Stats() PublisherStats { return c.pub.Stats() }
 // Close flushes the changes still queued, waiting up to timeout, and fails
 // if any was not delivered.
 func (c *Changelog) Close(timeout time.Duration) error {
-	c.reg.close()
+	c.reg.Close()
 	if err := c.pub.Close(timeout); err != nil {
 		return fmt.Errorf("changelog %s: %w", c.topic, err)
 	}

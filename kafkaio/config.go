@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/rs/zerolog"
 )
 
@@ -29,7 +30,7 @@ type Config struct {
 	Log zerolog.Logger
 	// Registry is the Schema Registry, if any: publish registers its schema
 	// there, and consumers read records in its wire format through it.
-	Registry RegistryConfig
+	Registry formats.RegistryConfig
 }
 
 // ParseProperties reads librdkafka properties, one key=value a line. Blank
@@ -123,4 +124,10 @@ func describe(cm *kafka.ConfigMap) string {
 func LibraryVersion() string {
 	_, v := kafka.LibraryVersion()
 	return v
+}
+
+// Formats is what the record formats need of the configuration: the
+// Schema Registry, the timeout and the log.
+func (c Config) Formats() formats.Config {
+	return formats.Config{Registry: c.Registry, Timeout: c.timeout(), Log: c.Log}
 }

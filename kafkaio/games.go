@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
 )
 
@@ -40,11 +41,11 @@ func ReadGames(cfg Config, topic string, committed bool) ([]GameRecord, error) {
 	if err != nil {
 		return nil, err
 	}
-	dec, err := newValueDecoder(cfg, topic)
+	dec, err := formats.NewDecoder(cfg.Formats(), topic)
 	if err != nil {
 		return nil, err
 	}
-	defer dec.close()
+	defer dec.Close()
 	r, err := newLoggedConsumer(cfg, gamesReaderConfig("pitchkafka-games-reader", committed))
 	if err != nil {
 		return nil, err
@@ -55,7 +56,7 @@ func ReadGames(cfg Config, topic string, committed bool) ([]GameRecord, error) {
 	err = readToEnds(r.Consumer, topic, ends, DefaultTransactionTimeout+cfg.timeout(), nil, newConsumerEvents(cfg.Log), func(m *kafka.Message) {
 		rec := GameRecord{Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset)}
 		var err error
-		if rec.State, err = dec.decodeGame(m.Value); err != nil && bad == nil {
+		if rec.State, err = dec.DecodeGame(m.Value); err != nil && bad == nil {
 			bad = fmt.Errorf("%s/%d offset %d: %w", topic, rec.Partition, rec.Offset, err)
 		}
 		out = append(out, rec)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/rs/zerolog"
 )
 
@@ -72,7 +73,7 @@ type groupMember struct {
 	log      zerolog.Logger
 	events   consumerEvents
 	tally    *tally
-	decoder  *valueDecoder
+	decoder  *formats.Decoder
 	dlq      *deadLetters
 
 	// stopBy, once set, is when the member must be gone (Unix nanoseconds):
@@ -121,13 +122,13 @@ func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
 	g := &GroupReader{groupMember: m, logsDone: make(chan struct{}), poller: groupPoller{groupMember: m},
 		handler: groupHandler{groupMember: m, unstored: map[int32]handledAt{}}}
 	go drainLogsAt(c.Logs(), cfg.Log, g.logsDone, g.events.brokers.codes.noting(groupLogLevel(userAsked, g.events.errs)))
-	if g.decoder, err = newValueDecoder(cfg, opts.Topic); err == nil {
+	if g.decoder, err = formats.NewDecoder(cfg.Formats(), opts.Topic); err == nil {
 		err = g.subscribe()
 	}
 	if err != nil {
 		g.consumer.Close()
 		<-g.logsDone
-		g.decoder.close()
+		g.decoder.Close()
 		return nil, err
 	}
 	if opts.DLQ != "" {
@@ -281,7 +282,7 @@ func (g *GroupReader) Close() error {
 	if g.dlq != nil {
 		err = errors.Join(err, g.dlq.close(g.shutdownBudget()))
 	}
-	g.decoder.close()
+	g.decoder.Close()
 	return err
 }
 

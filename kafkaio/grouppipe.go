@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
 )
 
@@ -142,21 +143,21 @@ type batch struct {
 func (b *batch) handledBy(ctx context.Context, h *groupHandler) error { return h.handleBatch(ctx, b) }
 
 // decode decodes every record of the batch.
-func (b *batch) decode(d *valueDecoder) {
+func (b *batch) decode(d *formats.Decoder) {
 	b.pitches, b.errs = slices.Grow(b.pitches[:0], len(b.records)), slices.Grow(b.errs[:0], len(b.records))
 	for _, m := range b.records {
-		p, err := d.decode(m.Value)
+		p, err := d.Decode(m.Value)
 		b.pitches, b.errs = append(b.pitches, p), append(b.errs, err)
 	}
 	b.decoded = true
 }
 
 // pitch returns record i decoded, decoding it now if the batch is not.
-func (b *batch) pitch(i int, d *valueDecoder) (game.Pitch, error) {
+func (b *batch) pitch(i int, d *formats.Decoder) (game.Pitch, error) {
 	if b.decoded && i < len(b.pitches) { // a stalled batch may grow after decoding
 		return b.pitches[i], b.errs[i]
 	}
-	return d.decode(b.records[i].Value)
+	return d.Decode(b.records[i].Value)
 }
 
 // reset empties the batch for reuse, letting go of what it held.

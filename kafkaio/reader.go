@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/rs/zerolog"
 )
@@ -77,7 +78,7 @@ type Reader struct {
 	metaLogsDone chan struct{}
 	pollers      []*poller
 	tally        *tally
-	decoder      *valueDecoder
+	decoder      *formats.Decoder
 }
 
 // maxPollers bounds how many consumers a Reader reads at once; it uses no
@@ -118,7 +119,7 @@ func NewReader(cfg Config, topic string) (*Reader, error) {
 	}
 	r.meta = meta
 	go drainLogs(meta.Logs(), cfg.Log, r.metaLogsDone)
-	if r.decoder, err = newValueDecoder(cfg, topic); err != nil {
+	if r.decoder, err = formats.NewDecoder(cfg.Formats(), topic); err != nil {
 		r.Close()
 		return nil, err
 	}
@@ -431,10 +432,10 @@ func (r *Reader) plan(opts ReadOptions) ([]kafka.TopicPartition, map[int32]int64
 // keep parts of it.
 func (r *Reader) accept(c *rdkConsumer, m *rdkMessage) (Record, bool, error) {
 	value := m.value
-	if len(value) > 0 && value[0] == wireFormatMagic {
+	if formats.IsFramed(value) {
 		value = bytes.Clone(value)
 	}
-	p, err := r.decoder.decode(value)
+	p, err := r.decoder.Decode(value)
 	if isFatalDecodeErr(err) {
 		return Record{}, false, err
 	}
@@ -462,7 +463,7 @@ func (r *Reader) Close() error {
 	}
 	wg.Wait()
 	if r.decoder != nil {
-		r.decoder.close()
+		r.decoder.Close()
 	}
 	return err
 }

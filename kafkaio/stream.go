@@ -3,6 +3,7 @@ package kafkaio
 import (
 	"context"
 
+	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
 )
 
@@ -26,7 +27,7 @@ type PitchStream func(ctx context.Context, emit func(*game.Pitch) error, idle fu
 // the stream idles, so pacing adds no latency. The first error, of either
 // side, stops both; it returns nil when the stream ends, and ctx's error
 // when ctx ends first. Close still has to flush.
-func (p *Publisher) PublishStream(ctx context.Context, enc *Encoder, stream PitchStream) error {
+func (p *Publisher) PublishStream(ctx context.Context, enc *formats.Encoder, stream PitchStream) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	full, free := make(chan *Batch, streamBatches), make(chan *Batch, streamBatches)

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/rs/zerolog"
 )
@@ -34,7 +35,7 @@ func (t *tally) countAt(partition int32, offset int64, size int, err error) bool
 		return true
 	}
 	skipped := t.skipped.Add(1)
-	if errors.Is(err, ErrNoRegistry) {
+	if errors.Is(err, formats.ErrNoRegistry) {
 		t.countNoRegistry(partition, offset, skipped)
 		return false
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/rs/zerolog"
 )
@@ -25,7 +26,7 @@ type ScoresOptions struct {
 	Instance string
 	// Format is how game states are written: JSON (the default) or a
 	// Schema Registry format, whose schema is registered at start.
-	Format Format
+	Format formats.Format
 	// A transaction commits when it is CommitInterval old or holds
 	// CommitRecords input records, whichever comes first.
 	CommitInterval time.Duration
@@ -72,9 +73,9 @@ type Scores struct {
 	producer *kafka.Producer
 	peek     *kafka.Consumer // reads high watermarks past open transactions
 	events   consumerEvents
-	decoder  *valueDecoder // of the pitch topic
-	encoder  *gameEncoder
-	restorer *valueDecoder // of the games topic
+	decoder  *formats.Decoder // of the pitch topic
+	encoder  *formats.GameEncoder
+	restorer *formats.Decoder // of the games topic
 	logsDone []chan struct{}
 	reports  chan struct{}
 
@@ -162,13 +163,13 @@ func (s *Scores) open(ctx context.Context) error {
 // cannot fail a record inside a transaction.
 func (s *Scores) openCodecs() error {
 	var err error
-	if s.decoder, err = newValueDecoder(s.cfg, s.opts.Input); err != nil {
+	if s.decoder, err = formats.NewDecoder(s.cfg.Formats(), s.opts.Input); err != nil {
 		return err
 	}
-	if s.restorer, err = newValueDecoder(s.cfg, s.opts.Output); err != nil {
+	if s.restorer, err = formats.NewDecoder(s.cfg.Formats(), s.opts.Output); err != nil {
 		return err
 	}
-	s.encoder, err = newGameEncoder(s.cfg, s.opts.Output, s.opts.Format)
+	s.encoder, err = formats.NewGameEncoder(s.cfg.Formats(), s.opts.Output, s.opts.Format)
 	return err
 }
 
@@ -367,7 +368,7 @@ func (s *Scores) handle(m *kafka.Message) error {
 	}
 	tp := m.TopicPartition
 	s.txn.consumed(tp)
-	p, err := s.decoder.decode(m.Value)
+	p, err := s.decoder.Decode(m.Value)
 	if isFatalDecodeErr(err) {
 		return err // the registry does not answer: Close aborts the transaction, the pitch is read again
 	}
@@ -402,7 +403,7 @@ func (s *Scores) state(partition int32, pk int64) *game.GameState {
 }
 
 func (s *Scores) produce(partition int32, st *game.GameState) error {
-	value, err := s.encoder.encode(st)
+	value, err := s.encoder.Encode(st)
 	if err != nil {
 		return err // never once started (see openCodecs); Close aborts the transaction
 	}
@@ -705,8 +706,8 @@ func (s *Scores) restore(partitions []int32) error {
 // game state is skipped and logged; an error means the registry could not
 // be asked, and the state cannot be rebuilt.
 func (s *Scores) restoreGame(m *kafka.Message) error {
-	st, err := s.restorer.decodeGame(m.Value)
-	if err != nil && !errors.Is(err, errInvalidGame) {
+	st, err := s.restorer.DecodeGame(m.Value)
+	if err != nil && !errors.Is(err, formats.ErrInvalidGame) {
 		return err
 	}
 	if err != nil {
@@ -785,8 +786,8 @@ func (s *Scores) Close() error {
 		s.clock.await(func() error { s.peek.Close(); return nil })
 	}
 	err = errors.Join(err, s.closeProducer())
-	s.decoder.close()
-	s.restorer.close()
+	s.decoder.Close()
+	s.restorer.Close()
 	if s.encoder != nil {
 		s.encoder.Close()
 	}

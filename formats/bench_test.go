@@ -1,4 +1,4 @@
-package kafkaio
+package formats
 
 import (
 	"testing"
@@ -10,7 +10,7 @@ import (
 // benchFormats runs fn once per format with an encoder and a decoder of
 // it, against an in-process registry (the client caches what it fetched,
 // so the registry is asked only once).
-func benchFormats(b *testing.B, fn func(b *testing.B, enc *Encoder, dec *valueDecoder)) {
+func benchFormats(b *testing.B, fn func(b *testing.B, enc *Encoder, dec *Decoder)) {
 	reg := srfake.New()
 	b.Cleanup(reg.Close)
 	cfg := Config{Timeout: DefaultTimeout, Log: zerolog.Nop(), Registry: RegistryConfig{URL: reg.URL()}}
@@ -21,7 +21,7 @@ func benchFormats(b *testing.B, fn func(b *testing.B, enc *Encoder, dec *valueDe
 				b.Fatal(err)
 			}
 			defer enc.Close()
-			dec, err := newValueDecoder(cfg, "bench")
+			dec, err := NewDecoder(cfg, "bench")
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -35,7 +35,7 @@ func benchFormats(b *testing.B, fn func(b *testing.B, enc *Encoder, dec *valueDe
 // each format: one op is one event.
 func BenchmarkEncode(b *testing.B) {
 	pitches := seasonPitches(b, 1, 1024)
-	benchFormats(b, func(b *testing.B, enc *Encoder, _ *valueDecoder) {
+	benchFormats(b, func(b *testing.B, enc *Encoder, _ *Decoder) {
 		var buf []byte
 		var err error
 		b.ReportAllocs()
@@ -52,7 +52,7 @@ func BenchmarkEncode(b *testing.B) {
 // to the pitch event: one op is one event.
 func BenchmarkDecode(b *testing.B) {
 	pitches := seasonPitches(b, 1, 1024)
-	benchFormats(b, func(b *testing.B, enc *Encoder, dec *valueDecoder) {
+	benchFormats(b, func(b *testing.B, enc *Encoder, dec *Decoder) {
 		values := make([][]byte, len(pitches))
 		for i := range pitches {
 			var err error

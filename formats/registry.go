@@ -1,7 +1,8 @@
-package kafkaio
+package formats
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -151,19 +152,19 @@ func (e *RegistryUnreachableError) Unwrap() error { return e.Err }
 // be read when no registry is configured.
 var ErrNoRegistry = errors.New("record is in the Schema Registry wire format, and no Schema Registry is configured")
 
-// registry is a Schema Registry client: schemas are fetched by id once
+// Registry is a Schema Registry client: schemas are fetched by id once
 // and cached by the client.
-type registry struct {
+type Registry struct {
 	client schemaregistry.Client
 	url    string // for messages, password hidden
 
 	mu         sync.Mutex
-	registered map[string]bool // subject/id pairs ensured by ensureUnder
+	registered map[string]bool // subject/id pairs ensured by RegisterFramedUnder
 }
 
-// openRegistry connects to the registry and checks, within cfg.Timeout,
+// OpenRegistry connects to the registry and checks, within cfg.Timeout,
 // that a Schema Registry answers. Without a URL it returns nil, nil.
-func openRegistry(cfg Config) (*registry, error) {
+func OpenRegistry(cfg Config) (*Registry, error) {
 	rc := cfg.Registry
 	if rc.URL == "" {
 		return nil, nil
@@ -180,7 +181,7 @@ func openRegistry(cfg Config) (*registry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("schema registry client: %w", err)
 	}
-	r := &registry{client: client, url: shown, registered: map[string]bool{}}
+	r := &Registry{client: client, url: shown, registered: map[string]bool{}}
 	if err := r.check(cfg.timeout()); err != nil {
 		client.Close()
 		return nil, err
@@ -190,7 +191,7 @@ func openRegistry(cfg Config) (*registry, error) {
 }
 
 // check asks the registry for its subjects, giving up after timeout.
-func (r *registry) check(timeout time.Duration) error {
+func (r *Registry) check(timeout time.Duration) error {
 	done := make(chan error, 1)
 	go func() {
 		_, err := r.client.GetAllSubjects()
@@ -221,8 +222,8 @@ func (r *registry) check(timeout time.Duration) error {
 	return &RegistryUnreachableError{URL: r.url, Err: err}
 }
 
-// close lets go of the client.
-func (r *registry) close() {
+// Close lets go of the client.
+func (r *Registry) Close() {
 	if r != nil {
 		r.client.Close()
 	}
@@ -262,7 +263,7 @@ func isIncompatible(err error) bool {
 // register registers schema under subject and returns its id. When the
 // registry refuses writes it uses the subject's latest version instead, if
 // that is the same schema.
-func (r *registry) register(subject string, info schemaregistry.SchemaInfo) (int, error) {
+func (r *Registry) register(subject string, info schemaregistry.SchemaInfo) (int, error) {
 	id, err := r.client.Register(subject, info, false)
 	if err == nil {
 		return id, nil
@@ -285,7 +286,7 @@ func (r *registry) register(subject string, info schemaregistry.SchemaInfo) (int
 
 // sameSchema reports whether the registered version is the given schema:
 // the same type, and the registry finds the schema under that id.
-func (r *registry) sameSchema(subject string, info schemaregistry.SchemaInfo, latest schemaregistry.SchemaMetadata) (bool, error) {
+func (r *Registry) sameSchema(subject string, info schemaregistry.SchemaInfo, latest schemaregistry.SchemaMetadata) (bool, error) {
 	if schemaType(latest.SchemaType) != schemaType(info.SchemaType) {
 		return false, nil
 	}
@@ -308,10 +309,16 @@ func schemaType(t string) string {
 	return t
 }
 
-// ensureUnder registers the schema with the given id under subject too, once,
-// so that records copied from another topic decode under that topic's
-// subject. It reports whether the schema is there.
-func (r *registry) ensureUnder(subject string, id int, from string) error {
+// RegisterFramedUnder registers the schema of a framed value, found under
+// subject from, under subject too, once per schema, so that records copied
+// from one topic to another (a changelog) read back under their new
+// topic's subject. A value that is not framed needs nothing and is left
+// alone.
+func (r *Registry) RegisterFramedUnder(value []byte, subject, from string) error {
+	if !IsFramed(value) || len(value) < 5 {
+		return nil
+	}
+	id := int(binary.BigEndian.Uint32(value[1:5]))
 	key := subject + "\x00" + strconv.Itoa(id)
 	r.mu.Lock()
 	done := r.registered[key]

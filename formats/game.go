@@ -1,4 +1,4 @@
-package kafkaio
+package formats
 
 import (
 	"errors"
@@ -10,36 +10,36 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
-// errInvalidGame is wrapped by the errors of a games record that does not
+// ErrInvalidGame is wrapped by the errors of a games record that does not
 // read as a game state.
-var errInvalidGame = errors.New("not a " + game.GameSchemaV1 + " record")
+var ErrInvalidGame = errors.New("not a " + game.GameSchemaV1 + " record")
 
-// gameEncoder writes game states as record values in one format, the
+// GameEncoder writes game states as record values in one format, the
 // Schema Registry formats through Confluent's serializers with
 // schemas/games.* registered under the topic's subject.
-type gameEncoder struct {
+type GameEncoder struct {
 	serializers
 	protoMsg gamespb.Game
 }
 
-// newGameEncoder returns an encoder of the format for records of topic. For
+// NewGameEncoder returns an encoder of the format for records of topic. For
 // a Schema Registry format it registers the schema and then encodes one
 // state, so that every lookup the serializer makes is cached: from then on
 // encoding asks the registry nothing.
-func newGameEncoder(cfg Config, topic string, format Format) (*gameEncoder, error) {
-	e := &gameEncoder{}
+func NewGameEncoder(cfg Config, topic string, format Format) (*GameEncoder, error) {
+	e := &GameEncoder{}
 	if err := e.open(cfg, topic, format, gameSchemas, "game states"); err != nil {
 		return nil, err
 	}
-	if _, err := e.encode(&game.GameState{GamePK: 1, ThroughSeq: 1, TS: time.Now()}); err != nil {
+	if _, err := e.Encode(&game.GameState{GamePK: 1, ThroughSeq: 1, TS: time.Now()}); err != nil {
 		e.Close()
 		return nil, err
 	}
 	return e, nil
 }
 
-// encode returns st's record value.
-func (e *gameEncoder) encode(st *game.GameState) (value []byte, err error) {
+// Encode returns st's record value.
+func (e *GameEncoder) Encode(st *game.GameState) (value []byte, err error) {
 	switch e.format {
 	case FormatAvro:
 		value, err = e.avro.Serialize(e.topic, avroFromGame(st))
@@ -57,36 +57,36 @@ func (e *gameEncoder) encode(st *game.GameState) (value []byte, err error) {
 	return value, nil
 }
 
-// decodeGame decodes a games record value by its first byte, as decode
-// does a pitch's. An error wrapping errInvalidGame means the record is no
+// DecodeGame decodes a games record value by its first byte, as Decode
+// does a pitch's. An error wrapping ErrInvalidGame means the record is no
 // game state; any other, that the registry could not be asked.
-func (d *valueDecoder) decodeGame(value []byte) (game.GameState, error) {
+func (d *Decoder) DecodeGame(value []byte) (game.GameState, error) {
 	var st game.GameState
 	switch {
 	case value == nil:
-		return st, fmt.Errorf("%w: null value", errInvalidGame)
-	case len(value) > 0 && value[0] == wireFormatMagic:
+		return st, fmt.Errorf("%w: null value", ErrInvalidGame)
+	case IsFramed(value):
 		return d.decodeFramedGame(value)
 	}
 	if err := st.UnmarshalJSON(value); err != nil {
-		return st, fmt.Errorf("%w: %v", errInvalidGame, err)
+		return st, fmt.Errorf("%w: %v", ErrInvalidGame, err)
 	}
 	return st, nil
 }
 
-func (d *valueDecoder) decodeFramedGame(value []byte) (game.GameState, error) {
-	typ, id, err := d.framedSchema(value, errInvalidGame)
+func (d *Decoder) decodeFramedGame(value []byte) (game.GameState, error) {
+	typ, id, err := d.framedSchema(value, ErrInvalidGame)
 	if err != nil {
 		return game.GameState{}, err
 	}
 	st, err := d.deserializeGame(typ, value)
 	if err != nil {
-		return game.GameState{}, fmt.Errorf("%w: %s with schema id %d: %v", errInvalidGame, typ, id, err)
+		return game.GameState{}, fmt.Errorf("%w: %s with schema id %d: %v", ErrInvalidGame, typ, id, err)
 	}
 	return st, nil
 }
 
-func (d *valueDecoder) deserializeGame(schemaType string, value []byte) (game.GameState, error) {
+func (d *Decoder) deserializeGame(schemaType string, value []byte) (game.GameState, error) {
 	var st game.GameState
 	switch schemaType {
 	case "AVRO":

@@ -1,4 +1,4 @@
-package kafkaio
+package formats
 
 import (
 	"github.com/pitchkafka/pitchkafka/game"
