@@ -201,7 +201,7 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 		ctx, cancel = context.WithTimeout(ctx, opts.duration)
 		defer cancel()
 	}
-	rates := pub.RateLog()
+	rates := kafkaio.NewRateLog(pub)
 	bar, barValue := publishBar(e, opts, pub)
 	var stopReporting func()
 	if bar.shown() {

@@ -9,6 +9,7 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/kafkaio/internal/rdk"
 )
 
 // Headers of a changelog record naming the pitch record it came from.
@@ -31,7 +32,7 @@ type Changelog struct {
 	topic  string
 	source string
 	key    []byte
-	batch  Batch             // the one change being written
+	batch  rdk.Batch         // the one change being written
 	reg    *formats.Registry // nil without a registry
 	warned bool              // a schema could not be registered under the changelog's subject
 }
@@ -106,8 +107,8 @@ func (c *Changelog) Record(ctx context.Context, rec *Record) error {
 	c.registerSchemaOf(value)
 	c.key = strconv.AppendInt(c.key[:0], rec.Pitch.Pitcher, 10)
 	c.batch.Reset()
-	c.batch.addRecord(c.key, value, sourceHeaders(c.source, rec.Partition, rec.Offset), rec.Pitch.TS)
-	return c.pub.PublishBatch(ctx, &c.batch)
+	c.batch.Add(c.key, value, rdkHeaders(sourceHeaders(c.source, rec.Partition, rec.Offset)), rec.Pitch.TS)
+	return c.pub.publish(ctx, &c.batch, 0)
 }
 
 // sourceHeaders name the record a changelog record or a dead letter came

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/kafkaio/internal/rdk"
 )
 
 // Headers a dead letter carries besides the record's own.
@@ -39,7 +40,7 @@ func errorText(err error) string {
 type deadLetters struct {
 	pub    *Publisher
 	source string
-	batch  Batch // the one copy being written
+	batch  rdk.Batch // the one copy being written
 }
 
 func openDeadLetters(cfg Config, topic, source string) (*deadLetters, error) {
@@ -65,15 +66,15 @@ func (d *deadLetters) send(ctx context.Context, m *kafka.Message, why error) err
 	p := d.pub
 	failedBefore := p.failed.Load() + p.unconfirmed.Load()
 	d.batch.Reset()
-	d.batch.addRecord(m.Key, m.Value, headers, m.Timestamp)
-	err := p.PublishBatch(ctx, &d.batch)
+	d.batch.Add(m.Key, m.Value, rdkHeaders(headers), m.Timestamp)
+	err := p.publish(ctx, &d.batch, 0)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		return fmt.Errorf("%w: %w", errNotCopied, err)
 	}
-	for p.rdk.flush(100*time.Millisecond) > 0 {
+	for p.rdk.Flush(100*time.Millisecond) > 0 {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

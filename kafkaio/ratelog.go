@@ -15,8 +15,8 @@ type RateLog struct {
 	lastAt time.Time
 }
 
-// RateLog starts a rate log of the publisher's pitches, from now.
-func (p *Publisher) RateLog() *RateLog {
+// NewRateLog starts a rate log of the publisher's pitches, from now.
+func NewRateLog(p *Publisher) *RateLog {
 	now := time.Now()
 	return &RateLog{pub: p, start: now, lastAt: now}
 }

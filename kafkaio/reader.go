@@ -13,6 +13,7 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/kafkaio/internal/rdk"
 	"github.com/rs/zerolog"
 )
 
@@ -87,11 +88,11 @@ const maxPollers = 4
 
 // poller is one consumer of a Reader, with what it reports.
 type poller struct {
-	consumer *rdkConsumer
+	consumer *rdk.Consumer
 	log      zerolog.Logger
 	events   consumerEvents
 	fatal    atomic.Pointer[error]
-	msgs     []rdkMessage
+	msgs     []rdk.Message
 	steps    []readStep
 	recs     []Record // the batch's records to hand on, which steps index
 	table    tableBatch
@@ -110,7 +111,7 @@ func NewReader(cfg Config, topic string) (*Reader, error) {
 	r := &Reader{cfg: cfg, topic: topic, config: cfg.configMap(defaults), tally: newTally(cfg.Log),
 		metaLogsDone: make(chan struct{})}
 	cfg.Log.Debug().Str("config", describe(r.config)).Msg("consumer")
-	if err := checkLibrary(); err != nil {
+	if err := rdk.CheckLibrary(); err != nil {
 		return nil, err
 	}
 	meta, err := kafka.NewConsumer(r.config)
@@ -132,7 +133,7 @@ func pollerCount() int { return max(1, min(runtime.GOMAXPROCS(0), maxPollers)) }
 func (r *Reader) addPoller() (*poller, error) {
 	p := &poller{log: r.cfg.Log, events: newConsumerEvents(r.cfg.Log)}
 	var err error
-	if p.consumer, err = newRdkConsumer(*r.config, p); err != nil {
+	if p.consumer, err = rdk.NewConsumer(rdkConfig(r.config), rdkEvents(p)); err != nil {
 		return nil, fmt.Errorf("create consumer: %w", err)
 	}
 	r.pollers = append(r.pollers, p)
@@ -227,7 +228,7 @@ func (r *Reader) wakeWhenDone(ctx context.Context, n int) <-chan struct{} {
 		defer close(done)
 		<-ctx.Done()
 		for _, p := range r.pollers[:n] {
-			p.consumer.wake()
+			p.consumer.Wake()
 		}
 	}()
 	return done
@@ -246,8 +247,12 @@ func (r *Reader) share(tps []kafka.TopicPartition) ([][]kafka.TopicPartition, er
 				return nil, err
 			}
 		}
-		if err := r.pollers[i].consumer.assign(r.topic, share); err != nil {
-			return nil, err
+		starts := make([]rdk.Start, len(share))
+		for j, tp := range share {
+			starts[j] = rdk.Start{Partition: tp.Partition, Offset: int64(tp.Offset)}
+		}
+		if err := r.pollers[i].consumer.Assign(r.topic, starts); err != nil {
+			return nil, fmt.Errorf("assign %s: %w", r.topic, fromRdk(err))
 		}
 	}
 	return shares, nil
@@ -257,7 +262,7 @@ func (r *Reader) share(tps []kafka.TopicPartition) ([][]kafka.TopicPartition, er
 // error. Each batch is read in place and released by the next call.
 func (p *poller) run(ctx context.Context, r *Reader, shared *readRun) error {
 	for ctx.Err() == nil {
-		p.msgs = p.consumer.consume(100*time.Millisecond, p.msgs)
+		p.msgs = p.consumer.Consume(100*time.Millisecond, p.msgs)
 		var err error
 		if !shared.opts.LastPitchesOnly || !p.decodeForTable(r) {
 			err = p.decode(r)
@@ -282,16 +287,16 @@ func (p *poller) decode(r *Reader) error {
 	for i := range p.msgs {
 		m := &p.msgs[i]
 		switch m.Err {
-		case kafka.ErrNoError:
+		case rdk.NoError:
 			rec, ok, err := r.accept(p.consumer, m)
 			if err != nil {
 				return err
 			}
 			p.steps = append(p.steps, readStep{rec: p.handOn(rec, ok), partition: m.Partition, position: m.Offset + 1})
-		case kafka.ErrPartitionEOF:
+		case rdk.PartitionEOF:
 			p.steps = append(p.steps, readStep{rec: noRecord, partition: m.Partition, position: m.Offset})
 		default:
-			p.clientError(kafka.NewError(m.Err, string(m.value), false))
+			p.clientError(kafka.NewError(kafka.ErrorCode(m.Err), string(m.Value), false))
 		}
 	}
 	return nil
@@ -430,8 +435,8 @@ func (r *Reader) plan(opts ReadOptions) ([]kafka.TopicPartition, map[int32]int64
 // than the record itself (the Schema Registry did not answer). A value in
 // the Schema Registry's wire format is copied first: the deserializers may
 // keep parts of it.
-func (r *Reader) accept(c *rdkConsumer, m *rdkMessage) (Record, bool, error) {
-	value := m.value
+func (r *Reader) accept(c *rdk.Consumer, m *rdk.Message) (Record, bool, error) {
+	value := m.Value
 	if formats.IsFramed(value) {
 		value = bytes.Clone(value)
 	}
@@ -439,11 +444,11 @@ func (r *Reader) accept(c *rdkConsumer, m *rdkMessage) (Record, bool, error) {
 	if isFatalDecodeErr(err) {
 		return Record{}, false, err
 	}
-	if !r.tally.countAt(m.Partition, m.Offset, len(m.value), err) {
+	if !r.tally.countAt(m.Partition, m.Offset, len(m.Value), err) {
 		return Record{}, false, nil
 	}
 	return Record{Partition: m.Partition, Offset: m.Offset, Timestamp: m.Timestamp, Pitch: p,
-		headers: c.copyHeaders(m), value: m.value}, true, nil
+		headers: kafkaHeaders(c.CopyHeaders(m)), value: m.Value}, true, nil
 }
 
 // Stats returns the counts so far. It is safe to call at any time.
@@ -454,7 +459,7 @@ func (r *Reader) Stats() ConsumerStats { return r.tally.stats() }
 func (r *Reader) Close() error {
 	var wg sync.WaitGroup
 	for _, p := range r.pollers {
-		wg.Go(p.consumer.close)
+		wg.Go(p.consumer.Close)
 	}
 	var err error
 	if r.meta != nil {

@@ -1,8 +1,8 @@
 package kafkaio
 
 import (
-	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/kafkaio/internal/rdk"
 )
 
 // tableBatch is what a poller keeps to read a batch for a last-pitch
@@ -32,13 +32,13 @@ func (p *poller) decodeForTable(r *Reader) bool {
 	next := 0 // the next record of the batch
 	for i := range p.msgs {
 		m := &p.msgs[i]
-		if m.Err == kafka.ErrPartitionEOF {
+		if m.Err == rdk.PartitionEOF {
 			p.steps = append(p.steps, readStep{rec: noRecord, partition: m.Partition, position: m.Offset})
 			continue
 		}
 		rec := t.rec[next]
 		next++
-		r.tally.countAt(m.Partition, m.Offset, len(m.value), nil)
+		r.tally.countAt(m.Partition, m.Offset, len(m.Value), nil)
 		if rec == noRecord {
 			r.tally.unchecked.Add(1)
 		}
@@ -56,13 +56,13 @@ func (p *poller) pickForTable() bool {
 	for i := range p.msgs {
 		m := &p.msgs[i]
 		switch m.Err {
-		case kafka.ErrPartitionEOF:
+		case rdk.PartitionEOF:
 			continue
-		case kafka.ErrNoError:
+		case rdk.NoError:
 		default:
 			return false
 		}
-		o, ok := game.PeekOrder(m.value) // false for a framed value, or none
+		o, ok := game.PeekOrder(m.Value) // false for a framed value, or none
 		if !ok {
 			return false
 		}
@@ -72,12 +72,12 @@ func (p *poller) pickForTable() bool {
 	}
 	ok := t.picker.Pick(func(i int) (float64, bool) {
 		m := &p.msgs[t.message[i]]
-		pitch, err := game.Decode(m.value)
+		pitch, err := game.Decode(m.Value)
 		if err != nil {
 			return 0, false
 		}
 		t.rec[i] = p.handOn(Record{Partition: m.Partition, Offset: m.Offset, Timestamp: m.Timestamp, Pitch: pitch,
-			headers: p.consumer.copyHeaders(m), value: m.value}, true)
+			headers: kafkaHeaders(p.consumer.CopyHeaders(m)), value: m.Value}, true)
 		return pitch.ReleaseSpeed, true
 	})
 	if !ok {

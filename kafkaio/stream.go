@@ -2,9 +2,11 @@ package kafkaio
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/kafkaio/internal/rdk"
 )
 
 // Sizes of PublishStream's pipeline: pitches per batch, and batches in
@@ -20,47 +22,12 @@ const (
 // one.
 type PitchStream func(ctx context.Context, emit func(*game.Pitch) error, idle func() error) error
 
-// PublishStream publishes what stream generates, encoded by enc (nil:
-// JSON). The stream runs on a goroutine of its own, encoding into batches,
-// while this one hands each batch to the client in one call, so that
-// generating hides behind the client. A batch goes when it is full or when
-// the stream idles, so pacing adds no latency. The first error, of either
-// side, stops both; it returns nil when the stream ends, and ctx's error
-// when ctx ends first. Close still has to flush.
-func (p *Publisher) PublishStream(ctx context.Context, enc *formats.Encoder, stream PitchStream) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	full, free := make(chan *Batch, streamBatches), make(chan *Batch, streamBatches)
-	for range streamBatches {
-		free <- NewBatch(enc)
-	}
-	genErr := make(chan error, 1)
-	go func() {
-		defer close(full)
-		genErr <- encodeStream(ctx, stream, free, full)
-	}()
-	var pubErr error
-	for b := range full {
-		if pubErr == nil {
-			if pubErr = p.PublishBatch(ctx, b); pubErr != nil {
-				cancel() // stop generating; drain what was already encoded
-			}
-		}
-		b.Reset()
-		free <- b
-	}
-	if err := <-genErr; pubErr == nil {
-		return err
-	}
-	return pubErr
-}
-
 // encodeStream encodes the stream's pitches into batches taken from free
 // and sends each on full when it is full or the stream idles.
-func encodeStream(ctx context.Context, stream PitchStream, free <-chan *Batch, full chan<- *Batch) error {
+func encodeStream(ctx context.Context, stream PitchStream, free <-chan *pitchBatch, full chan<- *pitchBatch) error {
 	b := <-free
 	send := func() error {
-		if b.Len() == 0 {
+		if b.records.Len() == 0 {
 			return nil
 		}
 		full <- b
@@ -72,10 +39,10 @@ func encodeStream(ctx context.Context, stream PitchStream, free <-chan *Batch, f
 		}
 	}
 	err := stream(ctx, func(p *game.Pitch) error {
-		if err := b.Add(p); err != nil {
+		if err := b.add(p); err != nil {
 			return err
 		}
-		if b.Len() < streamBatchSize {
+		if b.records.Len() < streamBatchSize {
 			return nil
 		}
 		return send()
@@ -84,4 +51,40 @@ func encodeStream(ctx context.Context, stream PitchStream, free <-chan *Batch, f
 		return err
 	}
 	return send()
+}
+
+// pitchBatch is a batch of pitch records: key game_pk, value the event
+// encoded by enc (nil: JSON), timestamp ts; and how many of them end a game.
+type pitchBatch struct {
+	records   rdk.Batch
+	enc       *formats.Encoder
+	gamesOver int
+}
+
+// add encodes a pitch into the batch, in place. On error the batch is as
+// it was.
+func (b *pitchBatch) add(p *game.Pitch) error {
+	buf := b.records.Buffer()
+	start := len(buf)
+	buf = strconv.AppendInt(buf, p.GamePK, 10)
+	keyLen := len(buf) - start
+	if b.enc == nil {
+		buf = p.AppendJSON(buf)
+	} else {
+		var err error
+		if buf, err = b.enc.Append(buf, p); err != nil {
+			return err
+		}
+	}
+	b.records.AddAppended(buf, keyLen, p.TS)
+	if p.GameOver {
+		b.gamesOver++
+	}
+	return nil
+}
+
+// reset empties the batch, keeping its memory.
+func (b *pitchBatch) reset() {
+	b.records.Reset()
+	b.gamesOver = 0
 }

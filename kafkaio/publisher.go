@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
-	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/formats"
+	"github.com/pitchkafka/pitchkafka/kafkaio/internal/rdk"
 )
 
 // producerDefaults are the settings publish runs with unless the user says
@@ -45,9 +46,8 @@ type PublisherStats struct {
 // delivery report.
 type Publisher struct {
 	cfg   Config
-	rdk   *rdkProducer
+	rdk   *rdk.Producer
 	topic string
-	one   Batch // Publish's single pitch
 
 	sent, failed, bytes        atomic.Int64
 	gamesOver                  atomic.Int64
@@ -65,7 +65,8 @@ func NewPublisher(ctx context.Context, cfg Config, spec TopicSpec) (*Publisher, 
 	cfg.Log.Debug().Str("config", describe(cm)).Msg("producer")
 	pub := &Publisher{cfg: cfg, topic: spec.Name, errs: newErrorLog(cfg.Log), brokerErrs: &brokerErrors{log: cfg.Log}}
 	var err error
-	if pub.rdk, err = newRdkProducer(*cm, spec.Name, pub); err != nil {
+	if pub.rdk, err = rdk.NewProducer(rdkConfig(cm), spec.Name, rdkEvents(pub)); err != nil {
+		err = fromRdk(err)
 		return nil, fmt.Errorf("create producer: %w", err)
 	}
 	if err := pub.ensureTopic(ctx, spec); err != nil {
@@ -82,7 +83,7 @@ func NewPublisher(ctx context.Context, cfg Config, spec TopicSpec) (*Publisher, 
 // rdkProducer.metadata): to an existing topic the first records waited
 // 500 ms for it.
 func (p *Publisher) ensureTopic(ctx context.Context, spec TopicSpec) error {
-	tm, err := waitForMetadata(p.rdk.metadata, p.cfg, spec.Name, p.authFailure)
+	tm, err := waitForMetadata(p.metadata, p.cfg, spec.Name, p.authFailure)
 	if err != nil {
 		return err
 	}
@@ -96,7 +97,7 @@ func (p *Publisher) ensureTopic(ctx context.Context, spec TopicSpec) error {
 		}
 		p.createdTopic = true
 	}
-	_, err = waitForMetadata(p.rdk.metadata, p.cfg, spec.Name, p.authFailure)
+	_, err = waitForMetadata(p.metadata, p.cfg, spec.Name, p.authFailure)
 	return err
 }
 
@@ -142,23 +143,11 @@ func (p *Publisher) clientError(e kafka.Error) {
 
 // stats watches librdkafka's statistics for errors it handled silently.
 func (p *Publisher) stats(json string) {
-	p.brokerErrs.observe(json, p.rdk.delivered()+p.failed.Load())
+	p.brokerErrs.observe(json, p.rdk.Delivered()+p.failed.Load())
 }
 
 // logLine logs one of librdkafka's log lines.
 func (p *Publisher) logLine(ev kafka.LogEvent) { logEvent(p.cfg.Log, ev, logLevel) }
-
-// Publish hands one pitch to the client, keyed by its game. When the
-// client's queue is full it waits for deliveries to make room, so memory
-// stays bounded. It returns an error when ctx ends first or the producer has
-// failed for good.
-func (p *Publisher) Publish(ctx context.Context, pitch *game.Pitch) error {
-	p.one.Reset()
-	if err := p.one.Add(pitch); err != nil {
-		return err
-	}
-	return p.PublishBatch(ctx, &p.one)
-}
 
 // lastFailure is the error of the last delivery that failed.
 func (p *Publisher) lastFailure() error {
@@ -183,7 +172,7 @@ func (p *Publisher) fatalErr() error {
 
 // Stats returns the counts so far. It is safe to call at any time.
 func (p *Publisher) Stats() PublisherStats {
-	return PublisherStats{Sent: p.sent.Load(), Delivered: p.rdk.delivered(), Failed: p.failed.Load(),
+	return PublisherStats{Sent: p.sent.Load(), Delivered: p.rdk.Delivered(), Failed: p.failed.Load(),
 		Unconfirmed: p.unconfirmed.Load(), Bytes: p.bytes.Load(), GamesOver: p.gamesOver.Load()}
 }
 
@@ -208,7 +197,7 @@ var ErrUndelivered = errors.New("pitches not delivered")
 // written. Stats counts them once Close has returned.
 func (p *Publisher) Close(timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
-	for n := p.rdk.outstanding(); n > 0 && time.Now().Before(deadline); n = p.rdk.flush(10 * time.Millisecond) {
+	for n := p.rdk.Outstanding(); n > 0 && time.Now().Before(deadline); n = p.rdk.Flush(10 * time.Millisecond) {
 	}
 	p.closeNow()
 	st := p.Stats()
@@ -227,4 +216,78 @@ func (p *Publisher) Close(timeout time.Duration) error {
 	return nil
 }
 
-func (p *Publisher) closeNow() { p.rdk.close() }
+func (p *Publisher) closeNow() { p.rdk.Close() }
+
+// metadata asks the producer's own connections for its topic's metadata
+// (see rdk.Producer.Metadata), as waitForMetadata asks.
+func (p *Publisher) metadata(topic string, timeout time.Duration) (*kafka.TopicMetadata, error) {
+	md, err := p.rdk.Metadata(timeout)
+	if err != nil {
+		return nil, fromRdk(err)
+	}
+	tm := &kafka.TopicMetadata{Topic: md.Topic}
+	if md.Err != rdk.NoError {
+		tm.Error = kafka.NewError(kafka.ErrorCode(md.Err), md.Err.String(), false)
+	}
+	for _, id := range md.Partitions {
+		tm.Partitions = append(tm.Partitions, kafka.PartitionMetadata{ID: id})
+	}
+	return tm, nil
+}
+
+// publish hands the batch's records to the client in order, in one call,
+// waiting while its queue is full; gamesOver of them end a game. On error,
+// the records before the failing one have been handed over.
+func (p *Publisher) publish(ctx context.Context, b *rdk.Batch, gamesOver int) error {
+	n, err := p.rdk.Produce(ctx, b, 0, p.fatalErr)
+	p.sent.Add(int64(n))
+	p.bytes.Add(b.ValueBytes(0, n))
+	if err == nil {
+		p.gamesOver.Add(int64(gamesOver))
+		return nil
+	}
+	var re *rdk.Error
+	if !errors.As(err, &re) {
+		return err // ctx's, or the fatal error that stopped the producer
+	}
+	if re.Fatal {
+		p.clientError(kafkaError(re)) // logged once, and it stops publishing
+		return p.fatalErr()
+	}
+	return fmt.Errorf("produce: %w", kafkaError(re))
+}
+
+// PublishStream publishes what stream generates, encoded by enc (nil:
+// JSON). The stream runs on a goroutine of its own, encoding into batches,
+// while this one hands each batch to the client in one call, so that
+// generating hides behind the client. A batch goes when it is full or when
+// the stream idles, so pacing adds no latency. The first error, of either
+// side, stops both; it returns nil when the stream ends, and ctx's error
+// when ctx ends first. Close still has to flush.
+func (p *Publisher) PublishStream(ctx context.Context, enc *formats.Encoder, stream PitchStream) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	full, free := make(chan *pitchBatch, streamBatches), make(chan *pitchBatch, streamBatches)
+	for range streamBatches {
+		free <- &pitchBatch{enc: enc}
+	}
+	genErr := make(chan error, 1)
+	go func() {
+		defer close(full)
+		genErr <- encodeStream(ctx, stream, free, full)
+	}()
+	var pubErr error
+	for b := range full {
+		if pubErr == nil {
+			if pubErr = p.publish(ctx, &b.records, b.gamesOver); pubErr != nil {
+				cancel() // stop generating; drain what was already encoded
+			}
+		}
+		b.reset()
+		free <- b
+	}
+	if err := <-genErr; pubErr == nil {
+		return err
+	}
+	return pubErr
+}

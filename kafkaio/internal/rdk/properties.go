@@ -1,4 +1,4 @@
-package kafkaio
+package rdk
 
 /*
 #include <stdio.h>
