@@ -56,5 +56,3 @@ require (
 	google.golang.org/genproto v0.0.0-20240325203815-454cdb8f5daa // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
-
-replace github.com/twmb/franz-go/pkg/kfake => ./third_party/kfake

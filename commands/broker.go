@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pitchkafka/pitchkafka/kafkaio"
+	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/urfave/cli/v2"
 )
 
@@ -45,7 +45,7 @@ func brokerCommand(e *env) *cli.Command {
 			if c.Int("nodes") < 1 {
 				return usageErrorf(c, "--nodes %d: must be at least 1", c.Int("nodes"))
 			}
-			if _, _, err := kafkaio.ParseListen(c.String("listen")); err != nil {
+			if _, _, err := embedded.ParseListen(c.String("listen")); err != nil {
 				return usageErrorf(c, "--listen %v, e.g. 127.0.0.1:9092", err)
 			}
 			users, err := parseUsers(c)
@@ -59,7 +59,7 @@ func brokerCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			b, err := startBroker(e, kafkaio.BrokerOptions{Listen: c.String("listen"), Nodes: c.Int("nodes"),
+			b, err := startBroker(e, embedded.BrokerOptions{Listen: c.String("listen"), Nodes: c.Int("nodes"),
 				DataDir: c.String("data-dir"), Users: users, TLSCert: c.String("tls-cert"), TLSKey: c.String("tls-key")})
 			if err != nil {
 				return err
@@ -70,7 +70,7 @@ func brokerCommand(e *env) *cli.Command {
 			}()
 			fmt.Fprintf(e.stdout, "pitchkafka development broker listening on %s\n", b.Bootstrap())
 			if registryAddr != "" {
-				reg, err := startRegistry(e, kafkaio.RegistryServerOptions{Listen: registryAddr, DataDir: c.String("data-dir")})
+				reg, err := startRegistry(e, embedded.RegistryServerOptions{Listen: registryAddr, DataDir: c.String("data-dir")})
 				if err != nil {
 					return err
 				}
@@ -85,19 +85,19 @@ func brokerCommand(e *env) *cli.Command {
 }
 
 // parseUsers reads the --user flags.
-func parseUsers(c *cli.Context) ([]kafkaio.BrokerUser, error) {
-	var users []kafkaio.BrokerUser
+func parseUsers(c *cli.Context) ([]embedded.BrokerUser, error) {
+	var users []embedded.BrokerUser
 	for _, spec := range c.StringSlice("user") {
 		parts := strings.SplitN(spec, ":", 3)
 		if len(parts) < 2 || parts[0] == "" || parts[1] == "" {
 			return nil, usageErrorf(c, "--user wants NAME:PASSWORD[:ROLE], e.g. --user alice:s3cret:client")
 		}
-		u := kafkaio.BrokerUser{Name: parts[0], Password: parts[1], Role: kafkaio.RoleAdmin}
+		u := embedded.BrokerUser{Name: parts[0], Password: parts[1], Role: embedded.RoleAdmin}
 		if len(parts) == 3 {
 			u.Role = parts[2]
 		}
-		if !slices.Contains(kafkaio.Roles, u.Role) {
-			return nil, usageErrorf(c, "--user %s: role %q, use %s", u.Name, u.Role, strings.Join(kafkaio.Roles, ", "))
+		if !slices.Contains(embedded.Roles, u.Role) {
+			return nil, usageErrorf(c, "--user %s: role %q, use %s", u.Name, u.Role, strings.Join(embedded.Roles, ", "))
 		}
 		users = append(users, u)
 	}
@@ -105,9 +105,9 @@ func parseUsers(c *cli.Context) ([]kafkaio.BrokerUser, error) {
 }
 
 // startBroker starts the embedded broker and says what it is.
-func startBroker(e *env, opts kafkaio.BrokerOptions) (*kafkaio.Broker, error) {
+func startBroker(e *env, opts embedded.BrokerOptions) (*embedded.Broker, error) {
 	opts.Log = e.log.With().Str("component", "broker").Logger()
-	b, err := kafkaio.StartBroker(opts)
+	b, err := embedded.StartBroker(opts)
 	if err != nil {
 		return nil, dataDirAdvice(err)
 	}
@@ -130,7 +130,7 @@ func registryListen(c *cli.Context) (string, error) {
 	if addr == "" {
 		return "", nil
 	}
-	host, port, err := kafkaio.ParseListen(addr)
+	host, port, err := embedded.ParseListen(addr)
 	if err != nil {
 		return "", usageErrorf(c, "--schema-registry %v, e.g. 127.0.0.1:8081", err)
 	}
@@ -141,9 +141,9 @@ func registryListen(c *cli.Context) (string, error) {
 }
 
 // startRegistry starts the embedded Schema Registry and says what it is.
-func startRegistry(e *env, opts kafkaio.RegistryServerOptions) (*kafkaio.RegistryServer, error) {
+func startRegistry(e *env, opts embedded.RegistryServerOptions) (*embedded.RegistryServer, error) {
 	opts.Log = e.log.With().Str("component", "schema-registry").Logger()
-	reg, err := kafkaio.StartRegistry(opts)
+	reg, err := embedded.StartRegistry(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -156,11 +156,11 @@ func startRegistry(e *env, opts kafkaio.RegistryServerOptions) (*kafkaio.Registr
 // dataDirAdvice turns a data directory the broker cannot use into one
 // line saying what to do.
 func dataDirAdvice(err error) error {
-	var dd *kafkaio.DataDirError
+	var dd *embedded.DataDirError
 	if !errors.As(err, &dd) {
 		return err
 	}
-	if errors.Is(err, kafkaio.ErrDataDirInUse) {
+	if errors.Is(err, embedded.ErrDataDirInUse) {
 		holder := "another pitchkafka broker"
 		if dd.HolderPID > 0 {
 			holder = fmt.Sprintf("another pitchkafka broker (pid %d)", dd.HolderPID)

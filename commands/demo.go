@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
@@ -50,7 +51,7 @@ func demoCommand(e *env) *cli.Command {
 				return usageErrorf(c, "--concurrent %d: must be between 1 and 15", n)
 			}
 			if addr := c.String("web"); addr != "" {
-				if _, _, err := kafkaio.ParseListen(addr); err != nil {
+				if _, _, err := embedded.ParseListen(addr); err != nil {
 					return usageErrorf(c, "--web %v, e.g. 127.0.0.1:8080, or \"\" for no page", err)
 				}
 			}
@@ -77,7 +78,7 @@ func runDemo(c *cli.Context, e *env) error {
 	if page != nil {
 		defer page.Close()
 	}
-	b, err := startBroker(e, kafkaio.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1})
+	b, err := startBroker(e, embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1})
 	if err != nil {
 		return err
 	}
@@ -85,7 +86,7 @@ func runDemo(c *cli.Context, e *env) error {
 	kcfg := kafkaio.Config{Brokers: b.Bootstrap(), Timeout: kafkaio.DefaultTimeout,
 		Registry: formats.RegistryConfig{URL: c.String("schema-registry")}}
 	if format.NeedsRegistry() && kcfg.Registry.URL == "" {
-		reg, err := startRegistry(e, kafkaio.RegistryServerOptions{Listen: "127.0.0.1:0"})
+		reg, err := startRegistry(e, embedded.RegistryServerOptions{Listen: "127.0.0.1:0"})
 		if err != nil {
 			return err
 		}

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pitchkafka/pitchkafka/kafkaio"
+	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/rs/zerolog"
 	"go.uber.org/goleak"
 )
@@ -295,9 +295,9 @@ func streamToThreeMembers(t *testing.T, group, protocol string, n int) (brokers 
 // protocolBroker starts a broker whose KIP-848 groups time a member out
 // after 6 s and ask for heartbeats every 500 ms, as the classic members of
 // these tests ask for themselves.
-func protocolBroker(tb testing.TB) *kafkaio.Broker {
+func protocolBroker(tb testing.TB) *embedded.Broker {
 	tb.Helper()
-	b, err := kafkaio.StartBroker(kafkaio.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, Log: zerolog.Nop(),
+	b, err := embedded.StartBroker(embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, Log: zerolog.Nop(),
 		Configs: map[string]string{"group.consumer.session.timeout.ms": "6000", "group.consumer.heartbeat.interval.ms": "500"}})
 	if err != nil {
 		tb.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 	"github.com/rs/zerolog"
@@ -34,9 +35,9 @@ func (b *syncBuffer) String() string {
 
 // MustStartBroker starts an in-process kfake cluster on a free loopback port
 // and stops it when the test ends.
-func mustStartBroker(tb testing.TB) *kafkaio.Broker {
+func mustStartBroker(tb testing.TB) *embedded.Broker {
 	tb.Helper()
-	b, err := kafkaio.StartBroker(kafkaio.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, Log: zerolog.Nop()})
+	b, err := embedded.StartBroker(embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, Log: zerolog.Nop()})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -9,15 +9,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pitchkafka/pitchkafka/kafkaio"
+	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/rs/zerolog"
 )
 
 // mustStartRegistry starts the embedded Schema Registry on a free loopback
 // port and stops it when the test ends.
-func mustStartRegistry(tb testing.TB) *kafkaio.RegistryServer {
+func mustStartRegistry(tb testing.TB) *embedded.RegistryServer {
 	tb.Helper()
-	r, err := kafkaio.StartRegistry(kafkaio.RegistryServerOptions{Listen: "127.0.0.1:0", Log: zerolog.Nop()})
+	r, err := embedded.StartRegistry(embedded.RegistryServerOptions{Listen: "127.0.0.1:0", Log: zerolog.Nop()})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"syscall"
 
+	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 	"github.com/pitchkafka/pitchkafka/web"
 	"github.com/urfave/cli/v2"
@@ -40,7 +41,7 @@ func webCommand(e *env) *cli.Command {
 			if err != nil {
 				return doneIfListed(err)
 			}
-			if _, _, err := kafkaio.ParseListen(c.String("listen")); err != nil {
+			if _, _, err := embedded.ParseListen(c.String("listen")); err != nil {
 				return usageErrorf(c, "--listen %v, e.g. 127.0.0.1:8080", err)
 			}
 			return runWeb(c.Context, e, webOptions{kafka: kcfg, topic: c.String("topic"), listen: c.String("listen")})

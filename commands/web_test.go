@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 	"github.com/pitchkafka/pitchkafka/web"
@@ -279,13 +280,13 @@ func groupOn(st web.State, id string) (web.Group, bool) {
 // loopback a request for another host name is refused.
 func TestWebShowsNoSecret(t *testing.T) {
 	const kafkaSecret, registrySecret = "kafka-pw-7Qz", "registry-pw-9Xw"
-	b, err := kafkaio.StartBroker(kafkaio.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, Log: zerolog.Nop(),
-		Users: []kafkaio.BrokerUser{{Name: "alice", Password: kafkaSecret, Role: kafkaio.RoleAdmin}}})
+	b, err := embedded.StartBroker(embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, Log: zerolog.Nop(),
+		Users: []embedded.BrokerUser{{Name: "alice", Password: kafkaSecret, Role: embedded.RoleAdmin}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	reg, err := kafkaio.StartRegistry(kafkaio.RegistryServerOptions{Listen: "127.0.0.1:0", Log: zerolog.Nop()})
+	reg, err := embedded.StartRegistry(embedded.RegistryServerOptions{Listen: "127.0.0.1:0", Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,11 @@
-package kafkaio
+// Package embedded runs a Kafka-protocol cluster and a Schema Registry
+// inside pitchkafka, for development, tests and demos, so that trying
+// pitchkafka needs no JVM: the broker is kfake, franz-go's fake cluster
+// (embedded/kfake, with pitchkafka's fixes), and the registry is franz-go's
+// srfake, served over HTTP. Neither is a production server. It is the only
+// package that imports franz-go; clients reach both over the network, as
+// they reach a real cluster.
+package embedded
 
 import (
 	"crypto/tls"
@@ -9,8 +16,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/pitchkafka/pitchkafka/embedded/kfake"
 	"github.com/rs/zerolog"
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
