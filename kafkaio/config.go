@@ -1,6 +1,18 @@
 // Package kafkaio is pitchkafka's adapter to Kafka: the only package that
-// imports the Kafka client (confluent-kafka-go, that is librdkafka) and the
-// embedded development broker (kfake). It takes and gives game types.
+// uses the Kafka client's Go API (confluent-kafka-go, librdkafka
+// underneath). It takes and gives game types:
+//
+//   - Publisher writes pitches, keyed by game, and checks every delivery;
+//   - Reader replays a topic by assignment, as an event-sourced view does;
+//   - GroupReader is a consumer-group member that commits what it handled;
+//   - Scores is the exactly-once (transactional) processor of the games;
+//   - Changelog writes a table's changes to a compacted topic;
+//   - TopicWatch reads a topic's offsets and groups for the live page.
+//
+// Its hot paths call librdkafka's C API through internal/rdk, one call a
+// batch; record values are written and read by package formats. Errors
+// come back typed in Kafka's terms (UnreachableError, TopicMissingError,
+// ErrFenced) and name no command-line flag: the commands add the fix.
 package kafkaio
 
 import (
@@ -130,4 +142,31 @@ func LibraryVersion() string {
 // Schema Registry, the timeout and the log.
 func (c Config) Formats() formats.Config {
 	return formats.Config{Registry: c.Registry, Timeout: c.timeout(), Log: c.Log}
+}
+
+// Group protocols a member can join with (librdkafka's group.protocol).
+const (
+	// GroupProtocolClassic is the protocol of Kafka before 4.0: the
+	// members rebalance among themselves, the leader assigning.
+	GroupProtocolClassic = "classic"
+	// GroupProtocolConsumer is KIP-848's protocol, generally available
+	// from Kafka 4.0: the broker assigns, member by member.
+	GroupProtocolConsumer = "consumer"
+)
+
+// brokerAssigns reports whether the member joins with KIP-848's protocol,
+// under which the broker assigns partitions and a client-side assignor is
+// refused.
+func (c Config) brokerAssigns() bool {
+	return strings.EqualFold(strings.TrimSpace(c.Properties["group.protocol"]), GroupProtocolConsumer)
+}
+
+// withoutAssignorIfBrokerAssigns drops the client-side assignor from a
+// group member's defaults when the broker assigns: librdkafka refuses
+// partition.assignment.strategy under group.protocol=consumer.
+func withoutAssignorIfBrokerAssigns(defaults kafka.ConfigMap, cfg Config) kafka.ConfigMap {
+	if cfg.brokerAssigns() {
+		delete(defaults, "partition.assignment.strategy")
+	}
+	return defaults
 }

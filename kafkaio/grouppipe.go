@@ -23,16 +23,16 @@ const (
 // one receives and returns batches for reuse.
 type pipe struct {
 	work    chan message
-	free    chan *batch   // emptied batches, for reuse
-	stopped chan struct{} // closed when the handling goroutine returns
-	err     error         // why it returned; read after stopped
+	free    chan *polledBatch // emptied batches, for reuse
+	stopped chan struct{}     // closed when the handling goroutine returns
+	err     error             // why it returned; read after stopped
 }
 
 func newPipe() *pipe {
-	return &pipe{work: make(chan message, pipeBatches), free: make(chan *batch, pipeBatches+2), stopped: make(chan struct{})}
+	return &pipe{work: make(chan message, pipeBatches), free: make(chan *polledBatch, pipeBatches+2), stopped: make(chan struct{})}
 }
 
-// message is what the pipe carries: a *batch of records, a storeBarrier
+// message is what the pipe carries: a *polledBatch of records, a storeBarrier
 // or a dropBarrier.
 type message interface {
 	// handledBy is how the handling goroutine takes the message in; an
@@ -109,19 +109,19 @@ func (p *pipe) behind() bool { return len(p.work) > 0 }
 
 // emptyBatch returns a batch for records polled in epoch, reusing one the
 // handler is done with if there is one.
-func (p *pipe) emptyBatch(epoch uint64) *batch {
-	var b *batch
+func (p *pipe) emptyBatch(epoch uint64) *polledBatch {
+	var b *polledBatch
 	select {
 	case b = <-p.free:
 	default:
-		b = &batch{records: make([]*kafka.Message, 0, batchRecords)}
+		b = &polledBatch{records: make([]*kafka.Message, 0, batchRecords)}
 	}
 	b.epoch = epoch
 	return b
 }
 
 // recycle empties a handled batch and keeps it for reuse, if there is room.
-func (p *pipe) recycle(b *batch) {
+func (p *pipe) recycle(b *polledBatch) {
 	b.reset()
 	select {
 	case p.free <- b:
@@ -129,10 +129,10 @@ func (p *pipe) recycle(b *batch) {
 	}
 }
 
-// batch is records polled together. The polling goroutine decodes them
+// polledBatch is records polled together. The polling goroutine decodes them
 // itself when the handling goroutine is behind, which shares the decoding,
 // the heaviest part of handling, between the two.
-type batch struct {
+type polledBatch struct {
 	records []*kafka.Message
 	epoch   uint64 // see givenUp
 	decoded bool
@@ -140,10 +140,12 @@ type batch struct {
 	errs    []error
 }
 
-func (b *batch) handledBy(ctx context.Context, h *groupHandler) error { return h.handleBatch(ctx, b) }
+func (b *polledBatch) handledBy(ctx context.Context, h *groupHandler) error {
+	return h.handleBatch(ctx, b)
+}
 
 // decode decodes every record of the batch.
-func (b *batch) decode(d *formats.Decoder) {
+func (b *polledBatch) decode(d *formats.Decoder) {
 	b.pitches, b.errs = slices.Grow(b.pitches[:0], len(b.records)), slices.Grow(b.errs[:0], len(b.records))
 	for _, m := range b.records {
 		p, err := d.Decode(m.Value)
@@ -153,7 +155,7 @@ func (b *batch) decode(d *formats.Decoder) {
 }
 
 // pitch returns record i decoded, decoding it now if the batch is not.
-func (b *batch) pitch(i int, d *formats.Decoder) (game.Pitch, error) {
+func (b *polledBatch) pitch(i int, d *formats.Decoder) (game.Pitch, error) {
 	if b.decoded && i < len(b.pitches) { // a stalled batch may grow after decoding
 		return b.pitches[i], b.errs[i]
 	}
@@ -161,7 +163,7 @@ func (b *batch) pitch(i int, d *formats.Decoder) (game.Pitch, error) {
 }
 
 // reset empties the batch for reuse, letting go of what it held.
-func (b *batch) reset() {
+func (b *polledBatch) reset() {
 	clear(b.records)
 	clear(b.pitches)
 	clear(b.errs)

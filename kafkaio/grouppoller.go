@@ -16,7 +16,7 @@ type groupPoller struct {
 	// runs; pending is the batch being filled; stalled says the handler is
 	// stuck and the partitions are paused (see groupstall.go).
 	pipe    *pipe
-	pending *batch
+	pending *polledBatch
 	stalled bool
 }
 

@@ -60,7 +60,7 @@ func (h *groupHandler) run(ctx context.Context, pipe *pipe, handle func(Record) 
 // handleBatch handles the records of b but those given up since it was
 // polled, gives b back for reuse and, if no batch is waiting, stores the
 // offsets handled.
-func (h *groupHandler) handleBatch(ctx context.Context, b *batch) error {
+func (h *groupHandler) handleBatch(ctx context.Context, b *polledBatch) error {
 	for i, m := range b.records {
 		if h.givenUp.since(m.TopicPartition.Partition, b.epoch) {
 			continue // a revoke gave it up while the handler was stuck
