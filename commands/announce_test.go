@@ -6,10 +6,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 )
 
 func TestAnnounceLogsLagAndLatency(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", "500", "--seed", "2")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -29,7 +31,7 @@ func TestAnnounceLogsLagAndLatency(t *testing.T) {
 		}
 		return false
 	}
-	waitFor(t, 60*time.Second, "a lag line showing 6 partitions caught up", caughtUp)
+	testkit.WaitFor(t, 60*time.Second, "a lag line showing 6 partitions caught up", caughtUp)
 	cancel()
 	if err := <-r.done; err != nil {
 		t.Fatal(err)
@@ -37,7 +39,7 @@ func TestAnnounceLogsLagAndLatency(t *testing.T) {
 }
 
 func TestAnnounceOnceStopsAtTheEndOfTheLog(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", "700", "--seed", "8")
 	out := mustRun(t, "announce", "--brokers", b.Bootstrap(), "--group", "once", "--from-beginning", "--once", "--output", "json")
 	if n := len(parseAnnounced(t, out.stdout.String())); n != 700 {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 )
 
 func TestABrokerRefusesADataDirItCannotOwn(t *testing.T) {
@@ -27,7 +29,7 @@ func TestABrokerRefusesADataDirItCannotOwn(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cmd := exec.Command(mustBuild(t), "--log-format", "json", "broker", "--listen", freeLoopbackAddr(t), "--data-dir", tc.dir)
+			cmd := exec.Command(testkit.Binary(t), "--log-format", "json", "broker", "--listen", freeLoopbackAddr(t), "--data-dir", tc.dir)
 			out, err := cmd.CombinedOutput()
 			var exit *exec.ExitError
 			if !errors.As(err, &exit) || exit.ExitCode() != 1 {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 	"github.com/rs/zerolog"
 )
@@ -94,7 +95,7 @@ func waitForDOM(tb testing.TB, ctx context.Context, timeout time.Duration, what 
 // With -update-screenshot it saves the page as docs/web.png.
 func TestBrowserShowsTheLivePage(t *testing.T) {
 	browser := newBrowser(t)
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	pub := startInProcess(ctx, "publish", "--brokers", b.Bootstrap(), "--seed", "7", "--rate", "150", "--concurrent", "4")
@@ -166,7 +167,7 @@ func checkShowOnly(t *testing.T, browser context.Context, url string) {
 	}
 	const shown = `[...document.querySelectorAll('main > section')].filter((s) => !s.hidden).map((s) => s.id).join(',')`
 	var got string
-	waitFor(t, 10*time.Second, "only the log and the groups, live", func() bool {
+	testkit.WaitFor(t, 10*time.Second, "only the log and the groups, live", func() bool {
 		var err error
 		if got, err = chromedp.Run(browser, chromedp.Evaluate[string](shown)); err != nil {
 			t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -56,7 +57,7 @@ func decodeArray(tb testing.TB, out string) []game.Pitch {
 }
 
 func TestPublishThenLastPitchEqualsTheSimulatorsState(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	const n, seed = 3000, 7
 	pub := mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", fmt.Sprint(n), "--seed", fmt.Sprint(seed))
 	if !strings.Contains(pub.stderr.String(), fmt.Sprintf(`"delivered":%d`, n)) {
@@ -104,7 +105,7 @@ func assertMatchesSchema(tb testing.TB, array string) {
 }
 
 func TestLastPitchOnceReturnsPromptlyOnAnEmptyTopic(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	mustCreateTopic(t, b.Bootstrap(), "empty", 4)
 	start := time.Now()
 	lp := mustRun(t, "last-pitch", "--brokers", b.Bootstrap(), "--topic", "empty", "--from-beginning", "--once", "--output", "json")
@@ -142,7 +143,7 @@ func parseAnnounced(tb testing.TB, out string) []announced {
 }
 
 func TestTwoAnnouncersInOneGroupPrintEveryOffset(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	const n = 2000
 	mustCreateTopic(t, b.Bootstrap(), "pitches", 6)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -152,7 +153,7 @@ func TestTwoAnnouncersInOneGroupPrintEveryOffset(t *testing.T) {
 		members = append(members, startInProcess(ctx, "announce", "--brokers", b.Bootstrap(), "--group", "two",
 			"--from-beginning", "--output", "json"))
 	}
-	waitFor(t, 60*time.Second, "both announcers to own partitions", func() bool {
+	testkit.WaitFor(t, 60*time.Second, "both announcers to own partitions", func() bool {
 		return ownsPartitions(members[0].stderr.String()) && ownsPartitions(members[1].stderr.String())
 	})
 	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", fmt.Sprint(n), "--seed", "3")
@@ -165,7 +166,7 @@ func TestTwoAnnouncersInOneGroupPrintEveryOffset(t *testing.T) {
 		}
 		return set
 	}
-	waitFor(t, 60*time.Second, fmt.Sprintf("%d offsets announced", n), func() bool { return len(seen()) >= n })
+	testkit.WaitFor(t, 60*time.Second, fmt.Sprintf("%d offsets announced", n), func() bool { return len(seen()) >= n })
 	cancel()
 	for i, m := range members {
 		if err := <-m.done; err != nil {
@@ -229,7 +230,7 @@ func logField(tb testing.TB, stderr, message, field string) int64 {
 }
 
 func TestStoppedPublishDeliversExactlyWhatItReports(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	pub := startInProcess(ctx, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--seed", "4", "--stats-interval", "100ms")

@@ -4,6 +4,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 )
 
 func TestEveryCallsNothingOnceStopped(t *testing.T) {
@@ -14,7 +16,7 @@ func TestEveryCallsNothingOnceStopped(t *testing.T) {
 		time.Sleep(5 * time.Millisecond) // a slow call that stop must wait for
 		running.Add(-1)
 	})
-	waitFor(t, 10*time.Second, "a few calls", func() bool { return calls.Load() >= 3 })
+	testkit.WaitFor(t, 10*time.Second, "a few calls", func() bool { return calls.Load() >= 3 })
 	stop()
 	if running.Load() != 0 {
 		t.Fatal("stop returned while a call was under way")

@@ -12,13 +12,14 @@ import (
 	"time"
 
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 )
 
 // brokerProcess is `pitchkafka broker` running as its own process.
 type brokerProcess struct {
 	cmd    *exec.Cmd
-	stdout *syncBuffer
+	stdout *testkit.Buffer
 	done   chan error
 }
 
@@ -34,15 +35,15 @@ func freeLoopbackAddr(tb testing.TB) string {
 
 func startBrokerProcess(tb testing.TB, args ...string) *brokerProcess {
 	tb.Helper()
-	b := &brokerProcess{stdout: &syncBuffer{}, done: make(chan error, 1)}
-	b.cmd = exec.Command(mustBuild(tb), append([]string{"broker"}, args...)...)
+	b := &brokerProcess{stdout: &testkit.Buffer{}, done: make(chan error, 1)}
+	b.cmd = exec.Command(testkit.Binary(tb), append([]string{"broker"}, args...)...)
 	b.cmd.Stdout = b.stdout
 	if err := b.cmd.Start(); err != nil {
 		tb.Fatal(err)
 	}
 	go func() { b.done <- b.cmd.Wait() }()
 	tb.Cleanup(func() { b.cmd.Process.Kill() })
-	waitFor(tb, 30*time.Second, "the broker to listen", func() bool { return strings.Contains(b.stdout.String(), "listening on") })
+	testkit.WaitFor(tb, 30*time.Second, "the broker to listen", func() bool { return strings.Contains(b.stdout.String(), "listening on") })
 	return b
 }
 
@@ -100,11 +101,11 @@ func TestPublishRidesOutABrokerRestart(t *testing.T) {
 	assertExactlyOnceInOrder(t, mustReadAll(t, addr, "pitches"), n)
 
 	// The consumers reconnected and carried on.
-	waitFor(t, 90*time.Second, "the announcer to cover every offset", func() bool {
+	testkit.WaitFor(t, 90*time.Second, "the announcer to cover every offset", func() bool {
 		return len(seenSet(unionOf(t, announcer))) >= n
 	})
 	want := mustRun(t, "last-pitch", "--brokers", addr, "--from-beginning", "--once", "--output", "json").stdout.String()
-	waitFor(t, 60*time.Second, "the live table to match a fresh replay", func() bool {
+	testkit.WaitFor(t, 60*time.Second, "the live table to match a fresh replay", func() bool {
 		return lastLine(view.stdout.String()) == strings.TrimSpace(want)
 	})
 	stopConsumers()
@@ -132,10 +133,10 @@ func lastLine(s string) string {
 }
 
 func TestSIGINTMidStreamDeliversExactlyWhatPublishSays(t *testing.T) {
-	b := mustStartBroker(t)
-	cmd := exec.Command(mustBuild(t), "--log-format", "json", "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--seed", "12",
+	b := testkit.StartBroker(t)
+	cmd := exec.Command(testkit.Binary(t), "--log-format", "json", "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--seed", "12",
 		"--stats-interval", "100ms")
-	stderr := &syncBuffer{}
+	stderr := &testkit.Buffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -170,7 +171,7 @@ func TestEveryCommandGivesUpOnAnUnreachableBroker(t *testing.T) {
 }
 
 func TestReadingATopicThatDoesNotExistSaysHowToFillIt(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	for _, args := range [][]string{{"last-pitch", "--once"}, {"stats", "--once"}} {
 		t.Run(args[0], func(t *testing.T) {
 			err := mustFail(t, append(args, "--brokers", b.Bootstrap(), "--topic", "no-such-topic", "--timeout", "5s")...)

@@ -6,60 +6,24 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/pitchkafka/pitchkafka/embedded"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
 	"go.uber.org/goleak"
 )
-
-var (
-	buildOnce sync.Once
-	binary    string
-	buildErr  error
-)
-
-// mustBuild builds the pitchkafka binary once per test run, for tests that
-// run it as a separate process. PITCHKAFKA_TEST_BINARY names a prebuilt one
-// instead, for running these tests many times in a row.
-func mustBuild(tb testing.TB) string {
-	tb.Helper()
-	if prebuilt := os.Getenv("PITCHKAFKA_TEST_BINARY"); prebuilt != "" {
-		return prebuilt
-	}
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "pitchkafka-bin")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binary = filepath.Join(dir, "pitchkafka")
-		cmd := exec.Command("go", "build", "-o", binary, ".")
-		cmd.Dir = ".."
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		tb.Fatal(buildErr)
-	}
-	return binary
-}
 
 // TestMain removes the built binary, and fails the run if any goroutine
 // outlived the tests: every command must end all it started.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binary != "" {
-		os.RemoveAll(filepath.Dir(binary))
-	}
+	testkit.RemoveBinary()
 	if code == 0 {
 		if err := goleak.Find(); err != nil {
 			fmt.Fprintln(os.Stderr, "goroutines outlived the tests:", err)
@@ -73,7 +37,7 @@ func TestMain(m *testing.M) {
 type member struct {
 	name           string
 	cmd            *exec.Cmd
-	stdout, stderr *syncBuffer
+	stdout, stderr *testkit.Buffer
 	done           chan error    // the process's exit, once
 	exited         chan struct{} // closed once the process has exited
 	stopped        time.Time
@@ -99,11 +63,11 @@ func startMemberWith(tb testing.TB, brokers, group, name, protocol string) *memb
 // protocolBroker).
 func startGroupProcess(tb testing.TB, name, protocol string, args ...string) *member {
 	tb.Helper()
-	m := &member{name: name, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1), exited: make(chan struct{})}
+	m := &member{name: name, stdout: &testkit.Buffer{}, stderr: &testkit.Buffer{}, done: make(chan error, 1), exited: make(chan struct{})}
 	if protocol == "classic" {
 		args = append(args, "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500")
 	}
-	m.cmd = exec.Command(mustBuild(tb), args...)
+	m.cmd = exec.Command(testkit.Binary(tb), args...)
 	m.cmd.Stdout, m.cmd.Stderr = m.stdout, m.stderr
 	if err := m.cmd.Start(); err != nil {
 		tb.Fatal(err)
@@ -271,7 +235,7 @@ func startMembers(tb testing.TB, brokers, group, protocol string, count int) []*
 	for i := 1; i <= count; i++ {
 		members = append(members, startMemberWith(tb, brokers, group, fmt.Sprintf("m%d", i), protocol))
 	}
-	waitFor(tb, 60*time.Second, fmt.Sprintf("%d members to own partitions", count), func() bool {
+	testkit.WaitFor(tb, 60*time.Second, fmt.Sprintf("%d members to own partitions", count), func() bool {
 		for _, m := range members {
 			if !m.ownsPartitions(tb) {
 				return false
@@ -318,9 +282,9 @@ func TestGroupMembersJoinAndLeaveWithoutLosingOrRepeating(t *testing.T) {
 func testJoinAndLeave(t *testing.T, protocol string) {
 	const n = 4000
 	brokers, members, published := streamToThreeMembers(t, "g1", protocol, n)
-	waitFor(t, 60*time.Second, "1000 announced", func() bool { return len(union(t, members)) >= 1000 })
+	testkit.WaitFor(t, 60*time.Second, "1000 announced", func() bool { return len(union(t, members)) >= 1000 })
 	members = append(members, startMemberWith(t, brokers, "g1", "m4", protocol)) // joins mid-stream
-	waitFor(t, 60*time.Second, "2500 announced and m4 at work", func() bool {
+	testkit.WaitFor(t, 60*time.Second, "2500 announced and m4 at work", func() bool {
 		return len(union(t, members)) >= 2500 && members[3].ownsPartitions(t)
 	})
 	if err := members[1].stop(t, syscall.SIGINT); err != nil { // leaves gracefully
@@ -329,7 +293,7 @@ func testJoinAndLeave(t *testing.T, protocol string) {
 	if err := <-published; err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 90*time.Second, fmt.Sprintf("all %d announced", n), func() bool { return len(union(t, members)) >= n })
+	testkit.WaitFor(t, 90*time.Second, fmt.Sprintf("all %d announced", n), func() bool { return len(union(t, members)) >= n })
 	for _, m := range []*member{members[0], members[2], members[3]} {
 		if err := m.stop(t, syscall.SIGINT); err != nil {
 			t.Fatalf("%s stopped with %v", m.name, err)
@@ -355,7 +319,7 @@ func testKilledMidStream(t *testing.T, protocol string) {
 	const n = 4000
 	_, members, published := streamToThreeMembers(t, "g2", protocol, n)
 	dead := members[1]
-	waitFor(t, 60*time.Second, "1500 announced and a commit by m2", func() bool {
+	testkit.WaitFor(t, 60*time.Second, "1500 announced and a commit by m2", func() bool {
 		return len(union(t, members)) >= 1500 && len(dead.lastCommitted(t)) > 0
 	})
 	dead.stop(t, syscall.SIGKILL) // dies without committing what it has not committed yet
@@ -367,7 +331,7 @@ func testKilledMidStream(t *testing.T, protocol string) {
 	if err := <-published; err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 90*time.Second, fmt.Sprintf("the survivors to cover all %d", n), func() bool { return len(union(t, members)) >= n })
+	testkit.WaitFor(t, 90*time.Second, fmt.Sprintf("the survivors to cover all %d", n), func() bool { return len(union(t, members)) >= n })
 	for _, m := range []*member{members[0], members[2]} {
 		if err := m.stop(t, syscall.SIGINT); err != nil {
 			t.Fatalf("%s stopped with %v", m.name, err)

@@ -1,59 +1,27 @@
 package commands
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 	"github.com/rs/zerolog"
 )
 
-// syncBuffer is a bytes.Buffer safe to read while a command writes to it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// MustStartBroker starts an in-process kfake cluster on a free loopback port
-// and stops it when the test ends.
-func mustStartBroker(tb testing.TB) *embedded.Broker {
-	tb.Helper()
-	b, err := embedded.StartBroker(embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, Log: zerolog.Nop()})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(b.Close)
-	return b
-}
-
 // result is what one run of the CLI wrote and returned.
 type result struct {
-	stdout, stderr *syncBuffer
+	stdout, stderr *testkit.Buffer
 	err            error
 }
 
 // runCLI runs pitchkafka with args as a user would, until it returns.
 func runCLI(ctx context.Context, args ...string) result {
-	r := result{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	r := result{stdout: &testkit.Buffer{}, stderr: &testkit.Buffer{}}
 	r.err = New("test", r.stdout, r.stderr).RunContext(ctx, append([]string{"pitchkafka"}, args...))
 	return r
 }
@@ -80,18 +48,6 @@ func mustCreateTopic(tb testing.TB, brokers, topic string, partitions int) {
 	}
 	if err := pub.Close(5 * time.Second); err != nil {
 		tb.Fatal(err)
-	}
-}
-
-// waitFor polls cond until it holds or the timeout passes.
-func waitFor(tb testing.TB, timeout time.Duration, what string, cond func() bool) {
-	tb.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			tb.Fatalf("timed out after %v waiting for %s", timeout, what)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -127,13 +83,13 @@ func mustFail(tb testing.TB, args ...string) error {
 
 // running is a command running in this process until its context ends.
 type running struct {
-	stdout, stderr *syncBuffer
+	stdout, stderr *testkit.Buffer
 	done           chan error
 }
 
 // startInProcess runs pitchkafka with args in a goroutine, as a user would.
 func startInProcess(ctx context.Context, args ...string) *running {
-	r := &running{stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	r := &running{stdout: &testkit.Buffer{}, stderr: &testkit.Buffer{}, done: make(chan error, 1)}
 	go func() {
 		r.done <- New("test", r.stdout, r.stderr).RunContext(ctx, append([]string{"pitchkafka"}, args...))
 	}()
@@ -153,9 +109,9 @@ func completeLines(s string) string {
 // waitForDeliveries waits until publish, logging JSON progress lines to
 // stderr (run it with a short --stats-interval), says that it has
 // delivered some pitches: a fixed sleep is not enough on a loaded machine.
-func waitForDeliveries(tb testing.TB, stderr *syncBuffer) {
+func waitForDeliveries(tb testing.TB, stderr *testkit.Buffer) {
 	tb.Helper()
-	waitFor(tb, time.Minute, "publish to deliver its first pitches", func() bool {
+	testkit.WaitFor(tb, time.Minute, "publish to deliver its first pitches", func() bool {
 		for _, line := range strings.Split(stderr.String(), "\n") {
 			var m struct {
 				Delivered int64 `json:"delivered"`

@@ -5,10 +5,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 )
 
 func TestChangelogRestoreThenResumeEqualsAFullReplay(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	brokers := b.Bootstrap()
 	mustRun(t, "publish", "--brokers", brokers, "--rate", "0", "--count", "4000", "--seed", "5")
 	// Compaction never touches a partition's last batch; small batches keep
@@ -41,7 +43,7 @@ func TestChangelogRestoreThenResumeEqualsAFullReplay(t *testing.T) {
 }
 
 func TestOnceOnManyPartitionsMostlyEmpty(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	for _, partitions := range []int{1, 64} {
 		topic := fmt.Sprintf("p%d", partitions)
 		mustRun(t, "publish", "--brokers", b.Bootstrap(), "--topic", topic, "--partitions", fmt.Sprint(partitions),

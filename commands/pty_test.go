@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 )
 
 // terminal runs the built binary in a pseudo-terminal, as a person would,
@@ -25,7 +26,7 @@ type terminal struct {
 
 func startInTerminal(tb testing.TB, env []string, args ...string) *terminal {
 	tb.Helper()
-	t := &terminal{cmd: exec.Command(mustBuild(tb), args...), done: make(chan error, 1)}
+	t := &terminal{cmd: exec.Command(testkit.Binary(tb), args...), done: make(chan error, 1)}
 	t.cmd.Env = append(os.Environ(), env...)
 	tty, err := pty.StartWithSize(t.cmd, &pty.Winsize{Rows: 50, Cols: 160})
 	if err != nil {
@@ -85,11 +86,11 @@ func (t *terminal) ctrlC(tb testing.TB) {
 
 func (t *terminal) waitFor(tb testing.TB, what string) {
 	tb.Helper()
-	waitFor(tb, 60*time.Second, what, func() bool { return strings.Contains(t.screen(), what) })
+	testkit.WaitFor(tb, 60*time.Second, what, func() bool { return strings.Contains(t.screen(), what) })
 }
 
 func TestInATerminalTheProgressBarAppearsAndFinishes(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	screen := startInTerminal(t, nil, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", "5000").wait(t)
 	if !strings.Contains(screen, "publishing") || !strings.Contains(screen, "100%") || !strings.Contains(screen, "5000/5000") {
 		t.Errorf("no finished progress bar in:\n%s", screen)
@@ -101,10 +102,10 @@ func TestInATerminalTheProgressBarAppearsAndFinishes(t *testing.T) {
 }
 
 func TestInATerminalTheTableRedrawsInPlaceAndCtrlCEndsIt(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", "2000", "--seed", "1")
 	term := startInTerminal(t, nil, "last-pitch", "--brokers", b.Bootstrap(), "--from-beginning", "--interval", "300ms")
-	waitFor(t, 60*time.Second, "three redraws", func() bool { return strings.Count(term.screen(), clearScreen) >= 3 })
+	testkit.WaitFor(t, 60*time.Second, "three redraws", func() bool { return strings.Count(term.screen(), clearScreen) >= 3 })
 	term.ctrlC(t)
 	screen := term.wait(t)
 	if strings.Count(screen, "(") < 3 || !strings.Contains(screen, "PITCHER") {
@@ -113,7 +114,7 @@ func TestInATerminalTheTableRedrawsInPlaceAndCtrlCEndsIt(t *testing.T) {
 }
 
 func TestColoursOnlyWhereAllowed(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", "2000", "--seed", "1")
 	args := []string{"--log-level", "error", "last-pitch", "--brokers", b.Bootstrap(), "--from-beginning", "--once"}
 	coloured := startInTerminal(t, nil, args...).wait(t)
@@ -128,7 +129,7 @@ func TestColoursOnlyWhereAllowed(t *testing.T) {
 }
 
 func TestCtrlCEndsEachSubcommandCleanlyWithItsSummary(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", "500", "--seed", "1")
 	tests := []struct {
 		name  string

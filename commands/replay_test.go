@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 	"github.com/rs/zerolog"
 )
@@ -55,7 +56,7 @@ func mustReplay(tb testing.TB, brokers string) {
 }
 
 func TestReplayLastPitchIsEachPitchersChronologicallyLast(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	mustReplay(t, b.Bootstrap())
 	out := mustRun(t, "last-pitch", "--brokers", b.Bootstrap(), "--from-beginning", "--once", "--output", "json")
 	got := decodeArray(t, out.stdout.String())
@@ -138,7 +139,7 @@ func statsTally(s game.Stats) tally {
 }
 
 func TestReplayStatsAndLastPitchAgreeWithTheCSV(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	mustRun(t, append([]string{"publish", "--brokers", b.Bootstrap(), "--rate", "0", "--replay", wholeGame}, excerpts...)...)
 	out := mustRun(t, "stats", "--brokers", b.Bootstrap(), "--from-beginning", "--once", "--output", "json")
 	var got statsReport
@@ -180,7 +181,7 @@ func TestReplayStatsAndLastPitchAgreeWithTheCSV(t *testing.T) {
 // Announce says which games are partial, and gives a FINAL and a line
 // score, adding up, to the whole game only; every pitch is announced.
 func TestReplayAnnouncesWholeAndPartialGames(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	mustRun(t, append([]string{"publish", "--brokers", b.Bootstrap(), "--rate", "0", "--replay", wholeGame}, excerpts...)...)
 	out := mustRun(t, "announce", "--brokers", b.Bootstrap(), "--from-beginning", "--once", "--group", "replay-test")
 	text := out.stdout.String()
@@ -212,7 +213,7 @@ func TestReplayAnnouncesWholeAndPartialGames(t *testing.T) {
 // A file re-saved the ways real files come is replayed whole, and the
 // run's last line says what was published and what was skipped, by kind.
 func TestReplayOfAResavedFileSaysWhatItSkipped(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	resaved := "../testdata/statcast/kershaw-2022-07-30-resaved.csv"
 	out := mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--replay", resaved)
 	lines := strings.Split(strings.TrimSpace(out.stderr.String()), "\n")
@@ -242,7 +243,7 @@ func TestReplayOfAResavedFileSaysWhatItSkipped(t *testing.T) {
 }
 
 func TestReplayOfNothingUsableFails(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	path := filepath.Join(t.TempDir(), "dates.csv")
 	data := "game_pk,game_date,at_bat_number,pitch_number,pitcher,batter,inning,inning_topbot,balls,strikes,description,home_team,away_team\n" +
 		"1,someday,1,1,10,20,1,Top,0,0,ball,LAD,SF\n1,2022-04-01,1,2\n"
@@ -257,12 +258,12 @@ func TestReplayOfNothingUsableFails(t *testing.T) {
 }
 
 func TestReplayIsNarrated(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	mustReplay(t, b.Bootstrap())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	r := startInProcess(ctx, "announce", "--brokers", b.Bootstrap(), "--from-beginning", "--output", "json")
-	waitFor(t, 60*time.Second, "355 pitches announced", func() bool { return len(r.announced(t)) >= 355 })
+	testkit.WaitFor(t, 60*time.Second, "355 pitches announced", func() bool { return len(r.announced(t)) >= 355 })
 	cancel()
 	if err := <-r.done; err != nil {
 		t.Fatal(err)
@@ -276,7 +277,7 @@ func TestReplayIsNarrated(t *testing.T) {
 }
 
 func TestReplayOfAForeignFileFailsBeforePublishing(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	foreign := filepath.Join(t.TempDir(), "roster.csv")
 	if err := os.WriteFile(foreign, []byte("name,team\nClayton Kershaw,LAD\n"), 0o644); err != nil {
 		t.Fatal(err)

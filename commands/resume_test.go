@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 )
 
 // streamPitches returns the first n pitches of seed's stream as publish
@@ -41,7 +42,7 @@ func assertTopicHoldsTheStream(tb testing.TB, brokers string, seed uint64, n int
 }
 
 func TestRerunningASeedIsRefusedUnlessResumedOrAppended(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	publish := func(n int, extra ...string) result {
 		args := append([]string{"publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", fmt.Sprint(n),
 			"--seed", "77"}, extra...)

@@ -9,21 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pitchkafka/pitchkafka/embedded"
-	"github.com/rs/zerolog"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 )
-
-// mustStartRegistry starts the embedded Schema Registry on a free loopback
-// port and stops it when the test ends.
-func mustStartRegistry(tb testing.TB) *embedded.RegistryServer {
-	tb.Helper()
-	r, err := embedded.StartRegistry(embedded.RegistryServerOptions{Listen: "127.0.0.1:0", Log: zerolog.Nop()})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { r.Close() })
-	return r
-}
 
 // consumersView is what the three consumers make of a topic.
 type consumersView struct {
@@ -68,8 +55,8 @@ func narrationByGame(tb testing.TB, out string) string {
 }
 
 func TestTheTableNarrationAndStatsAreTheSameWhateverTheFormat(t *testing.T) {
-	b := mustStartBroker(t)
-	reg := mustStartRegistry(t)
+	b := testkit.StartBroker(t)
+	reg := testkit.StartRegistry(t, "")
 	var want consumersView
 	for _, format := range []string{"json", "avro", "protobuf", "json-schema"} {
 		topic := "pitches-" + format
@@ -96,8 +83,8 @@ func TestTheTableNarrationAndStatsAreTheSameWhateverTheFormat(t *testing.T) {
 }
 
 func TestSchemaRegistryMistakesAreClear(t *testing.T) {
-	b := mustStartBroker(t)
-	reg := mustStartRegistry(t)
+	b := testkit.StartBroker(t)
+	reg := testkit.StartRegistry(t, "")
 	t.Run("a registry format without a registry is a usage error", func(t *testing.T) {
 		err := mustFail(t, "publish", "--brokers", b.Bootstrap(), "--format", "avro", "--count", "1")
 		var usage *UsageError

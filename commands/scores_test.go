@@ -16,6 +16,7 @@ import (
 
 	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 	"github.com/rs/zerolog"
 )
@@ -61,10 +62,10 @@ func (r scoresRig) args() []string {
 	return []string{"--format", string(r.format), "--schema-registry", r.registry}
 }
 
-func mustReadGames(tb testing.TB, r scoresRig, committed bool) []kafkaio.GameRecord {
+func mustReadGames(tb testing.TB, r scoresRig, committed bool) []testkit.GameRecord {
 	tb.Helper()
-	recs, err := kafkaio.ReadGames(kafkaio.Config{Brokers: r.brokers, Timeout: 10 * time.Second, Log: zerolog.Nop(),
-		Registry: formats.RegistryConfig{URL: r.registry}}, "games", committed)
+	recs, err := testkit.ReadGames(r.brokers, formats.Config{Timeout: 10 * time.Second, Log: zerolog.Nop(),
+		Registry: formats.RegistryConfig{URL: r.registry}}, "games", committed, kafkaio.DefaultTransactionTimeout+10*time.Second)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func mustReadGames(tb testing.TB, r scoresRig, committed bool) []kafkaio.GameRec
 func streamForScores(t *testing.T, n, rate int, format formats.Format) (r scoresRig, published <-chan error) {
 	r = scoresRig{brokers: protocolBroker(t).Bootstrap(), format: format}
 	if format.NeedsRegistry() {
-		r.registry = mustStartRegistry(t).URL()
+		r.registry = testkit.StartRegistry(t, "").URL()
 	}
 	mustCreateTopic(t, r.brokers, "pitches", 6)
 	mustCreateGamesTopic(t, r.brokers)
@@ -108,7 +109,7 @@ func waitForAllFolded(t *testing.T, r scoresRig, n int, procs []*member) {
 // topic: per game, through_seq runs 1, 2, 3… up to the game's last pitch,
 // no repeat and no gap, and the last state equals the test's own fold of
 // the game's pitches.
-func assertExactlyOnce(t *testing.T, r scoresRig) []kafkaio.GameRecord {
+func assertExactlyOnce(t *testing.T, r scoresRig) []testkit.GameRecord {
 	t.Helper()
 	pitches := mustReadAll(t, r.brokers, "pitches")
 	sort.Slice(pitches, func(i, j int) bool { return pitches[i].GameSeq < pitches[j].GameSeq })
@@ -166,7 +167,7 @@ func testScoresThroughCrashes(t *testing.T, protocol string, format formats.Form
 		return startScoresWith(t, rig.brokers, "scores", instance, protocol, rig.args()...)
 	}
 	procs := []*member{start("a"), start("b")}
-	waitFor(t, 60*time.Second, "both processors to own partitions", func() bool {
+	testkit.WaitFor(t, 60*time.Second, "both processors to own partitions", func() bool {
 		return procs[0].ownsPartitions(t) && procs[1].ownsPartitions(t)
 	})
 	rng := rand.New(rand.NewPCG(2026, 12))
@@ -175,7 +176,7 @@ func testScoresThroughCrashes(t *testing.T, protocol string, format formats.Form
 		i := rng.IntN(len(procs))
 		// Kill it at work: once it has committed a transaction, a random
 		// moment later.
-		waitFor(t, 60*time.Second, procs[i].name+" to commit", func() bool { return committedSoFar(procs[i]) > 0 })
+		testkit.WaitFor(t, 60*time.Second, procs[i].name+" to commit", func() bool { return committedSoFar(procs[i]) > 0 })
 		time.Sleep(time.Duration(rng.IntN(500)) * time.Millisecond)
 		procs[i].stop(t, syscall.SIGKILL)
 		procs[i] = start(procs[i].name) // the same instance, as a supervisor restarts it
@@ -224,7 +225,7 @@ func committedSoFar(m *member) int64 {
 // assertRepeatsUncommitted checks that read_uncommitted shows what
 // read_committed hides: some game's through_seq repeats, from a
 // transaction that was aborted and done again.
-func assertRepeatsUncommitted(t *testing.T, all []kafkaio.GameRecord) {
+func assertRepeatsUncommitted(t *testing.T, all []testkit.GameRecord) {
 	t.Helper()
 	seen := map[[2]int64]int{}
 	repeats := 0
@@ -274,12 +275,12 @@ func testZombieIsFenced(t *testing.T, protocol string) {
 	const n = 7000
 	rig, published := streamForScores(t, n, 350, formats.FormatJSON)
 	zombie, other := startScoresWith(t, rig.brokers, "scores", "zombie", protocol), startScoresWith(t, rig.brokers, "scores", "other", protocol)
-	waitFor(t, 60*time.Second, "both processors to own partitions", func() bool {
+	testkit.WaitFor(t, 60*time.Second, "both processors to own partitions", func() bool {
 		return zombie.ownsPartitions(t) && other.ownsPartitions(t)
 	})
 	time.Sleep(time.Second)
 	zombie.cmd.Process.Signal(syscall.SIGSTOP)
-	waitFor(t, 60*time.Second, "the other to own all six partitions", func() bool { return len(owned(t, other)) == 6 })
+	testkit.WaitFor(t, 60*time.Second, "the other to own all six partitions", func() bool { return len(owned(t, other)) == 6 })
 	zombie.cmd.Process.Signal(syscall.SIGCONT)
 	t.Logf("the zombie said: %s", zombieEnds(t, rig, n, published, zombie, other))
 }
@@ -296,7 +297,7 @@ func TestScoresZombieIsFencedByTheGroup(t *testing.T) {
 			rig, published := streamForScores(t, n, 350, formats.FormatJSON)
 			zombie := startScoresWith(t, rig.brokers, "scores", "zombie", protocol, "-X", "transaction.timeout.ms=30000")
 			other := startScoresWith(t, rig.brokers, "scores", "other", protocol)
-			waitFor(t, 60*time.Second, "both processors to own partitions", func() bool {
+			testkit.WaitFor(t, 60*time.Second, "both processors to own partitions", func() bool {
 				return zombie.ownsPartitions(t) && other.ownsPartitions(t)
 			})
 			time.Sleep(time.Second)
@@ -319,7 +320,7 @@ func TestScoresZombieIsFencedByTheGroup(t *testing.T) {
 func zombieEnds(t *testing.T, rig scoresRig, n int, published <-chan error, zombie, other *member) string {
 	t.Helper()
 	procs := []*member{zombie, other}
-	waitFor(t, 30*time.Second, "the zombie to say it was fenced", func() bool { return len(fencedLines(zombie)) > 0 })
+	testkit.WaitFor(t, 30*time.Second, "the zombie to say it was fenced", func() bool { return len(fencedLines(zombie)) > 0 })
 	if err := <-published; err != nil {
 		t.Fatal(err)
 	}
@@ -404,10 +405,10 @@ func assertSubjects(t *testing.T, registry string, want ...string) {
 // TestScoresPrintsEachEndedGameWithItsLineScore: on stdout, each game that
 // ends gets its final line and the line score the announcer draws.
 func TestScoresPrintsEachEndedGameWithItsLineScore(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--games", "3", "--seed", "2016")
 	m := startScoresWith(t, b.Bootstrap(), "scores", "a", "classic")
-	waitFor(t, 60*time.Second, "three games to end", func() bool { return strings.Count(m.stdout.String(), "Final: ") == 3 })
+	testkit.WaitFor(t, 60*time.Second, "three games to end", func() bool { return strings.Count(m.stdout.String(), "Final: ") == 3 })
 	if err := m.stop(t, syscall.SIGTERM); err != nil {
 		t.Fatalf("scores stopped with %v\n%s", err, tail(m.stderr.String(), 3000))
 	}

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 )
 
 // TestCtrlCOfPublishWithABrokerFrozenSaysWhatIsUnconfirmed freezes the
@@ -24,9 +26,9 @@ func TestCtrlCOfPublishWithABrokerFrozenSaysWhatIsUnconfirmed(t *testing.T) {
 	addr := freeLoopbackAddr(t)
 	broker := startBrokerProcess(t, "--listen", addr)
 	mustCreateTopic(t, addr, "pitches", 6)
-	cmd := exec.Command(mustBuild(t), "--log-format", "json", "publish", "--brokers", addr, "--rate", "2000",
+	cmd := exec.Command(testkit.Binary(t), "--log-format", "json", "publish", "--brokers", addr, "--rate", "2000",
 		"--seed", "21", "--timeout", "3s", "--stats-interval", "100ms")
-	stderr := &syncBuffer{}
+	stderr := &testkit.Buffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -77,7 +79,7 @@ type stuckMember struct {
 	cmd     *exec.Cmd
 	out     *bufio.Reader
 	pr      *os.File
-	stderr  *syncBuffer
+	stderr  *testkit.Buffer
 	done    chan error
 	written strings.Builder
 }
@@ -92,8 +94,8 @@ func startStuckMember(tb testing.TB, brokers, group string, timeout time.Duratio
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { pr.Close() })
-	m := &stuckMember{out: bufio.NewReader(pr), pr: pr, stderr: &syncBuffer{}, done: make(chan error, 1)}
-	m.cmd = exec.Command(mustBuild(tb), "--log-format", "json", "announce", "--brokers", brokers, "--group", group,
+	m := &stuckMember{out: bufio.NewReader(pr), pr: pr, stderr: &testkit.Buffer{}, done: make(chan error, 1)}
+	m.cmd = exec.Command(testkit.Binary(tb), "--log-format", "json", "announce", "--brokers", brokers, "--group", group,
 		"--from-beginning", "--output", "json", "--timeout", timeout.String(), "--stats-interval", "1h",
 		"-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500")
 	m.cmd.Stdout, m.cmd.Stderr = pw, m.stderr
@@ -150,7 +152,7 @@ func (m *stuckMember) wrote(tb testing.TB) map[[2]int64]bool {
 // committed must all be of lines it wrote. A second member then announces
 // from there: together they cover every offset.
 func TestCtrlCEndsAMemberWhoseStdoutIsBlocked(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	testCtrlCOfAStuckMember(t, b.Bootstrap(), func() {}, func() {})
 }
 
@@ -224,13 +226,13 @@ func TestCtrlCOfScoresWithABrokerFrozenEndsWithinItsTimeout(t *testing.T) {
 	addr := freeLoopbackAddr(t)
 	broker := startBrokerProcess(t, "--listen", addr)
 	mustCreateTopic(t, addr, "pitches", 6)
-	pub := exec.Command(mustBuild(t), "publish", "--brokers", addr, "--rate", "500", "--seed", "21", "--timeout", "3s")
+	pub := exec.Command(testkit.Binary(t), "publish", "--brokers", addr, "--rate", "500", "--seed", "21", "--timeout", "3s")
 	if err := pub.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { pub.Process.Kill(); pub.Wait() })
 	m := startScoresWith(t, addr, "scores", "a", "classic", "--timeout", timeout.String())
-	waitFor(t, 60*time.Second, "scores to commit", func() bool { return committedSoFar(m) > 0 })
+	testkit.WaitFor(t, 60*time.Second, "scores to commit", func() bool { return committedSoFar(m) > 0 })
 	broker.cmd.Process.Signal(syscall.SIGSTOP)
 	t.Cleanup(func() { broker.cmd.Process.Signal(syscall.SIGCONT) })
 	time.Sleep(500 * time.Millisecond) // pitches read before the freeze are folded into an open transaction
@@ -263,17 +265,17 @@ func TestCtrlCOfScoresWithABrokerFrozenEndsWithinItsTimeout(t *testing.T) {
 // wrote it, but had not committed it when it gave it up), and the repeats
 // are counted exactly.
 func TestAMemberStuckWritingBlocksNeitherTheGroupNorCtrlC(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	const n, timeout = 20000, 6 * time.Second
 	mustCreateTopic(t, b.Bootstrap(), "pitches", 6)
 	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", fmt.Sprint(n), "--seed", "41")
 	stuck := startStuckMember(t, b.Bootstrap(), "stuck", timeout, 3000)
-	waitFor(t, 30*time.Second, "the stuck member to pause fetching", func() bool {
+	testkit.WaitFor(t, 30*time.Second, "the stuck member to pause fetching", func() bool {
 		return strings.Contains(stuck.stderr.String(), "fetching is paused")
 	})
 	joined := time.Now()
 	other := startMember(t, b.Bootstrap(), "stuck", "newcomer")
-	waitFor(t, 60*time.Second, "the newcomer to own partitions", func() bool { return other.ownsPartitions(t) })
+	testkit.WaitFor(t, 60*time.Second, "the newcomer to own partitions", func() bool { return other.ownsPartitions(t) })
 	took := time.Since(joined)
 	t.Logf("the newcomer owned partitions %v after joining; the stuck member said: %s", took.Round(time.Millisecond),
 		firstLineWith(stuck.stderr.String(), "given up"))
@@ -283,10 +285,10 @@ func TestAMemberStuckWritingBlocksNeitherTheGroupNorCtrlC(t *testing.T) {
 	if !strings.Contains(stuck.stderr.String(), "partitions given up") {
 		t.Errorf("the stuck member never said it gave partitions up:\n%s", tail(stuck.stderr.String(), 3000))
 	}
-	waitFor(t, 60*time.Second, "the newcomer to announce its partitions", func() bool { return len(other.announced(t)) > 0 })
+	testkit.WaitFor(t, 60*time.Second, "the newcomer to announce its partitions", func() bool { return len(other.announced(t)) > 0 })
 	stuck.interrupt(t, timeout)
 	wrote := stuck.wrote(t)
-	waitFor(t, 90*time.Second, fmt.Sprintf("all %d announced", n), func() bool {
+	testkit.WaitFor(t, 90*time.Second, fmt.Sprintf("all %d announced", n), func() bool {
 		seen := maps.Clone(wrote)
 		for _, a := range other.announced(t) {
 			seen[[2]int64{int64(a.Partition), a.Offset}] = true

@@ -10,10 +10,11 @@ import (
 	"time"
 
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 )
 
 func TestStatsOnAPublishedStreamAgreesWithTheSimulator(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	const games, seed = 150, 77
 	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--games", fmt.Sprint(games), "--seed", fmt.Sprint(seed))
 	out := mustRun(t, "stats", "--brokers", b.Bootstrap(), "--from-beginning", "--once", "--output", "json")
@@ -58,7 +59,7 @@ func TestStatsOnAPublishedStreamAgreesWithTheSimulator(t *testing.T) {
 }
 
 func TestTheSameSeedGivesTheSameEventsWhateverTheRate(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	events := func(topic, rate string) map[[2]int64]game.Pitch {
 		mustRun(t, "publish", "--brokers", b.Bootstrap(), "--topic", topic, "--rate", rate, "--count", "400", "--seed", "31")
 		out := map[[2]int64]game.Pitch{}
@@ -75,7 +76,7 @@ func TestTheSameSeedGivesTheSameEventsWhateverTheRate(t *testing.T) {
 }
 
 func TestPublishPlaysAUsersLeague(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--league", "../testdata/league-two-teams.json", "--concurrent", "1",
 		"--games", "2", "--rate", "0", "--seed", "1")
 	out := mustRun(t, "last-pitch", "--brokers", b.Bootstrap(), "--from-beginning", "--once", "--output", "json")

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 )
 
 func TestCommandLineMistakesAreUsageErrors(t *testing.T) {
@@ -108,7 +110,7 @@ func TestConfigComesFromTheFlagTheEnvironmentOrTheHomeDirectory(t *testing.T) {
 }
 
 func TestBashCompletionCompletesCommandsAndFlags(t *testing.T) {
-	bin := mustBuild(t)
+	bin := testkit.Binary(t)
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("no bash")
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 	"github.com/pitchkafka/pitchkafka/web"
 	"github.com/rs/zerolog"
@@ -84,7 +85,7 @@ func startWeb(tb testing.TB, ctx context.Context, args ...string) (string, *runn
 	tb.Helper()
 	r := startInProcess(ctx, append([]string{"--log-level", "debug", "web", "--listen", "127.0.0.1:0"}, args...)...)
 	var url string
-	waitFor(tb, 30*time.Second, "the page's URL on stdout", func() bool {
+	testkit.WaitFor(tb, 30*time.Second, "the page's URL on stdout", func() bool {
 		select {
 		case err := <-r.done:
 			tb.Fatalf("web stopped: %v\nstderr:\n%s", err, r.stderr)
@@ -135,7 +136,7 @@ func finalScores(tb testing.TB, dryRun string) map[int64]game.GameState {
 // The page's stream shows the games as they are published, on one
 // partition each, and ends each with the simulator's score for the seed.
 func TestWebStreamsTheGamesAsPublished(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	const seed, games = "11", 3
 	want := finalScores(t, mustRun(t, "publish", "--dry-run", "--rate", "0", "--seed", seed, "--games", strconv.Itoa(games), "--concurrent", "3").stdout.String())
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
@@ -144,10 +145,10 @@ func TestWebStreamsTheGamesAsPublished(t *testing.T) {
 	stream := followPage(t, ctx, url)
 	pub := startInProcess(ctx, "publish", "--brokers", b.Bootstrap(), "--seed", seed, "--games", strconv.Itoa(games),
 		"--concurrent", "3", "--rate", "300")
-	waitFor(t, 60*time.Second, "a game in progress on the page", func() bool {
+	testkit.WaitFor(t, 60*time.Second, "a game in progress on the page", func() bool {
 		return slices.ContainsFunc(stream.state().Games, func(g web.Game) bool { return !g.Final && g.Last != nil })
 	})
-	waitFor(t, 120*time.Second, "every game final on the page", func() bool {
+	testkit.WaitFor(t, 120*time.Second, "every game final on the page", func() bool {
 		n := 0
 		for _, g := range stream.state().Games {
 			if g.Final {
@@ -225,14 +226,14 @@ func testWebShowsAReassignment(t *testing.T, protocol string) {
 		t.Fatal(err)
 	}
 	announce("first")
-	waitFor(t, 90*time.Second, "the first announcer owning every partition, with offsets committed", func() bool {
+	testkit.WaitFor(t, 90*time.Second, "the first announcer owning every partition, with offsets committed", func() bool {
 		g, ok := groupOn(stream.state(), "talk")
 		return ok && len(g.Members) == 1 && len(g.Members[0].Partitions) == 6 && g.Partitions[0].Committed >= 0
 	})
 	joined := time.Now()
 	announce("second")
 	var change web.Change
-	waitFor(t, 45*time.Second, "the page showing partitions moving to the second announcer", func() bool {
+	testkit.WaitFor(t, 45*time.Second, "the page showing partitions moving to the second announcer", func() bool {
 		for _, c := range stream.state().Changes {
 			if c.Group == "talk" && len(c.Moves) > 0 && strings.HasPrefix(c.Moves[0].To, "second·") {
 				change = c
@@ -299,7 +300,7 @@ func TestWebShowsNoSecret(t *testing.T) {
 	defer cancel()
 	url, page := startWeb(t, ctx, creds...)
 	stream := followPage(t, ctx, url)
-	waitFor(t, 30*time.Second, "the page to read the pitches", func() bool { return stream.state().Records == 200 })
+	testkit.WaitFor(t, 30*time.Second, "the page to read the pitches", func() bool { return stream.state().Records == 200 })
 	for _, path := range []string{"", "app.js", "style.css", "state"} {
 		body := mustGet(t, url+path, "", 200)
 		for _, secret := range []string{kafkaSecret, registrySecret} {
@@ -367,7 +368,7 @@ func TestDemoServesThePage(t *testing.T) {
 	defer cancel()
 	demo := startInProcess(ctx, "demo", "--rate", "100", "--seed", "3", "--web", taken.Addr().String())
 	var url string
-	waitFor(t, 30*time.Second, "the page's URL", func() bool {
+	testkit.WaitFor(t, 30*time.Second, "the page's URL", func() bool {
 		url = pageURLLine.FindString(demo.stdout.String())
 		return url != ""
 	})
@@ -378,7 +379,7 @@ func TestDemoServesThePage(t *testing.T) {
 		t.Fatalf("the page is on %s, which was taken", url)
 	}
 	stream := followPage(t, ctx, url)
-	waitFor(t, 60*time.Second, "games, two announcers and the scores processor on the page", func() bool {
+	testkit.WaitFor(t, 60*time.Second, "games, two announcers and the scores processor on the page", func() bool {
 		st := stream.state()
 		announcers, ok := groupOn(st, "demo-announcers")
 		_, scores := groupOn(st, "demo-scores")

@@ -1,4 +1,4 @@
-package embedded
+package embedded_test
 
 import (
 	"bytes"
@@ -6,35 +6,18 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/embedded"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
 )
 
-// lockedBuffer is a log sink safe to read while the broker writes to it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func startBrokerOn(dir string, log zerolog.Logger) (*Broker, error) {
-	return StartBroker(BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, DataDir: dir, Log: log})
+func startBrokerOn(dir string, log zerolog.Logger) (*embedded.Broker, error) {
+	return embedded.StartBroker(embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, DataDir: dir, Log: log})
 }
 
 // mustMountTmpfs mounts a small tmpfs on a fresh directory (options as
@@ -56,10 +39,10 @@ func TestASecondBrokerOnTheSameDataDirIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = startBrokerOn(dir, zerolog.Nop())
-	var dd *DataDirError
-	if !errors.Is(err, ErrDataDirInUse) || !errors.As(err, &dd) {
+	var dd *embedded.DataDirError
+	if !errors.Is(err, embedded.ErrDataDirInUse) || !errors.As(err, &dd) {
 		first.Close()
-		t.Fatalf("second broker: %v, want ErrDataDirInUse", err)
+		t.Fatalf("second broker: %v, want embedded.ErrDataDirInUse", err)
 	}
 	if dd.HolderPID != os.Getpid() {
 		t.Errorf("holder pid %d, want %d (this process)", dd.HolderPID, os.Getpid())
@@ -99,10 +82,10 @@ func TestAnUnwritableDataDirIsRefusedAtStart(t *testing.T) {
 			b, err := startBrokerOn(tc.dir(t), zerolog.Nop())
 			if err == nil {
 				b.Close()
-				t.Fatal("the broker started, want ErrDataDirNotWritable")
+				t.Fatal("the broker started, want embedded.ErrDataDirNotWritable")
 			}
-			if !errors.Is(err, ErrDataDirNotWritable) {
-				t.Fatalf("got %v, want ErrDataDirNotWritable", err)
+			if !errors.Is(err, embedded.ErrDataDirNotWritable) {
+				t.Fatalf("got %v, want embedded.ErrDataDirNotWritable", err)
 			}
 		})
 	}
@@ -110,18 +93,14 @@ func TestAnUnwritableDataDirIsRefusedAtStart(t *testing.T) {
 
 func TestAFullDataDirIsNamedInTheBrokersLog(t *testing.T) {
 	dir := mustMountTmpfs(t, 0, "size=256k")
-	logs := &lockedBuffer{}
+	logs := &testkit.Buffer{}
 	b, err := startBrokerOn(dir, zerolog.New(logs))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
 	topic := "fill"
-	pub, err := NewPublisher(t.Context(), testConfig(b, zerolog.Nop()), TopicSpec{Name: topic, Partitions: 1, ReplicationFactor: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub.Close(time.Second)
+	testkit.CreateTopic(t, b.Bootstrap(), topic, 1, nil)
 	p, err := kafka.NewProducer(&kafka.ConfigMap{"bootstrap.servers": b.Bootstrap(), "acks": "all",
 		"message.timeout.ms": 20000, "log_level": 3})
 	if err != nil {

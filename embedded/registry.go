@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,7 +28,10 @@ type RegistryServerOptions struct {
 	// DataDir, if set, keeps the registered schemas in a file there, so
 	// that they survive a restart with the same ids.
 	DataDir string
-	Log     zerolog.Logger
+	// BasicAuth, if set, is the user:password every request must carry
+	// (HTTP basic authentication); otherwise the registry is open.
+	BasicAuth string
+	Log       zerolog.Logger
 }
 
 // registryFile is where a RegistryServer keeps its schemas in DataDir.
@@ -49,7 +53,11 @@ type RegistryServer struct {
 
 // StartRegistry starts the registry and returns once it is listening.
 func StartRegistry(opts RegistryServerOptions) (*RegistryServer, error) {
-	s := &RegistryServer{reg: srfake.NewRegistry(), log: opts.Log}
+	var srOpts []srfake.Option
+	if opts.BasicAuth != "" {
+		srOpts = append(srOpts, srfake.WithAuth("Basic "+base64.StdEncoding.EncodeToString([]byte(opts.BasicAuth))))
+	}
+	s := &RegistryServer{reg: srfake.NewRegistry(srOpts...), log: opts.Log}
 	if opts.DataDir != "" {
 		s.store = filepath.Join(opts.DataDir, registryFile)
 		if err := s.load(); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
 )
 
@@ -20,7 +21,7 @@ func benchBrokers(b *testing.B) string {
 	if brokers := os.Getenv("PITCHKAFKA_BENCH_BROKERS"); brokers != "" {
 		return brokers
 	}
-	return mustStartBroker(b).Bootstrap()
+	return testkit.StartBroker(b).Bootstrap()
 }
 
 // benchTopic names a topic for this run, from PITCHKAFKA_BENCH_TOPIC if set.
@@ -39,7 +40,7 @@ func benchConfig(brokers string) Config {
 // in-process broker; one op is one pitch delivered.
 func BenchmarkPublisher(b *testing.B) {
 	brokers := benchBrokers(b)
-	pitches := seasonPitches(b, 1, 4096)
+	pitches := testkit.SeasonPitches(b, 1, 4096)
 	pub, err := NewPublisher(context.Background(), benchConfig(brokers), TopicSpec{Name: benchTopic("bench"), Partitions: 6, ReplicationFactor: -1})
 	if err != nil {
 		b.Fatal(err)
@@ -62,7 +63,7 @@ func BenchmarkRawProduce(b *testing.B) {
 	for _, withHeaders := range []bool{false, true} {
 		b.Run("headers="+strconv.FormatBool(withHeaders), func(b *testing.B) {
 			brokers := benchBrokers(b)
-			pitches := seasonPitches(b, 1, 4096)
+			pitches := testkit.SeasonPitches(b, 1, 4096)
 			values, keys := make([][]byte, len(pitches)), make([][]byte, len(pitches))
 			for i := range pitches {
 				values[i] = pitches[i].AppendJSON(nil)
@@ -137,7 +138,7 @@ func BenchmarkRawConsume(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, p := range seasonPitches(b, 1, 200000) {
+		for _, p := range testkit.SeasonPitches(b, 1, 200000) {
 			if err := pub.Publish(context.Background(), &p); err != nil {
 				b.Fatal(err)
 			}

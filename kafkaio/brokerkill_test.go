@@ -2,7 +2,6 @@ package kafkaio
 
 import (
 	"context"
-	"net"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -13,11 +12,10 @@ import (
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
-	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kfake"
-	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // brokerProcess is `pitchkafka broker --data-dir` as its own process, so
@@ -29,7 +27,7 @@ type brokerProcess struct {
 
 func startBrokerProcess(tb testing.TB, bin, addr, dir string) *brokerProcess {
 	tb.Helper()
-	out := &lockedBuffer{}
+	out := &testkit.Buffer{}
 	b := &brokerProcess{cmd: exec.Command(bin, "broker", "--listen", addr, "--data-dir", dir), done: make(chan struct{})}
 	b.cmd.Stdout = out
 	if err := b.cmd.Start(); err != nil {
@@ -37,23 +35,13 @@ func startBrokerProcess(tb testing.TB, bin, addr, dir string) *brokerProcess {
 	}
 	go func() { b.cmd.Wait(); close(b.done) }()
 	tb.Cleanup(func() { b.cmd.Process.Kill(); <-b.done })
-	waitUntil(tb, 30*time.Second, "the broker to listen", func() bool { return strings.Contains(out.String(), "listening on") })
+	testkit.WaitFor(tb, 30*time.Second, "the broker to listen", func() bool { return strings.Contains(out.String(), "listening on") })
 	return b
 }
 
 func (b *brokerProcess) kill() {
 	b.cmd.Process.Signal(syscall.SIGKILL)
 	<-b.done
-}
-
-func freeAddr(tb testing.TB) string {
-	tb.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // publishPaced publishes pitches at about rate a second, and returns the
@@ -93,12 +81,12 @@ func publishPaced(tb testing.TB, cfg Config, pitches []game.Pitch, rate int) <-c
 // librdkafka's default backoff and commit interval, about a second of
 // records a kill with the member's own settings, none with the kfake patch.
 func TestAGroupMemberRidesOutBrokerKills(t *testing.T) {
-	bin := mustBuildPitchkafka(t)
-	addr, dir := freeAddr(t), t.TempDir()
+	bin := testkit.Binary(t)
+	addr, dir := testkit.FreeAddr(t), t.TempDir()
 	broker := startBrokerProcess(t, bin, addr, dir)
 	cfg := Config{Brokers: addr, Timeout: 30 * time.Second, Log: zerolog.Nop()}
 	const n, rate, kills = 20000, 1000, 3
-	pitches := seasonPitches(t, 21, n)
+	pitches := testkit.SeasonPitches(t, 21, n)
 	published := publishPaced(t, cfg, pitches, rate)
 
 	g, err := NewGroupReader(cfg, GroupOptions{Topic: "pitches", Group: "kills", FromBeginning: true})
@@ -118,7 +106,7 @@ func TestAGroupMemberRidesOutBrokerKills(t *testing.T) {
 		})
 	}()
 	// Kill only once the group is Stable and the member at work.
-	waitUntil(t, 30*time.Second, "the member to handle records", func() bool {
+	testkit.WaitFor(t, 30*time.Second, "the member to handle records", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(seen) > 0
@@ -144,7 +132,7 @@ func TestAGroupMemberRidesOutBrokerKills(t *testing.T) {
 		// rebuilds it from the log.
 		t.Fatalf("the topic holds %d records for %d pitches: a retried batch was written twice", len(onTopic), n)
 	}
-	waitUntil(t, 90*time.Second, "the member to read every record", func() bool {
+	testkit.WaitFor(t, 90*time.Second, "the member to read every record", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(seen) == len(onTopic)
@@ -206,7 +194,7 @@ func dedupe(pitches []game.Pitch) []game.Pitch {
 // restarted broker is up.
 func TestARetriedBatchIsNotWrittenTwiceAfterABrokerCrash(t *testing.T) {
 	dirA, dirB := t.TempDir(), filepath.Join(t.TempDir(), "crashed")
-	a, err := startBrokerOn(dirA, zerolog.Nop())
+	a, err := embedded.StartBroker(embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, DataDir: dirA, Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,14 +239,14 @@ func TestARetriedBatchIsNotWrittenTwiceAfterABrokerCrash(t *testing.T) {
 
 	// The broker writes the next batch and answers "timed out"; the
 	// producer retries, and this broker, knowing the batch, would dedupe.
-	faults := a.cluster.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Err: kerr.RequestTimedOut, Count: -1})
+	faults := mustInject(t, a, embedded.Fault{Request: "Produce", Err: "REQUEST_TIMED_OUT", Count: -1})
 	pending := produce(50)
-	waitUntil(t, 30*time.Second, "the batch to be written and its answer lost", func() bool { return faults.Hits() >= 1 })
+	testkit.WaitFor(t, 30*time.Second, "the batch to be written and its answer lost", func() bool { return faults.Hits() >= 1 })
 	if out, err := exec.Command("cp", "-a", dirA, dirB).CombinedOutput(); err != nil {
 		t.Fatalf("copy the data directory: %v %s", err, out)
 	}
 	a.Close()
-	b, err := StartBroker(BrokerOptions{Listen: addr, Nodes: 1, DataDir: dirB, Log: zerolog.Nop()})
+	b, err := embedded.StartBroker(embedded.BrokerOptions{Listen: addr, Nodes: 1, DataDir: dirB, Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
 )
 
@@ -54,14 +56,14 @@ func (c *offsetCounts) distinct() (offsets, repeated int) {
 
 // electLeaders moves the leader of every partition of topic to another
 // node, through the admin API, and returns the leaders before and after.
-func electLeaders(tb testing.TB, b *Broker, admin *kafka.AdminClient, topic string, partitions int32) (before, after []int32) {
+func electLeaders(tb testing.TB, b *embedded.Broker, admin *kafka.AdminClient, topic string, partitions int32) (before, after []int32) {
 	tb.Helper()
 	for p := range partitions {
-		before = append(before, b.cluster.LeaderFor(topic, p))
+		before = append(before, b.LeaderOf(topic, p))
 	}
 	electAll(tb, admin, topic, int(partitions))
 	for p := range partitions {
-		after = append(after, b.cluster.LeaderFor(topic, p))
+		after = append(after, b.LeaderOf(topic, p))
 	}
 	return before, after
 }
@@ -71,7 +73,7 @@ func electLeaders(tb testing.TB, b *Broker, admin *kafka.AdminClient, topic stri
 // assignment stream 12,000 pitches: the topic holds each once, in order per
 // game, and each consumer handles each offset exactly once.
 func TestLeadersMovingUnderAStreamOnThreeNodes(t *testing.T) {
-	b, err := StartBroker(BrokerOptions{Listen: "127.0.0.1:0", Nodes: 3, Log: zerolog.Nop()})
+	b, err := embedded.StartBroker(embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 3, Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,14 +85,14 @@ func TestLeadersMovingUnderAStreamOnThreeNodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	pub.Close(time.Second)
-	if info := b.cluster.TopicInfo(topic); info == nil || info.NumReplicas != 3 {
-		t.Fatalf("topic info %+v, want 3 replicas", info)
+	if n := b.ReplicationFactor(topic); n != 3 {
+		t.Fatalf("%d replicas, want 3", n)
 	}
 
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	var grouped, assigned offsetCounts
-	memberLog := &lockedBuffer{}
+	memberLog := &testkit.Buffer{}
 	memberCfg := cfg
 	memberCfg.Log = zerolog.New(memberLog)
 	g, err := NewGroupReader(memberCfg, GroupOptions{Topic: topic, Group: "followers", FromBeginning: true})
@@ -113,7 +115,7 @@ func TestLeadersMovingUnderAStreamOnThreeNodes(t *testing.T) {
 		errs <- r.Run(ctx, ReadOptions{FromBeginning: true}, assigned.add)
 	}()
 
-	published := publishPaced(t, cfg, seasonPitches(t, 33, n), rate)
+	published := publishPaced(t, cfg, testkit.SeasonPitches(t, 33, n), rate)
 	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": b.Bootstrap(), "log_level": 0})
 	if err != nil {
 		t.Fatal(err)
@@ -139,7 +141,7 @@ func TestLeadersMovingUnderAStreamOnThreeNodes(t *testing.T) {
 	if len(onTopic) != n {
 		t.Fatalf("the topic holds %d records for %d pitches", len(onTopic), n)
 	}
-	waitUntil(t, 60*time.Second, "both consumers to handle every record", func() bool {
+	testkit.WaitFor(t, 60*time.Second, "both consumers to handle every record", func() bool {
 		a, _ := grouped.distinct()
 		c, _ := assigned.distinct()
 		return a == n && c == n
@@ -229,8 +231,8 @@ func electAll(tb testing.TB, admin *kafka.AdminClient, topic string, partitions 
 // group announces each offset exactly once, and the publisher's and the
 // members' logs say which leaders moved.
 func TestLeadersMovingUnderProcessesOnAThreeNodeBroker(t *testing.T) {
-	bin := mustBuildPitchkafka(t)
-	out := &lockedBuffer{}
+	bin := testkit.Binary(t)
+	out := &testkit.Buffer{}
 	broker := exec.Command(bin, "broker", "--nodes", "3", "--listen", "127.0.0.1:0")
 	broker.Stdout = out
 	if err := broker.Start(); err != nil {
@@ -239,7 +241,7 @@ func TestLeadersMovingUnderProcessesOnAThreeNodeBroker(t *testing.T) {
 	brokerDone := make(chan struct{})
 	go func() { broker.Wait(); close(brokerDone) }()
 	t.Cleanup(func() { broker.Process.Kill(); <-brokerDone })
-	waitUntil(t, 30*time.Second, "the broker to listen", func() bool { return strings.Contains(out.String(), "listening on") })
+	testkit.WaitFor(t, 30*time.Second, "the broker to listen", func() bool { return strings.Contains(out.String(), "listening on") })
 	bootstrap := strings.Fields(firstLineWith(out.String(), "listening on"))
 	brokers := bootstrap[len(bootstrap)-1]
 	if got := len(strings.Split(brokers, ",")); got != 3 {
@@ -261,7 +263,7 @@ func TestLeadersMovingUnderProcessesOnAThreeNodeBroker(t *testing.T) {
 	leadersOf(t, admin, topic, partitions) // three replicas each
 
 	members := []*announcer{startAnnouncer(t, bin, brokers, "followers"), startAnnouncer(t, bin, brokers, "followers")}
-	waitUntil(t, 60*time.Second, "both members to own partitions", func() bool {
+	testkit.WaitFor(t, 60*time.Second, "both members to own partitions", func() bool {
 		for _, m := range members {
 			if !ownsPartitions(m.stderr.String()) {
 				return false
@@ -271,7 +273,7 @@ func TestLeadersMovingUnderProcessesOnAThreeNodeBroker(t *testing.T) {
 	})
 	publisher := exec.Command(bin, "--log-format", "json", "publish", "--brokers", brokers, "--rate", fmt.Sprint(rate),
 		"--count", fmt.Sprint(n), "--seed", "33")
-	pubLog := &lockedBuffer{}
+	pubLog := &testkit.Buffer{}
 	publisher.Stderr = pubLog
 	if err := publisher.Start(); err != nil {
 		t.Fatal(err)
@@ -311,7 +313,7 @@ func TestLeadersMovingUnderProcessesOnAThreeNodeBroker(t *testing.T) {
 		t.Fatalf("the topic holds %d records for %d pitches", len(onTopic), n)
 	}
 
-	waitUntil(t, 60*time.Second, "the group to announce every record", func() bool { return announcedByAny(members...) == n })
+	testkit.WaitFor(t, 60*time.Second, "the group to announce every record", func() bool { return announcedByAny(members...) == n })
 	for _, m := range members {
 		m.cmd.Process.Signal(syscall.SIGINT)
 		<-m.done

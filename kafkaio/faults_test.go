@@ -7,11 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
-	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kfake"
-	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // assertEachGameOnceInOrder checks every pitch arrived once and, per game,
@@ -34,14 +33,14 @@ func assertEachGameOnceInOrder(tb testing.TB, got []game.Pitch, want int) {
 }
 
 func TestNothingLostOrDuplicatedUnderBrokerErrors(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	var logs bytes.Buffer
 	cfg := testConfig(b, zerolog.New(zerolog.SyncWriter(&logs)).Level(zerolog.DebugLevel))
 	mustCreateTopic(t, cfg, "pitches")
 
-	produceFaults := b.cluster.Fault(
-		kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Err: kerr.NotLeaderForPartition, Count: 5},
-		kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Err: kerr.RequestTimedOut, Count: 5}, // applied, then reported failed
+	produceFaults := mustInject(t, b,
+		embedded.Fault{Request: "Produce", Err: "NOT_LEADER_FOR_PARTITION", Count: 5},
+		embedded.Fault{Request: "Produce", Err: "REQUEST_TIMED_OUT", Count: 5}, // applied, then reported failed
 	)
 	const n = 3000
 	mustPublishLingering(t, cfg, "pitches", n, 2*time.Duration(statsInterval)*time.Millisecond+500*time.Millisecond) // two statistics reports, even on a busy machine
@@ -52,11 +51,11 @@ func TestNothingLostOrDuplicatedUnderBrokerErrors(t *testing.T) {
 		t.Errorf("the publisher's logs do not say its requests were retried:\n%.3000s", logs.String())
 	}
 
-	consumeFaults := b.cluster.Fault(
-		kfake.Fault{Keys: []kmsg.Key{kmsg.Fetch}, Err: kerr.NetworkException, Count: 3},
-		kfake.Fault{Keys: []kmsg.Key{kmsg.Fetch}, Err: kerr.NotLeaderForPartition, Count: 3},
-		kfake.Fault{Keys: []kmsg.Key{kmsg.OffsetCommit}, Err: kerr.CoordinatorNotAvailable, Count: 3},
-		kfake.Fault{Keys: []kmsg.Key{kmsg.Heartbeat}, Err: kerr.NetworkException, Count: 3},
+	consumeFaults := mustInject(t, b,
+		embedded.Fault{Request: "Fetch", Err: "NETWORK_EXCEPTION", Count: 3},
+		embedded.Fault{Request: "Fetch", Err: "NOT_LEADER_FOR_PARTITION", Count: 3},
+		embedded.Fault{Request: "OffsetCommit", Err: "COORDINATOR_NOT_AVAILABLE", Count: 3},
+		embedded.Fault{Request: "Heartbeat", Err: "NETWORK_EXCEPTION", Count: 3},
 	)
 	cfg.Properties = map[string]string{"heartbeat.interval.ms": "500"} // meet the heartbeat faults soon
 	g, err := NewGroupReader(cfg, GroupOptions{Topic: "pitches", Group: "faults", FromBeginning: true})
@@ -106,4 +105,14 @@ func hasWarning(log []byte, text string) bool {
 		}
 	}
 	return false
+}
+
+// mustInject installs faults in the embedded broker.
+func mustInject(tb testing.TB, b *embedded.Broker, faults ...embedded.Fault) *embedded.Faults {
+	tb.Helper()
+	f, err := b.Inject(faults...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return f
 }

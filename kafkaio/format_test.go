@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,50 +15,40 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitchkafka/pitchkafka/embedded"
+	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
-	"github.com/twmb/franz-go/pkg/sr/srfake"
 )
-
-// mustStartRegistry starts the embedded Schema Registry on a free loopback
-// port, persisting in dir if it is not empty, and stops it when the test ends.
-func mustStartRegistry(tb testing.TB, dir string) *RegistryServer {
-	tb.Helper()
-	r, err := StartRegistry(RegistryServerOptions{Listen: "127.0.0.1:0", DataDir: dir, Log: zerolog.Nop()})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { r.Close() })
-	return r
-}
 
 // withRegistry is cfg pointed at a registry.
 func withRegistry(cfg Config, url string) Config {
-	cfg.Registry = RegistryConfig{URL: url}
+	cfg.Registry = formats.RegistryConfig{URL: url}
 	return cfg
 }
 
 // mustPublishAs publishes pitches to a topic in a format and returns what
 // it published.
-func mustPublishAs(tb testing.TB, cfg Config, topic string, format Format, pitches []game.Pitch) {
+func mustPublishAs(tb testing.TB, cfg Config, topic string, format formats.Format, pitches []game.Pitch) {
 	tb.Helper()
 	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: topic, Partitions: 3, ReplicationFactor: -1})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	enc, err := NewEncoder(cfg, topic, format)
+	enc, err := formats.NewEncoder(cfg.Formats(), topic, format)
 	if err != nil {
 		pub.Close(time.Second)
 		tb.Fatal(err)
 	}
 	defer enc.Close()
-	b := NewBatch(enc)
+	b := pitchBatch{enc: enc}
 	for i := range pitches {
-		if err := b.Add(&pitches[i]); err != nil {
+		if err := b.add(&pitches[i]); err != nil {
 			tb.Fatal(err)
 		}
 	}
-	if err := pub.PublishBatch(context.Background(), b); err != nil {
+	if err := pub.publish(context.Background(), &b.records, b.gamesOver); err != nil {
 		tb.Fatal(err)
 	}
 	if err := pub.Close(10 * time.Second); err != nil {
@@ -108,13 +97,13 @@ func assertSamePitches(tb testing.TB, sent []game.Pitch, got map[[2]int64]game.P
 }
 
 func TestEveryFormatRoundTripsTheSameStreamThroughTheBroker(t *testing.T) {
-	b := mustStartBroker(t)
-	reg := mustStartRegistry(t, "")
+	b := testkit.StartBroker(t)
+	reg := testkit.StartRegistry(t, "")
 	cfg := withRegistry(testConfig(b, zerolog.Nop()), reg.URL())
-	sent := seasonPitches(t, 2016, 1500)
+	sent := testkit.SeasonPitches(t, 2016, 1500)
 	sent[7].Partial = true // as replays mark a game only partly in the stream
-	sizes := map[Format]int{}
-	for _, f := range Formats {
+	sizes := map[formats.Format]int{}
+	for _, f := range formats.Formats {
 		t.Run(string(f), func(t *testing.T) {
 			topic := "pitches-" + string(f)
 			mustPublishAs(t, cfg, topic, f, sent)
@@ -131,17 +120,17 @@ func TestEveryFormatRoundTripsTheSameStreamThroughTheBroker(t *testing.T) {
 		})
 	}
 	t.Logf("mean record value size, bytes: %v", sizes)
-	if sizes[FormatAvro] >= sizes[FormatJSON]/3 {
-		t.Errorf("Avro records of %d bytes against JSON's %d: the schema should carry the field names", sizes[FormatAvro], sizes[FormatJSON])
+	if sizes[formats.FormatAvro] >= sizes[formats.FormatJSON]/3 {
+		t.Errorf("Avro records of %d bytes against JSON's %d: the schema should carry the field names", sizes[formats.FormatAvro], sizes[formats.FormatJSON])
 	}
 }
 
 func TestATopicThatChangesFormatReadsRecordByRecord(t *testing.T) {
-	b := mustStartBroker(t)
-	reg := mustStartRegistry(t, "")
+	b := testkit.StartBroker(t)
+	reg := testkit.StartRegistry(t, "")
 	cfg := withRegistry(testConfig(b, zerolog.Nop()), reg.URL())
-	sent := seasonPitches(t, 7, 1200)
-	for i, f := range []Format{FormatJSON, FormatAvro, FormatProtobuf, FormatJSONSchema} {
+	sent := testkit.SeasonPitches(t, 7, 1200)
+	for i, f := range []formats.Format{formats.FormatJSON, formats.FormatAvro, formats.FormatProtobuf, formats.FormatJSONSchema} {
 		mustPublishAs(t, cfg, "changing", f, sent[i*300:(i+1)*300])
 	}
 	got, st := mustReadPitches(t, cfg, "changing")
@@ -152,11 +141,11 @@ func TestATopicThatChangesFormatReadsRecordByRecord(t *testing.T) {
 }
 
 func TestFramedRecordsWithoutARegistrySayOnceWhatToDoAndAreCounted(t *testing.T) {
-	b := mustStartBroker(t)
-	reg := mustStartRegistry(t, "")
-	sent := seasonPitches(t, 3, 400)
-	mustPublishAs(t, withRegistry(testConfig(b, zerolog.Nop()), reg.URL()), "avro", FormatAvro, sent[:300])
-	mustPublishAs(t, testConfig(b, zerolog.Nop()), "avro", FormatJSON, sent[300:])
+	b := testkit.StartBroker(t)
+	reg := testkit.StartRegistry(t, "")
+	sent := testkit.SeasonPitches(t, 3, 400)
+	mustPublishAs(t, withRegistry(testConfig(b, zerolog.Nop()), reg.URL()), "avro", formats.FormatAvro, sent[:300])
+	mustPublishAs(t, testConfig(b, zerolog.Nop()), "avro", formats.FormatJSON, sent[300:])
 	var logs bytes.Buffer
 	got, st := mustReadPitches(t, testConfig(b, zerolog.New(zerolog.SyncWriter(&logs)).Level(zerolog.InfoLevel)), "avro")
 	if len(got) != 100 || st.Skipped != 300 {
@@ -168,17 +157,17 @@ func TestFramedRecordsWithoutARegistrySayOnceWhatToDoAndAreCounted(t *testing.T)
 }
 
 func TestUnknownSchemaIdsAndUndecodableBytesArePoisonRecords(t *testing.T) {
-	b := mustStartBroker(t)
-	reg := mustStartRegistry(t, "")
+	b := testkit.StartBroker(t)
+	reg := testkit.StartRegistry(t, "")
 	var logs bytes.Buffer
 	cfg := withRegistry(testConfig(b, zerolog.New(zerolog.SyncWriter(&logs))), reg.URL())
-	sent := seasonPitches(t, 5, 200)
-	mustPublishAs(t, cfg, "poison", FormatAvro, sent)
+	sent := testkit.SeasonPitches(t, 5, 200)
+	mustPublishAs(t, cfg, "poison", formats.FormatAvro, sent)
 	good := readRaw(t, b.Bootstrap(), "poison", 1)[0].Value
 	unknownID := append([]byte{0, 0, 0, 0x30, 0x39}, good[5:]...) // schema id 12345
 	truncated := good[:len(good)/2]
 	wrongSchema := append([]byte(nil), good...)
-	jsonID := mustRegisterID(t, cfg, "poison", FormatJSONSchema) // a real id whose schema does not fit the bytes
+	jsonID := mustRegisterID(t, cfg, "poison", formats.FormatJSONSchema) // a real id whose schema does not fit the bytes
 	binary.BigEndian.PutUint32(wrongSchema[1:5], uint32(jsonID))
 	bad := [][]byte{unknownID, truncated, wrongSchema, {0, 0, 0}}
 	produceRaw(t, b.Bootstrap(), "poison", 0, bad)
@@ -212,9 +201,9 @@ func TestUnknownSchemaIdsAndUndecodableBytesArePoisonRecords(t *testing.T) {
 }
 
 // mustRegisterID registers a format's schema under a topic's subject.
-func mustRegisterID(tb testing.TB, cfg Config, topic string, f Format) int {
+func mustRegisterID(tb testing.TB, cfg Config, topic string, f formats.Format) int {
 	tb.Helper()
-	enc, err := NewEncoder(cfg, topic, f)
+	enc, err := formats.NewEncoder(cfg.Formats(), topic, f)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -223,11 +212,11 @@ func mustRegisterID(tb testing.TB, cfg Config, topic string, f Format) int {
 }
 
 func TestTheChangelogKeepsTheFormatOfThePitches(t *testing.T) {
-	b := mustStartBroker(t)
-	reg := mustStartRegistry(t, "")
+	b := testkit.StartBroker(t)
+	reg := testkit.StartRegistry(t, "")
 	cfg := withRegistry(testConfig(b, zerolog.Nop()), reg.URL())
-	sent := seasonPitches(t, 11, 600)
-	mustPublishAs(t, cfg, "pitches", FormatProtobuf, sent)
+	sent := testkit.SeasonPitches(t, 11, 600)
+	mustPublishAs(t, cfg, "pitches", formats.FormatProtobuf, sent)
 	cl, err := OpenChangelog(context.Background(), cfg, "table-changelog", "pitches")
 	if err != nil {
 		t.Fatal(err)
@@ -274,21 +263,21 @@ func TestTheChangelogKeepsTheFormatOfThePitches(t *testing.T) {
 
 func TestARestartedRegistryKeepsItsIdsAndOldRecordsStayReadable(t *testing.T) {
 	dir := t.TempDir()
-	b := mustStartBroker(t)
-	first, err := StartRegistry(RegistryServerOptions{Listen: "127.0.0.1:0", DataDir: dir, Log: zerolog.Nop()})
+	b := testkit.StartBroker(t)
+	first, err := embedded.StartRegistry(embedded.RegistryServerOptions{Listen: "127.0.0.1:0", DataDir: dir, Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := withRegistry(testConfig(b, zerolog.Nop()), first.URL())
-	sent := seasonPitches(t, 13, 300)
-	ids := map[Format]int{}
-	for _, f := range []Format{FormatProtobuf, FormatAvro, FormatJSONSchema} {
+	sent := testkit.SeasonPitches(t, 13, 300)
+	ids := map[formats.Format]int{}
+	for _, f := range []formats.Format{formats.FormatProtobuf, formats.FormatAvro, formats.FormatJSONSchema} {
 		mustPublishAs(t, cfg, "kept-"+string(f), f, sent)
 		ids[f] = mustRegisterID(t, cfg, "kept-"+string(f), f)
 	}
 	first.Close()
 
-	again := mustStartRegistry(t, dir)
+	again := testkit.StartRegistry(t, dir)
 	cfg = withRegistry(cfg, again.URL())
 	for f, id := range ids {
 		if got := mustRegisterID(t, cfg, "kept-"+string(f), f); got != id {
@@ -297,8 +286,8 @@ func TestARestartedRegistryKeepsItsIdsAndOldRecordsStayReadable(t *testing.T) {
 		got, _ := mustReadPitches(t, cfg, "kept-"+string(f))
 		assertSamePitches(t, sent, got)
 	}
-	if id := mustRegisterID(t, cfg, "another", FormatAvro); id != ids[FormatAvro] {
-		t.Errorf("the same schema under another subject got id %d, want %d", id, ids[FormatAvro])
+	if id := mustRegisterID(t, cfg, "another", formats.FormatAvro); id != ids[formats.FormatAvro] {
+		t.Errorf("the same schema under another subject got id %d, want %d", id, ids[formats.FormatAvro])
 	}
 }
 
@@ -312,7 +301,7 @@ func refusingWrites(tb testing.TB, target string) string {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/versions") {
 			w.Header().Set("Content-Type", "application/vnd.schemaregistry.v1+json")
 			w.WriteHeader(http.StatusForbidden)
-			io.WriteString(w, `{"error_code":40301,"message":"User is denied operation Write on Subject"}`)
+			io.WriteString(w, `{"error_code":40301,"message":"User is denied operation Write on formats.Subject"}`)
 			return
 		}
 		proxy.ServeHTTP(w, r)
@@ -322,45 +311,48 @@ func refusingWrites(tb testing.TB, target string) string {
 }
 
 func TestARegistryThatRefusesWritesServesTheSubjectsLatestVersionIfItMatches(t *testing.T) {
-	b := mustStartBroker(t)
-	reg := mustStartRegistry(t, "")
+	b := testkit.StartBroker(t)
+	reg := testkit.StartRegistry(t, "")
 	writable := withRegistry(testConfig(b, zerolog.Nop()), reg.URL())
 	readOnly := withRegistry(writable, refusingWrites(t, reg.URL()))
 
-	id := mustRegisterID(t, writable, "ours", FormatAvro)
-	sent := seasonPitches(t, 17, 200)
-	mustPublishAs(t, readOnly, "ours", FormatAvro, sent)
+	id := mustRegisterID(t, writable, "ours", formats.FormatAvro)
+	sent := testkit.SeasonPitches(t, 17, 200)
+	mustPublishAs(t, readOnly, "ours", formats.FormatAvro, sent)
 	got, _ := mustReadPitches(t, readOnly, "ours")
 	assertSamePitches(t, sent, got)
-	if again := mustRegisterID(t, readOnly, "ours", FormatAvro); again != id {
+	if again := mustRegisterID(t, readOnly, "ours", formats.FormatAvro); again != id {
 		t.Errorf("read-only registry gave id %d, want the registered %d", again, id)
 	}
 
-	if _, err := NewEncoder(readOnly, "nothing-yet", FormatAvro); err == nil || !strings.Contains(err.Error(), "refused") {
+	if _, err := formats.NewEncoder(readOnly.Formats(), "nothing-yet", formats.FormatAvro); err == nil || !strings.Contains(err.Error(), "refused") {
 		t.Errorf("empty subject on a read-only registry: %v, want a refusal", err)
 	}
-	mustRegisterID(t, writable, "theirs", FormatProtobuf)
-	if _, err := NewEncoder(readOnly, "theirs", FormatAvro); err == nil || !strings.Contains(err.Error(), "is not pitchkafka's schema") {
+	mustRegisterID(t, writable, "theirs", formats.FormatProtobuf)
+	if _, err := formats.NewEncoder(readOnly.Formats(), "theirs", formats.FormatAvro); err == nil || !strings.Contains(err.Error(), "is not pitchkafka's schema") {
 		t.Errorf("another schema on a read-only registry: %v, want a mismatch", err)
 	}
 }
 
 func TestRegistryCredentialsWorkAndAreNeverLogged(t *testing.T) {
 	const userInfo = "alice:s3cret-registry-pw"
-	reg := srfake.New(srfake.WithAuth("Basic YWxpY2U6czNjcmV0LXJlZ2lzdHJ5LXB3")) // alice:s3cret-registry-pw
-	t.Cleanup(reg.Close)
-	b := mustStartBroker(t)
+	reg, err := embedded.StartRegistry(embedded.RegistryServerOptions{Listen: "127.0.0.1:0", BasicAuth: userInfo, Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { reg.Close() })
+	b := testkit.StartBroker(t)
 	var logs bytes.Buffer
 	cfg := withRegistry(testConfig(b, zerolog.New(zerolog.SyncWriter(&logs)).Level(zerolog.DebugLevel)), reg.URL())
 	cfg.Registry.Properties = map[string]string{"schema.registry.basic.auth.user.info": userInfo}
-	sent := seasonPitches(t, 19, 100)
-	mustPublishAs(t, cfg, "secured", FormatAvro, sent)
+	sent := testkit.SeasonPitches(t, 19, 100)
+	mustPublishAs(t, cfg, "secured", formats.FormatAvro, sent)
 	got, _ := mustReadPitches(t, cfg, "secured")
 	assertSamePitches(t, sent, got)
 
 	cfg.Registry.Properties = map[string]string{"schema.registry.basic.auth.user.info": "alice:wrong-pw"}
-	_, err := NewEncoder(cfg, "secured", FormatAvro)
-	var unreachable *RegistryUnreachableError
+	_, err = formats.NewEncoder(cfg.Formats(), "secured", formats.FormatAvro)
+	var unreachable *formats.RegistryUnreachableError
 	if !errors.As(err, &unreachable) || !strings.Contains(err.Error(), "not authorized") {
 		t.Errorf("wrong password: %v, want a clear refusal", err)
 	}
@@ -368,13 +360,13 @@ func TestRegistryCredentialsWorkAndAreNeverLogged(t *testing.T) {
 		t.Errorf("a password reached the logs or an error:\n%s\n%v", logs.String(), err)
 	}
 	cfg.Registry.Properties = map[string]string{"schema.registry.basic.auth.userinfo": userInfo}
-	if err := CheckRegistryProperties(cfg.Registry); err == nil || !strings.Contains(err.Error(), "schema.registry.basic.auth.user.info") {
+	if err := formats.CheckRegistryProperties(cfg.Registry); err == nil || !strings.Contains(err.Error(), "schema.registry.basic.auth.user.info") {
 		t.Errorf("misspelt property: %v, want the known names", err)
 	}
 }
 
 func TestAnUnreachableRegistryOrAnotherServerFailsWithinTheTimeout(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	notARegistry := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "<html><body>hello</body></html>")
 	}))
@@ -414,21 +406,4 @@ func mustListenSilently(tb testing.TB) string {
 		srv.Close()
 	})
 	return srv.Listener.Addr().String()
-}
-
-func TestTheThreeSchemasDescribeTheJSONEventsFields(t *testing.T) {
-	p := seasonPitches(t, 1, 1)[0]
-	p.Partial = true // written only when true
-	var event map[string]any
-	if err := json.Unmarshal(p.AppendJSON(nil), &event); err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range []Format{FormatAvro, FormatProtobuf, FormatJSONSchema} {
-		schema := f.schemaInfo(pitchSchemas).Schema
-		for field := range event {
-			if !strings.Contains(schema, `"`+field+`"`) && !strings.Contains(schema, " "+field+" = ") {
-				t.Errorf("%s schema has no field %s", f, field)
-			}
-		}
-	}
 }

@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitchkafka/pitchkafka/embedded"
+	"github.com/pitchkafka/pitchkafka/formats"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
 )
 
@@ -16,14 +19,14 @@ import (
 // in the format too. Every format's committed output is each pitch folded
 // in once, record for record the same game states as JSON's.
 func TestScoresWritesAndRestoresTheGamesInEveryFormat(t *testing.T) {
-	b := mustStartBroker(t)
-	reg := mustStartRegistry(t, "")
-	var logs lockedBuffer
+	b := testkit.StartBroker(t)
+	reg := testkit.StartRegistry(t, "")
+	var logs testkit.Buffer
 	cfg := withRegistry(testConfig(b, zerolog.New(&logs).Level(zerolog.WarnLevel)), reg.URL())
-	pitches := seasonPitches(t, 9, 1200)
-	states := map[Format]map[string]string{} // by format, by game_pk/through_seq: the state as JSON
-	sizes := map[Format]int{}
-	for _, f := range Formats {
+	pitches := testkit.SeasonPitches(t, 9, 1200)
+	states := map[formats.Format]map[string]string{} // by format, by game_pk/through_seq: the state as JSON
+	sizes := map[formats.Format]int{}
+	for _, f := range formats.Formats {
 		t.Run(string(f), func(t *testing.T) {
 			opts := ScoresOptions{Input: "pitches-" + string(f), Output: "games-" + string(f), Group: "g-" + string(f),
 				Instance: "t", Format: f, CommitInterval: 50 * time.Millisecond, CommitRecords: 200}
@@ -36,7 +39,7 @@ func TestScoresWritesAndRestoresTheGamesInEveryFormat(t *testing.T) {
 			assertGamesFoldedOnce(t, recs, pitches)
 			bytes := 0
 			for _, m := range readRaw(t, b.Bootstrap(), opts.Output, len(pitches)) {
-				if framed := m.Value[0] == wireFormatMagic; framed != f.NeedsRegistry() {
+				if framed := m.Value[0] == 0; framed != f.NeedsRegistry() {
 					t.Fatalf("first byte %#x: framed %v, want %v", m.Value[0], framed, f.NeedsRegistry())
 				}
 				bytes += len(m.Value)
@@ -49,8 +52,8 @@ func TestScoresWritesAndRestoresTheGamesInEveryFormat(t *testing.T) {
 		t.Logf("logs:\n%s", logs.String())
 	}
 	t.Logf("mean games record value size, bytes: %v", sizes)
-	for _, f := range Formats[1:] {
-		for k, want := range states[FormatJSON] {
+	for _, f := range formats.Formats[1:] {
+		for k, want := range states[formats.FormatJSON] {
 			if got := states[f][k]; got != want {
 				t.Fatalf("%s: game %s reads back as\n%s\nJSON's is\n%s", f, k, got, want)
 			}
@@ -63,9 +66,9 @@ func TestScoresWritesAndRestoresTheGamesInEveryFormat(t *testing.T) {
 // so every transaction still commits, and the records read back once a
 // registry with the same schemas answers again.
 func TestScoresWritesAvroWhileTheRegistryIsDown(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	dir := t.TempDir()
-	reg, err := StartRegistry(RegistryServerOptions{Listen: "127.0.0.1:0", DataDir: dir, Log: zerolog.Nop()})
+	reg, err := embedded.StartRegistry(embedded.RegistryServerOptions{Listen: "127.0.0.1:0", DataDir: dir, Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +76,7 @@ func TestScoresWritesAvroWhileTheRegistryIsDown(t *testing.T) {
 	pitches := mustPublish(t, cfg, "pitches", 800)
 	mustCreateGames(t, cfg, "games")
 	s, err := NewScores(context.Background(), cfg, ScoresOptions{Input: "pitches", Output: "games", Group: "g", Instance: "t",
-		Format: FormatAvro, CommitInterval: 50 * time.Millisecond, CommitRecords: 200})
+		Format: formats.FormatAvro, CommitInterval: 50 * time.Millisecond, CommitRecords: 200})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,12 +97,12 @@ func TestScoresWritesAvroWhileTheRegistryIsDown(t *testing.T) {
 	if st := s.Stats(); st.In != int64(len(pitches)) || st.Aborted != 0 {
 		t.Fatalf("stats %+v with the registry down: want all %d pitches committed, none aborted", st, len(pitches))
 	}
-	again := mustStartRegistry(t, dir)
+	again := testkit.StartRegistry(t, dir)
 	assertGamesFoldedOnce(t, mustReadGamesFrom(t, withRegistry(cfg, again.URL()), "games", true), pitches)
 }
 
 // statesByKey maps each record's game_pk/through_seq to its state as JSON.
-func statesByKey(tb testing.TB, recs []GameRecord) map[string]string {
+func statesByKey(tb testing.TB, recs []testkit.GameRecord) map[string]string {
 	tb.Helper()
 	out := map[string]string{}
 	for i := range recs {

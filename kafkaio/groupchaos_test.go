@@ -6,44 +6,27 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
 )
-
-// mustBuildPitchkafka builds the binary into a temporary directory, for
-// tests that run group members as processes to kill them.
-func mustBuildPitchkafka(tb testing.TB) string {
-	tb.Helper()
-	if prebuilt := os.Getenv("PITCHKAFKA_TEST_BINARY"); prebuilt != "" {
-		return prebuilt // for running these tests many times in a row
-	}
-	bin := filepath.Join(tb.TempDir(), "pitchkafka")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Dir = ".."
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
 
 // announcer is `pitchkafka announce` running as its own process.
 type announcer struct {
 	cmd            *exec.Cmd
-	stdout, stderr *lockedBuffer
+	stdout, stderr *testkit.Buffer
 	done           chan struct{}
 }
 
 func startAnnouncer(tb testing.TB, bin, brokers, group string) *announcer {
 	tb.Helper()
-	a := &announcer{stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, done: make(chan struct{})}
+	a := &announcer{stdout: &testkit.Buffer{}, stderr: &testkit.Buffer{}, done: make(chan struct{})}
 	a.cmd = exec.Command(bin, "--log-format", "json", "announce", "--brokers", brokers, "--group", group,
 		"--from-beginning", "--output", "json", "--stats-interval", "1h",
 		// A long session, so the new member is surely parked in its join
@@ -100,17 +83,6 @@ func describeGroup(tb testing.TB, admin *kafka.AdminClient, group string) (kafka
 	return d.State, len(d.Members)
 }
 
-func waitUntil(tb testing.TB, timeout time.Duration, what string, cond func() bool) {
-	tb.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			tb.Fatalf("timed out after %v waiting for %s", timeout, what)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 // A member killed while its JoinGroup is parked at the coordinator used to
 // stay in the group for good on kfake, in about half the runs: the join
 // response could not be sent, and kfake armed a member's session timer only
@@ -120,8 +92,8 @@ func waitUntil(tb testing.TB, timeout time.Duration, what string, cond func() bo
 // leader. Each round kills an owner, parks a new member in its join, kills
 // it too, and requires the survivors to announce every new record.
 func TestAMemberKilledWhileJoiningNeverStallsTheGroup(t *testing.T) {
-	bin := mustBuildPitchkafka(t)
-	b := mustStartBroker(t)
+	bin := testkit.Binary(t)
+	b := testkit.StartBroker(t)
 	cfg := testConfig(b, zerolog.Nop())
 	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: "pitches", Partitions: 6, ReplicationFactor: -1})
 	if err != nil {
@@ -142,7 +114,7 @@ func TestAMemberKilledWhileJoiningNeverStallsTheGroup(t *testing.T) {
 		mustPublish(t, cfg, "pitches", n)
 		published += n
 		waitForAnnounced(t, everyone, published, fmt.Sprintf("round %d", round))
-		waitUntil(t, 60*time.Second, "the group to settle with three members", func() bool {
+		testkit.WaitFor(t, 60*time.Second, "the group to settle with three members", func() bool {
 			st, members := describeGroup(t, admin, group)
 			return st == kafka.ConsumerGroupStateStable && members == 3
 		})

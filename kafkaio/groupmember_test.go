@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
 )
 
 func TestPoisonRecordsGoToTheDeadLetterTopicAndNeverBlockTheGroup(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	cfg := testConfig(b, zerolog.Nop())
 	good := mustPublish(t, cfg, "pitches", 200)
 	bad := [][]byte{[]byte("not json"), []byte(`{"schema":"other/v1"}`), nil, []byte(`{"truncated":`)}
@@ -90,7 +91,7 @@ func groupInspector(tb testing.TB, brokers, group string) *kafka.Consumer {
 // of the same group: no offset may be committed for a record whose output
 // was not flushed, and together the two flush every record.
 func TestGroupCommitsOnlyWhatItsHandlerFlushed(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	cfg := testConfig(b, zerolog.Nop())
 	mustPublish(t, cfg, "pitches", 3000)
 	type at struct {

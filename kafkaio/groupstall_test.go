@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitchkafka/pitchkafka/embedded"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
 )
 
@@ -26,14 +28,14 @@ import (
 // waiting for it: on a loaded machine, in a third of the runs or more,
 // the smallest partition's records were the first handed over.
 func TestAStuckHandler(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	const n, stuckAt = 3000, 300
 	mustPublish(t, testConfig(b, zerolog.Nop()), "pitches", n)
 	if least := smallestPartition(t, b.Bootstrap(), "pitches"); least <= stuckAt {
 		t.Fatalf("the smallest partition holds %d records: a member stuck at its %dth record may have handled all of it, leaving the joiner nothing to handle", least, stuckAt)
 	}
 	var a, c offsetCounts
-	stuckLog := &lockedBuffer{}
+	stuckLog := &testkit.Buffer{}
 	release := make(chan struct{})
 	var releasedAt atomic.Pointer[time.Time]
 	var afterRelease sync.Map // partition -> records the stuck member handled once free
@@ -56,13 +58,13 @@ func TestAStuckHandler(t *testing.T) {
 		}
 		releaseStuck()
 	})
-	waitUntil(t, 30*time.Second, "the handler to be stuck and the member to stall", func() bool {
+	testkit.WaitFor(t, 30*time.Second, "the handler to be stuck and the member to stall", func() bool {
 		return strings.Contains(stuckLog.String(), "fetching is paused")
 	})
 
 	joined := time.Now()
 	var firstAt atomic.Pointer[time.Time]
-	otherLog := &lockedBuffer{}
+	otherLog := &testkit.Buffer{}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("the joining member's log:\n%s", tail(otherLog.String(), 3000))
@@ -74,7 +76,7 @@ func TestAStuckHandler(t *testing.T) {
 		c.add(r)
 		return nil
 	})
-	waitUntil(t, 20*time.Second, "the joining member to handle records while the other is stuck", func() bool { return firstAt.Load() != nil })
+	testkit.WaitFor(t, 20*time.Second, "the joining member to handle records while the other is stuck", func() bool { return firstAt.Load() != nil })
 	took := firstAt.Load().Sub(joined)
 	t.Logf("the joining member handled its first record %v after it joined", took.Round(time.Millisecond))
 	if took > 15*time.Second { // it used to wait until the handler was released
@@ -99,7 +101,7 @@ func TestAStuckHandler(t *testing.T) {
 		}
 		return len(seen)
 	}
-	waitUntil(t, 60*time.Second, "every record handled by one or the other", func() bool { return all() == n })
+	testkit.WaitFor(t, 60*time.Second, "every record handled by one or the other", func() bool { return all() == n })
 	theirs := map[int32]bool{} // before the stuck member leaves them its partitions
 	c.mu.Lock()
 	for k := range c.n {
@@ -156,7 +158,7 @@ type runningMember struct {
 
 // startMember starts a member of group from the beginning of "pitches"
 // with handle, and returns it with a function that stops and closes it.
-func startMember(tb testing.TB, b *Broker, group string, log zerolog.Logger, handle func(Record) error) runningMember {
+func startMember(tb testing.TB, b *embedded.Broker, group string, log zerolog.Logger, handle func(Record) error) runningMember {
 	tb.Helper()
 	cfg := testConfig(b, log)
 	cfg.Properties = map[string]string{"auto.commit.interval.ms": "200"}

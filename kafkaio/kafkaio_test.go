@@ -11,20 +11,12 @@ import (
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
-
-func mustStartBroker(tb testing.TB) *Broker {
-	tb.Helper()
-	b, err := StartBroker(BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, Log: zerolog.Nop()})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(b.Close)
-	return b
-}
 
 func mustCreateTopic(tb testing.TB, cfg Config, topic string) {
 	tb.Helper()
@@ -37,7 +29,7 @@ func mustCreateTopic(tb testing.TB, cfg Config, topic string) {
 	}
 }
 
-func testConfig(b *Broker, log zerolog.Logger) Config {
+func testConfig(b *embedded.Broker, log zerolog.Logger) Config {
 	return Config{Brokers: b.Bootstrap(), Timeout: 10 * time.Second, Log: log}
 }
 
@@ -55,7 +47,7 @@ func mustPublishLingering(tb testing.TB, cfg Config, topic string, n int, linger
 	if err != nil {
 		tb.Fatal(err)
 	}
-	out := seasonPitches(tb, 9, n)
+	out := testkit.SeasonPitches(tb, 9, n)
 	for i := range out {
 		if err := pub.Publish(context.Background(), &out[i]); err != nil {
 			tb.Fatal(err)
@@ -67,22 +59,6 @@ func mustPublishLingering(tb testing.TB, cfg Config, topic string, n int, linger
 	}
 	if st := pub.Stats(); st.Delivered != int64(n) || st.Failed != 0 {
 		tb.Fatalf("stats %+v, want %d delivered", st, n)
-	}
-	return out
-}
-
-// seasonPitches returns the first n pitches of a seeded season, stamped
-// with the time now.
-func seasonPitches(tb testing.TB, seed uint64, n int) []game.Pitch {
-	tb.Helper()
-	season, err := game.NewSeason(game.DefaultLeague(), game.SeasonConfig{Seed: seed, Concurrent: 15})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	out := make([]game.Pitch, n)
-	for i := range out {
-		season.NextInto(&out[i])
-		out[i].TS = time.Now().Truncate(time.Millisecond)
 	}
 	return out
 }
@@ -114,26 +90,26 @@ func readRaw(tb testing.TB, brokers, topic string, n int) []*kafka.Message {
 
 func TestPublishedRecordsCarryKeyAndTimestamp(t *testing.T) {
 	t.Run("one by one", func(t *testing.T) {
-		b := mustStartBroker(t)
+		b := testkit.StartBroker(t)
 		sent := mustPublish(t, testConfig(b, zerolog.Nop()), "pitches", 500)
 		assertRecordsArePitches(t, b.Bootstrap(), sent)
 	})
 	t.Run("in batches", func(t *testing.T) {
-		b := mustStartBroker(t)
+		b := testkit.StartBroker(t)
 		pub, err := NewPublisher(context.Background(), testConfig(b, zerolog.Nop()),
 			TopicSpec{Name: "pitches", Partitions: 3, ReplicationFactor: -1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		sent := seasonPitches(t, 9, 500)
-		var batch Batch
+		sent := testkit.SeasonPitches(t, 9, 500)
+		var batch pitchBatch
 		for i := range sent {
-			batch.Add(&sent[i])
-			if batch.Len() == 64 || i == len(sent)-1 {
-				if err := pub.PublishBatch(context.Background(), &batch); err != nil {
+			batch.add(&sent[i])
+			if batch.records.Len() == 64 || i == len(sent)-1 {
+				if err := pub.publish(context.Background(), &batch.records, batch.gamesOver); err != nil {
 					t.Fatal(err)
 				}
-				batch.Reset() // reused: the client copied every record
+				batch.reset() // reused: the client copied every record
 			}
 		}
 		if err := pub.Close(10 * time.Second); err != nil {
@@ -222,7 +198,7 @@ func produceRaw(tb testing.TB, brokers, topic string, partition int32, values []
 }
 
 func TestReaderSkipsAndCountsBadRecordsAndKeepsTheGoodOnes(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	var logs bytes.Buffer
 	cfg := testConfig(b, zerolog.New(zerolog.SyncWriter(&logs)))
 	good := mustPublish(t, cfg, "mixed", 300)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
 )
 
@@ -46,7 +47,7 @@ func poisonValues(tb testing.TB, v []byte) [][]byte {
 // Schema among good ones: the reader must hand on exactly the good ones
 // and skip and count every poison one, logging short lines.
 func TestReaderSkipsWhatTheSchemaForbids(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	var logs bytes.Buffer
 	cfg := testConfig(b, zerolog.New(zerolog.SyncWriter(&logs)))
 	good := mustPublish(t, cfg, "pitches", 300)
@@ -103,7 +104,7 @@ func assertShortLogLines(tb testing.TB, logs string, skipped int) {
 // every poison record it can with bounded headers, count the one it
 // cannot, and commit to the end.
 func TestADeadLetterCopyThatCannotBeWrittenNeverStopsTheGroup(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	var logs bytes.Buffer
 	cfg := testConfig(b, zerolog.New(zerolog.SyncWriter(&logs)))
 	good := mustPublish(t, cfg, "pitches", 300)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
 )
 
@@ -32,7 +33,7 @@ func mustFold(tb testing.TB, cfg Config, topic string, partitions []int32, table
 }
 
 func TestLastPitchesAreTheSameWhateverOrderThePartitionsAreRead(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	cfg := testConfig(b, zerolog.Nop())
 	mustPublish(t, cfg, "pitches", 3000)
 	together := game.NewLastPitches()
@@ -54,7 +55,7 @@ func TestLastPitchesAreTheSameWhateverOrderThePartitionsAreRead(t *testing.T) {
 }
 
 func TestOnceOnALogWhoseStartIsAboveZero(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	cfg := testConfig(b, zerolog.Nop())
 	mustPublish(t, cfg, "pitches", 900)
 	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": b.Bootstrap(), "log_level": 3})

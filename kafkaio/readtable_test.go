@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
 )
 
@@ -32,10 +33,10 @@ func foldTable(tb testing.TB, cfg Config, topic string, lastPitchesOnly bool) (*
 // bad records, one of them the latest of its pitcher, both ways: the table
 // must be the same, rows and speeds, and most records must go undecoded.
 func TestLastPitchesOnlyGivesTheTableOfFullDecoding(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	cfg := testConfig(b, zerolog.Nop())
 	mustCreateTopic(t, cfg, "one") // all records go to partition 0, so they are folded in one order
-	pitches := seasonPitches(t, 4, 3000)
+	pitches := testkit.SeasonPitches(t, 4, 3000)
 	base := time.Now().Truncate(time.Millisecond)
 	var values [][]byte
 	for i := range pitches {

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/rs/zerolog"
 )
@@ -65,8 +66,8 @@ func mustWriteCertificates(tb testing.TB) (caFile, certFile, keyFile string) {
 
 func TestSecureBroker(t *testing.T) {
 	caFile, certFile, keyFile := mustWriteCertificates(t)
-	b, err := StartBroker(BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, Log: zerolog.Nop(), TLSCert: certFile, TLSKey: keyFile,
-		Users: []BrokerUser{{"alice", "alice-s3cret", RoleClient}, {"reader", "reader-s3cret", RoleConsumer}}})
+	b, err := embedded.StartBroker(embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, Log: zerolog.Nop(), TLSCert: certFile, TLSKey: keyFile,
+		Users: []embedded.BrokerUser{{Name: "alice", Password: "alice-s3cret", Role: embedded.RoleClient}, {Name: "reader", Password: "reader-s3cret", Role: embedded.RoleConsumer}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
-	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // TestAnUnansweredCommitDoesNotHoldUpShutdown reads a topic to its end
@@ -14,7 +14,7 @@ import (
 // commits: the final commit, leaving the group and closing the client must
 // all end within the client timeout.
 func TestAnUnansweredCommitDoesNotHoldUpShutdown(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	cfg := testConfig(b, zerolog.Nop())
 	cfg.Timeout = 3 * time.Second
 	// The requests never answered fail after this, so that the client's
@@ -31,10 +31,9 @@ func TestAnUnansweredCommitDoesNotHoldUpShutdown(t *testing.T) {
 	var stopped time.Time
 	err = g.Run(ctx, func(Record) error {
 		if handled++; handled == 300 {
-			b.cluster.ControlKey(int16(kmsg.OffsetCommit), func(kmsg.Request) (kmsg.Response, error, bool) {
-				b.cluster.KeepControl()
-				return nil, nil, true // never answered
-			})
+			if err := b.Hold("OffsetCommit"); err != nil { // never answered
+				t.Error(err)
+			}
 			stopped = time.Now()
 			cancel() // as Ctrl-C does
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
 )
 
@@ -51,7 +52,7 @@ func TestDeferredCommitsAreWarnings(t *testing.T) {
 }
 
 func TestAHangingRebalanceIsNamed(t *testing.T) {
-	logs := &lockedBuffer{}
+	logs := &testkit.Buffer{}
 	clock := time.Date(2026, 12, 2, 1, 0, 0, 0, time.UTC)
 	b := &brokerErrors{log: zerolog.New(logs), codes: newRequestCodes(), now: func() time.Time { return clock }}
 	stats := func(joinState string) string {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
 )
 
@@ -30,7 +31,7 @@ func mustReadAsGroup(tb testing.TB, cfg Config, topic, group string) {
 // its committed offsets, and its lag grows as the topic does; a group of
 // another topic is not shown; asking again within a second asks nothing.
 func TestTopicWatchSeesAGroupThatLeftAndItsLag(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	cfg := testConfig(b, zerolog.Nop())
 	mustPublish(t, cfg, "pitches", 300)
 	mustPublish(t, cfg, "other", 10)

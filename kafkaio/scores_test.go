@@ -9,11 +9,10 @@ import (
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
-	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kfake"
-	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // TestScoresAbortsAndRewindsAFailedTransaction: the broker refuses some of
@@ -21,13 +20,13 @@ import (
 // the games it touched are put back, the consumer rewinds, and the
 // committed output still holds every pitch folded in once.
 func TestScoresAbortsAndRewindsAFailedTransaction(t *testing.T) {
-	b := mustStartBroker(t)
-	var logs lockedBuffer
+	b := testkit.StartBroker(t)
+	var logs testkit.Buffer
 	cfg := testConfig(b, zerolog.New(&logs).Level(zerolog.InfoLevel))
 	const n = 3000
 	pitches := mustPublish(t, cfg, "pitches", n)
 	mustCreateGames(t, cfg, "games")
-	refused := b.cluster.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Topic: "games", Err: kerr.InvalidRecord, Count: 12})
+	refused := mustInject(t, b, embedded.Fault{Request: "Produce", Topic: "games", Err: "INVALID_RECORD", Count: 12})
 
 	st := runScoresUntil(t, cfg, ScoresOptions{Input: "pitches", Output: "games", Group: "g", Instance: "t",
 		CommitInterval: 50 * time.Millisecond, CommitRecords: 200}, n)
@@ -80,9 +79,9 @@ func runScoresUntil(tb testing.TB, cfg Config, opts ScoresOptions, n int) Scores
 	return s.Stats()
 }
 
-func mustReadGamesFrom(tb testing.TB, cfg Config, topic string, committed bool) []GameRecord {
+func mustReadGamesFrom(tb testing.TB, cfg Config, topic string, committed bool) []testkit.GameRecord {
 	tb.Helper()
-	recs, err := ReadGames(cfg, topic, committed)
+	recs, err := testkit.ReadGames(cfg.Brokers, cfg.Formats(), topic, committed, DefaultTransactionTimeout+cfg.Timeout)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -91,7 +90,7 @@ func mustReadGamesFrom(tb testing.TB, cfg Config, topic string, committed bool) 
 
 // assertGamesFoldedOnce checks that every game's through_seq runs 1, 2, 3…
 // and that its last state is the fold of its pitches.
-func assertGamesFoldedOnce(t *testing.T, recs []GameRecord, pitches []game.Pitch) {
+func assertGamesFoldedOnce(t *testing.T, recs []testkit.GameRecord, pitches []game.Pitch) {
 	t.Helper()
 	want := map[int64]*game.GameState{}
 	for i := range pitches {
@@ -100,7 +99,7 @@ func assertGamesFoldedOnce(t *testing.T, recs []GameRecord, pitches []game.Pitch
 		}
 		want[pitches[i].GamePK].Apply(&pitches[i])
 	}
-	got := map[int64][]GameRecord{}
+	got := map[int64][]testkit.GameRecord{}
 	for _, r := range recs {
 		got[r.State.GamePK] = append(got[r.State.GamePK], r)
 	}
@@ -126,8 +125,8 @@ func assertGamesFoldedOnce(t *testing.T, recs []GameRecord, pitches []game.Pitch
 // transaction timeout and more; asked to stop meanwhile, the processor
 // stops at once, assigning nothing it has not restored.
 func TestScoresStopsAtOnceWhileRestoringBehindAnOpenTransaction(t *testing.T) {
-	b := mustStartBroker(t)
-	var logs lockedBuffer
+	b := testkit.StartBroker(t)
+	var logs testkit.Buffer
 	cfg := testConfig(b, zerolog.New(&logs).Level(zerolog.DebugLevel))
 	mustPublish(t, cfg, "pitches", 100)
 	mustCreateGames(t, cfg, "games")

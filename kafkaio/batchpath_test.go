@@ -3,60 +3,32 @@ package kafkaio
 import (
 	"bytes"
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
+	"github.com/pitchkafka/pitchkafka/kafkaio/internal/rdk"
 	"github.com/rs/zerolog"
 )
 
-// These tests exercise the batch path to librdkafka's C API (rdk.go,
-// rdk.c); .ci/run also runs them under -asan.
-
-func TestTheLinkedLibrdkafkaIsTheVendoredHeadersVersion(t *testing.T) {
-	if err := checkLibrary(); err != nil {
-		t.Fatal(err)
-	}
-	if got, want := headerVersion(), LibraryVersion(); got != want {
-		t.Fatalf("header %s, library %s", got, want)
-	}
-}
-
-func TestTheVendoredHeaderIsTheOneConfluentKafkaGoBundles(t *testing.T) {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/confluentinc/confluent-kafka-go/v2").Output()
-	if err != nil {
-		t.Skipf("go list cannot find the module: %v", err)
-	}
-	bundled, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "kafka", "librdkafka_vendor", "rdkafka.h"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	vendored, err := os.ReadFile("../third_party/librdkafka/rdkafka.h")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(bundled, vendored) {
-		t.Fatal("third_party/librdkafka/rdkafka.h differs from the bundled librdkafka's: copy it again (third_party/librdkafka/README.md)")
-	}
-}
+// These tests exercise kafkaio's use of the batch path to librdkafka's C
+// API (package rdk, whose own tests drive the C calls one by one).
 
 func TestTheBatchPathWritesKeysValuesHeadersAndNulls(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	cfg := testConfig(b, zerolog.Nop())
 	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: "raw", Partitions: 1, ReplicationFactor: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := time.UnixMilli(1_700_000_000_123)
-	var batch Batch
-	batch.addRecord([]byte("k1"), []byte("v1"), nil, ts)
-	batch.addRecord(nil, []byte("no key"), []kafka.Header{{Key: "h", Value: []byte("x")}, {Key: "null", Value: nil}}, ts)
-	batch.addRecord([]byte("tombstone"), nil, sourceHeaders("pitches", 4, 1234), ts)
-	if err := pub.PublishBatch(context.Background(), &batch); err != nil {
+	var batch rdk.Batch
+	batch.Add([]byte("k1"), []byte("v1"), nil, ts)
+	batch.Add(nil, []byte("no key"), rdkHeaders([]kafka.Header{{Key: "h", Value: []byte("x")}, {Key: "null", Value: nil}}), ts)
+	batch.Add([]byte("tombstone"), nil, rdkHeaders(sourceHeaders("pitches", 4, 1234)), ts)
+	if err := pub.publish(context.Background(), &batch, 0); err != nil {
 		t.Fatal(err)
 	}
 	if err := pub.Close(5 * time.Second); err != nil {
@@ -92,24 +64,24 @@ func TestTheBatchPathWritesKeysValuesHeadersAndNulls(t *testing.T) {
 }
 
 func TestAFullQueueWaitsAndEveryDeliveryIsCounted(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	cfg := testConfig(b, zerolog.Nop())
 	cfg.Properties = map[string]string{"queue.buffering.max.messages": "10"}
 	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: "pitches", Partitions: 3, ReplicationFactor: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pitches := seasonPitches(t, 3, 3000)
-	batch := NewBatch(nil)
+	pitches := testkit.SeasonPitches(t, 3, 3000)
+	var batch pitchBatch
 	for i := range pitches {
-		if err := batch.Add(&pitches[i]); err != nil {
+		if err := batch.add(&pitches[i]); err != nil {
 			t.Fatal(err)
 		}
-		if batch.Len() == 512 || i == len(pitches)-1 {
-			if err := pub.PublishBatch(context.Background(), batch); err != nil {
+		if batch.records.Len() == 512 || i == len(pitches)-1 {
+			if err := pub.publish(context.Background(), &batch.records, batch.gamesOver); err != nil {
 				t.Fatal(err)
 			}
-			batch.Reset()
+			batch.reset()
 		}
 	}
 	if err := pub.Close(10 * time.Second); err != nil {
@@ -122,18 +94,18 @@ func TestAFullQueueWaitsAndEveryDeliveryIsCounted(t *testing.T) {
 }
 
 func TestAFatalIdempotenceErrorStopsPublishingWithOneClearError(t *testing.T) {
-	b := mustStartBroker(t)
-	var logs lockedBuffer
+	b := testkit.StartBroker(t)
+	var logs testkit.Buffer
 	cfg := testConfig(b, zerolog.New(&logs))
 	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: "fatal", Partitions: 1, ReplicationFactor: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pitches := seasonPitches(t, 5, 10)
+	pitches := testkit.SeasonPitches(t, 5, 10)
 	if err := pub.Publish(context.Background(), &pitches[0]); err != nil {
 		t.Fatal(err)
 	}
-	pub.rdk.raiseFatal(kafka.ErrOutOfOrderSequenceNumber, "test: sequence desynchronised")
+	pub.rdk.RaiseFatal(rdk.Code(kafka.ErrOutOfOrderSequenceNumber), "test: sequence desynchronised")
 	deadline := time.Now().Add(5 * time.Second)
 	for err = pub.Publish(context.Background(), &pitches[1]); err == nil && time.Now().Before(deadline); err = pub.Publish(context.Background(), &pitches[1]) {
 		time.Sleep(10 * time.Millisecond)
@@ -160,8 +132,8 @@ func TestAnUnknownPropertyIsRefusedByName(t *testing.T) {
 }
 
 func TestLibrdkafkasLogsReachTheLogger(t *testing.T) {
-	b := mustStartBroker(t)
-	var logs lockedBuffer
+	b := testkit.StartBroker(t)
+	var logs testkit.Buffer
 	cfg := testConfig(b, zerolog.New(&logs).Level(zerolog.DebugLevel))
 	cfg.Properties = map[string]string{"debug": "eos"}
 	mustPublish(t, cfg, "logged", 10)
@@ -179,7 +151,7 @@ func publishTime(tb testing.TB, cfg Config, topic string, n int) time.Duration {
 }
 
 func TestPublishingToAnExistingTopicDoesNotStallAtStart(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	cfg := testConfig(b, zerolog.Nop())
 	mustCreateTopic(t, cfg, "existing")
 	best := func(topic func(i int) string) time.Duration {
@@ -199,7 +171,7 @@ func TestPublishingToAnExistingTopicDoesNotStallAtStart(t *testing.T) {
 }
 
 func BenchmarkPublishToAnExistingTopic(b *testing.B) {
-	br := mustStartBroker(b)
+	br := testkit.StartBroker(b)
 	cfg := testConfig(br, zerolog.Nop())
 	mustCreateTopic(b, cfg, "existing")
 	for b.Loop() {
@@ -208,26 +180,26 @@ func BenchmarkPublishToAnExistingTopic(b *testing.B) {
 }
 
 func TestBatchReaderDecodesInPlaceCopiesHeadersAndCountsPoison(t *testing.T) {
-	b := mustStartBroker(t)
+	b := testkit.StartBroker(t)
 	cfg := testConfig(b, zerolog.Nop())
 	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: "mixed", Partitions: 2, ReplicationFactor: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pitches := seasonPitches(t, 11, 3000)
-	var batch Batch
+	pitches := testkit.SeasonPitches(t, 11, 3000)
+	var batch rdk.Batch
 	for i := range pitches {
 		var headers []kafka.Header
 		if i%2 == 0 {
 			headers = sourceHeaders("pitches", int32(i%7), int64(i))
 		}
-		batch.addRecord([]byte("k"), pitches[i].AppendJSON(nil), headers, pitches[i].TS)
+		batch.Add([]byte("k"), pitches[i].AppendJSON(nil), rdkHeaders(headers), pitches[i].TS)
 		if i%1000 == 0 {
-			batch.addRecord([]byte("k"), nil, nil, time.Time{})                         // a null value
-			batch.addRecord([]byte("k"), []byte(`{"not":"a pitch"}`), nil, time.Time{}) // not a pitch
+			batch.Add([]byte("k"), nil, nil, time.Time{})                         // a null value
+			batch.Add([]byte("k"), []byte(`{"not":"a pitch"}`), nil, time.Time{}) // not a pitch
 		}
 	}
-	if err := pub.PublishBatch(context.Background(), &batch); err != nil {
+	if err := pub.publish(context.Background(), &batch, 0); err != nil {
 		t.Fatal(err)
 	}
 	if err := pub.Close(10 * time.Second); err != nil {
