@@ -108,4 +108,3 @@ func TestPitchLine(t *testing.T) {
 		t.Errorf("PitchLine:\n got %s\nwant %s", got, want)
 	}
 }
-
