@@ -271,28 +271,3 @@ func (g *Game) flyOut(p *Pitch, bb battedBall) {
 	g.endPlateAppearance(p, "field_out", g.des.outDes(b, bb))
 }
 
-// OutsOn returns the outs made by a plate appearance that ended in the given
-// Statcast event.
-func OutsOn(event string) int {
-	switch event {
-	case "strikeout", "field_out", "force_out", "sac_fly", "sac_bunt", "fielders_choice_out",
-		"caught_stealing_2b", "caught_stealing_3b", "caught_stealing_home",
-		"pickoff_1b", "pickoff_2b", "pickoff_3b", "other_out":
-		return 1
-	case "grounded_into_double_play", "double_play", "strikeout_double_play",
-		"sac_fly_double_play", "sac_bunt_double_play":
-		return 2
-	case "triple_play":
-		return 3
-	}
-	return 0
-}
-
-// IsHit reports whether the event is a base hit.
-func IsHit(event string) bool {
-	switch event {
-	case "single", "double", "triple", "home_run":
-		return true
-	}
-	return false
-}

@@ -3,7 +3,6 @@ package game
 import (
 	"math"
 	"sort"
-	"strings"
 )
 
 // Stats accumulates league figures from a stream of pitches, the same way
@@ -64,13 +63,9 @@ func (s *Stats) addEvent(e string) {
 	switch e {
 	case "walk", "intent_walk":
 		s.Walks++
-		return
 	case "hit_by_pitch":
 		s.HitByPitch++
-		return
-	case "sac_fly", "sac_bunt", "catcher_interf", "sac_fly_double_play", "sac_bunt_double_play":
-		return
-	case "strikeout", "strikeout_double_play":
+	case "strikeout", "strikeout_double_play", "strikeout_triple_play":
 		s.Strikeouts++
 	case "home_run":
 		s.HomeRuns++
@@ -78,7 +73,9 @@ func (s *Stats) addEvent(e string) {
 	if IsHit(e) {
 		s.Hits++
 	}
-	s.AtBats++
+	if IsAtBat(e) {
+		s.AtBats++
+	}
 }
 
 func (s *Stats) addSpeed(code string, mph float64) {
@@ -424,18 +421,4 @@ func (re *RunExpectancy) Figures() []RunExpectancyFigure {
 		out[s] = RunExpectancyFigure{bases, outs, v, n, mlbRunExpectancy[s]}
 	}
 	return out
-}
-
-// IsPlateAppearance reports whether an event ends a plate appearance. A
-// runner's out or advance that ends an inning mid plate appearance
-// (truncated_pa; caught stealing, pickoff) does not: the batter comes back.
-func IsPlateAppearance(event string) bool {
-	switch {
-	case event == "", event == "truncated_pa", event == "wild_pitch", event == "passed_ball",
-		event == "other_advance", event == "game_advisory", event == "ejection",
-		strings.HasPrefix(event, "caught_stealing"), strings.HasPrefix(event, "pickoff"),
-		strings.HasPrefix(event, "stolen_base"):
-		return false
-	}
-	return true
 }
