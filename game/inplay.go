@@ -270,4 +270,3 @@ func (g *Game) flyOut(p *Pitch, bb battedBall) {
 	}
 	g.endPlateAppearance(p, "field_out", g.des.outDes(b, bb))
 }
-
