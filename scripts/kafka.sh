@@ -4,14 +4,21 @@
 # no Kafka distribution, no Docker.
 #
 # Pinned: Apache Kafka 4.4.0 (KAFKA_VERSION below), the newest release
-# served here (4.0.1 ... 4.4.0). Its broker, storage and tools classes are
-# Java 17 bytecode (class file 61; kafka-clients is 55 = Java 11), so it runs
-# on the machine's default Java 17 and on Temurin 25. It has the KIP-848
-# `consumer` group protocol on by default
-# (group.coordinator.rebalance.protocols = classic,consumer,streams), which
-# librdkafka >= 2.4 (confluent-kafka-go v2.11.1 bundles 2.11.1) can use, and
-# static KRaft voters (controller.quorum.voters) still format and start
-# without --initial-controllers, which keeps `start` to one format per node.
+# served here (4.0.1 ... 4.4.0). Why this one:
+# - its broker, storage and tools classes are Java 17 bytecode (class file
+#   61; kafka-clients 55 = Java 11): it runs on the machine's default Java 17
+#   (tested; also on Temurin 25 with JAVA_HOME);
+# - the KIP-848 `consumer` group protocol is on by default
+#   (group.coordinator.rebalance.protocols = classic,consumer,streams; the
+#   setting itself is deprecated in 4.4, so it is left alone) next to
+#   `classic`; librdkafka 2.11.1, bundled by confluent-kafka-go v2.11.1, has
+#   KIP-848 in "Preview" (GA from 2.12.0) and was tested to join, rebalance
+#   incrementally and commit with group.protocol=consumer against it;
+# - static KRaft voters (controller.quorum.voters) still format and start
+#   without --initial-controllers: one plain format per node.
+# Against any Kafka 4.x, SCRAM needs librdkafka >= 2.6.1 (strict nonce
+# check): confluent-kafka-go's 2.11.1 works, Debian's kcat (2.0.2) does not,
+# hence the PLAIN mechanism next to SCRAM on the sasl-ssl listener.
 # To move to another version change KAFKA_VERSION: the jars land in their own
 # cache folder, kafka-<version>/libs.
 #
@@ -237,7 +244,7 @@ cds_sweep() {
 run_tool() {
 	local class=$1
 	shift
-	local opts kind=tool rc=0
+	local opts kind=${TOOL_CDS_KIND:-tool} rc=0
 	read -r -a opts <<<"$TOOL_JVM_OPTS"
 	[[ $class == kafka.tools.StorageTool ]] && kind=storage
 	cds_prepare "$kind" "${opts[@]}"
@@ -545,6 +552,10 @@ write_node_config() {
 			log.cleaner.backoff.ms=1000
 			log.retention.check.interval.ms=5000
 			log.segment.delete.delay.ms=1000
+			# Fault tests: a killed node is fenced, and its partitions get new
+			# leaders, about 3 s after its last heartbeat (Kafka's default: 9 s).
+			broker.heartbeat.interval.ms=500
+			broker.session.timeout.ms=3000
 			# A small machine: few threads.
 			num.network.threads=2
 			num.io.threads=4
@@ -663,7 +674,8 @@ launch_node() {
 	mkdir -p "$logs"
 	local -a opts
 	read -r -a opts <<<"$BROKER_JVM_OPTS"
-	cds_prepare broker "${opts[@]}"
+	# TLS and SASL load classes of their own: one archive per kind of listener.
+	cds_prepare "broker-$SECURITY" "${opts[@]}"
 	# Nothing of ours on stdout or stdin: `$(kafka.sh start)` must not wait
 	# for the JVMs.
 	nohup "$JAVA" "${opts[@]}" "${CDS_OPTS[@]}" -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
@@ -700,7 +712,7 @@ wait_started() {
 # WANT brokers.
 cluster_answers() {
 	local want=$1 out got
-	out=$(run_tool org.apache.kafka.tools.BrokerApiVersionsCommand \
+	out=$(TOOL_CDS_KIND="check-$SECURITY" run_tool org.apache.kafka.tools.BrokerApiVersionsCommand \
 		--bootstrap-server "$(getv bootstrap)" --command-config "$DIR/admin.properties" 2>&1) || {
 		echo "$out" >"$DIR/logs/last-check.log"
 		return 1
@@ -736,8 +748,9 @@ cmd_watchdog() {
 			reason="its parent process $parent is gone"
 		fi
 		if [[ -n $reason ]]; then
-			echo "[$(date -Is)] stopping the cluster: $reason"
-			exec "$SELF" stop --dir "$DIR" --from-watchdog
+			# Nobody waits for this cluster any more: SIGKILL, no controlled shutdown.
+			echo "[$(date -Is)] stopping the cluster (SIGKILL): $reason"
+			exec "$SELF" stop --dir "$DIR" --from-watchdog --kill
 		fi
 	done
 }
@@ -811,18 +824,22 @@ cmd_start() {
 	for ((n = 1; n <= NODES; n++)); do
 		wait "${fpids[$((n - 1))]}" || {
 			cat "$DIR/logs/node-$n/format.log" >&2
+			release_ports
 			die "kafka-storage format failed for node $n (log: $DIR/logs/node-$n/format.log)"
 		}
 	done
 
 	log "starting $NODES node(s), Kafka $KAFKA_VERSION, $SECURITY, bootstrap $bootstrap"
-	for ((n = 1; n <= NODES; n++)); do launch_node "$n"; done
+	# The watchdog first: whatever happens to this script from here on, the
+	# nodes do not outlive --ttl or --parent. Interrupted, start stops them.
 	start_watchdog "$ttl_s"
+	trap 'HARD=1 cmd_stop >/dev/null 2>&1; exit 130' INT TERM HUP
+	for ((n = 1; n <= NODES; n++)); do launch_node "$n"; done
 
 	local deadline=$(($(date +%s) + START_TIMEOUT))
 	for ((n = 1; n <= NODES; n++)); do
 		wait_started "$n" 0 "$deadline" || {
-			HARD=1 FROM_WATCHDOG=0 cmd_stop >/dev/null 2>&1 || true
+			HARD=1 cmd_stop >/dev/null 2>&1 || true
 			die "the cluster did not start (logs: $DIR/logs/); it is stopped"
 		}
 	done
@@ -834,6 +851,7 @@ cmd_start() {
 		fi
 		sleep 0.5
 	done
+	trap - INT TERM HUP
 	log "ready in $(($(now_ms) - t0)) ms: $NODES node(s) in $DIR, watchdog ttl ${TTL}${PARENT:+, parent pid $PARENT}"
 	echo "$bootstrap"
 }
@@ -1000,12 +1018,26 @@ DIR defaults to \$PITCHKAFKA_KAFKA_DIR or ${TMPDIR:-/tmp}/pitchkafka-kafka-UID. 
   logs/node-N/server.log   each node's log; data/node-N; pids/node-N.pid, pids/watchdog.pid
   cluster.env              ports, cluster id, users' passwords (key=value)
 
-Every cluster has a watchdog that stops it when --ttl runs out (default 2h, 0 = never)
-or, with --parent PID (or PITCHKAFKA_KAFKA_PARENT), as soon as that process is gone:
-a Go test passes its own pid.
+Every cluster has a watchdog that stops it (SIGKILL) when --ttl runs out (default 2h,
+0 = never) or, with --parent PID (or PITCHKAFKA_KAFKA_PARENT), within 2 s of that
+process being gone: a Go test passes its own pid.
+
+Tuned for tests: auto.create.topics.enable=false (as kfake); internal topics with
+6 partitions, RF 1 (1 node) or 3 with min.isr 2 (3 nodes); default.replication.factor
+= nodes (max 3); group.initial.rebalance.delay.ms=0; classic group sessions from
+1 s (group.min.session.timeout.ms=1000); KIP-848 groups (on by default): session
+10 s, heartbeat 1 s, per group down to 1 s / 0.5 s with
+  tool kafka-configs --bootstrap-server B --alter --entity-type groups --entity-name G \
+      --add-config consumer.session.timeout.ms=2000,consumer.heartbeat.interval.ms=500
+a killed node is fenced and loses its leaders ~3 s after (broker.session.timeout.ms=3000);
+log cleaner and retention act within seconds (set segment.ms, min.cleanable.dirty.ratio
+per topic). Anything else: start --config key=value.
 
 sasl-ssl: users admin (super user), pitchkafka and guest, each with SCRAM-SHA-512,
-SCRAM-SHA-256 and PLAIN; ACLs on, allow.everyone.if.no.acl.found=false. A test grants:
+SCRAM-SHA-256 and PLAIN; ACLs on, allow.everyone.if.no.acl.found=false. SCRAM needs
+librdkafka >= 2.6.1 against Kafka 4 (confluent-kafka-go v2.11.1 is fine); Debian's kcat
+(librdkafka 2.0.2) must use PLAIN: kcat -F DIR/client.properties -X sasl.mechanisms=PLAIN -L
+A test grants:
   scripts/kafka.sh grant pitchkafka --dir DIR
   scripts/kafka.sh acl --dir DIR --add --allow-principal User:pitchkafka \\
       --operation Read --operation Describe --topic pitches --group announcers
@@ -1014,9 +1046,15 @@ or, with the tool itself:
       --command-config DIR/admin.properties --add --allow-principal User:pitchkafka \\
       --operation All --topic pitches
 
+Java tools of 4.4 print a deprecation line on STDOUT for --consumer-property and
+--consumer.config: use --command-property and --command-config, e.g.
+  tool kafka-console-consumer --bootstrap-server B --topic pitches --group announcers \
+      --command-property group.protocol=consumer --from-beginning --max-messages 10
+
 Environment: PITCHKAFKA_CACHE, PITCHKAFKA_KAFKA_DIR, PITCHKAFKA_KAFKA_PARENT,
 PITCHKAFKA_KAFKA_START_TIMEOUT, PITCHKAFKA_KAFKA_JVM_OPTS (brokers; default
-"$BROKER_JVM_OPTS"), PITCHKAFKA_KAFKA_TOOL_JVM_OPTS, JAVA_HOME.
+"$BROKER_JVM_OPTS"), PITCHKAFKA_KAFKA_TOOL_JVM_OPTS, PITCHKAFKA_KAFKA_CDS=0 (no class
+data sharing archives in the cache's cds/), JAVA_HOME (Java 17 or newer).
 EOF
 }
 
