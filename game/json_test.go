@@ -103,7 +103,7 @@ func withField(tb testing.TB, event, name, raw string) string {
 }
 
 // TestDecodeRejectsWhatTheSchemaForbids feeds events that are valid JSON
-// of the right types but break a rule of testdata/pitch.schema.json, and
+// of the right types but break a rule of schemas/pitch.schema.json, and
 // checks each is rejected with a short error naming the rule.
 func TestDecodeRejectsWhatTheSchemaForbids(t *testing.T) {
 	good := string(samplePitches(t, 1, 1)[0].AppendJSON(nil))

@@ -14,7 +14,7 @@ import (
 // Validate checks that p is a usable v1 event, whatever format it was
 // decoded from: the schema, the fields that identify and order a pitch, a
 // ts no more than FutureTolerance past the clock, and what
-// testdata/pitch.schema.json forbids of the fields present (zero and ""
+// schemas/pitch.schema.json forbids of the fields present (zero and ""
 // stand for absent): counts, outs and release_speed out of range, values
 // outside an enum, strings that are not UTF-8 or longer than MaxTextLength
 // (MaxDesLength for des). Its error wraps ErrInvalidPitch.
