@@ -57,13 +57,14 @@ func decodeArray(tb testing.TB, out string) []game.Pitch {
 }
 
 func TestPublishThenLastPitchEqualsTheSimulatorsState(t *testing.T) {
-	b := testkit.StartBroker(t)
+	c := testkit.StartCluster(t, testkit.ClusterOptions{})
+	at := []string{"--brokers", c.Bootstrap, "--topic", c.Name("pitches")}
 	const n, seed = 3000, 7
-	pub := mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", fmt.Sprint(n), "--seed", fmt.Sprint(seed))
+	pub := mustRun(t, append([]string{"publish", "--rate", "0", "--count", fmt.Sprint(n), "--seed", fmt.Sprint(seed)}, at...)...)
 	if !strings.Contains(pub.stderr.String(), fmt.Sprintf(`"delivered":%d`, n)) {
 		t.Fatalf("publish did not report %d delivered:\n%s", n, pub.stderr)
 	}
-	lp := mustRun(t, "last-pitch", "--brokers", b.Bootstrap(), "--from-beginning", "--once", "--output", "json")
+	lp := mustRun(t, append([]string{"last-pitch", "--from-beginning", "--once", "--output", "json"}, at...)...)
 	got := decodeArray(t, lp.stdout.String())
 	want := simulatedLastPitches(t, seed, n)
 	if len(got) != len(want) {
@@ -143,20 +144,22 @@ func parseAnnounced(tb testing.TB, out string) []announced {
 }
 
 func TestTwoAnnouncersInOneGroupPrintEveryOffset(t *testing.T) {
-	b := testkit.StartBroker(t)
+	c := testkit.StartCluster(t, testkit.ClusterOptions{})
+	topic := c.Name("pitches")
 	const n = 2000
-	mustCreateTopic(t, b.Bootstrap(), "pitches", 6)
+	mustCreateTopic(t, c.Bootstrap, topic, 6)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var members []*running
+	group := c.Group(t, "two")
 	for range 2 {
-		members = append(members, startInProcess(ctx, "announce", "--brokers", b.Bootstrap(), "--group", "two",
+		members = append(members, startInProcess(ctx, "announce", "--brokers", c.Bootstrap, "--topic", topic, "--group", group,
 			"--from-beginning", "--output", "json"))
 	}
 	testkit.WaitFor(t, 60*time.Second, "both announcers to own partitions", func() bool {
 		return ownsPartitions(members[0].stderr.String()) && ownsPartitions(members[1].stderr.String())
 	})
-	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", fmt.Sprint(n), "--seed", "3")
+	mustRun(t, "publish", "--brokers", c.Bootstrap, "--topic", topic, "--rate", "0", "--count", fmt.Sprint(n), "--seed", "3")
 	seen := func() map[[2]int64]bool {
 		set := map[[2]int64]bool{}
 		for _, m := range members {
@@ -177,6 +180,25 @@ func TestTwoAnnouncersInOneGroupPrintEveryOffset(t *testing.T) {
 		}
 	}
 	assertContiguous(t, seen(), n)
+	var all []announced
+	for _, m := range members {
+		all = append(all, m.announced(t)...)
+	}
+	assertEachGameInOrder(t, all)
+}
+
+// assertEachGameInOrder checks that each game's pitches were announced once
+// each, game_seq 1, 2, 3… in the order they were printed: every pitch of a
+// game is on one partition, which one member reads in order.
+func assertEachGameInOrder(tb testing.TB, as []announced) {
+	tb.Helper()
+	next := map[int64]int{}
+	for _, a := range as {
+		if want := next[a.GamePK] + 1; a.GameSeq != want {
+			tb.Fatalf("game %d: pitch %d announced where pitch %d was next", a.GamePK, a.GameSeq, want)
+		}
+		next[a.GamePK] = a.GameSeq
+	}
 }
 
 // ownsPartitions reports whether an announcer's log shows a non-empty assignment.
@@ -230,10 +252,11 @@ func logField(tb testing.TB, stderr, message, field string) int64 {
 }
 
 func TestStoppedPublishDeliversExactlyWhatItReports(t *testing.T) {
-	b := testkit.StartBroker(t)
+	c := testkit.StartCluster(t, testkit.ClusterOptions{})
+	topic := c.Name("pitches")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	pub := startInProcess(ctx, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--seed", "4", "--stats-interval", "100ms")
+	pub := startInProcess(ctx, "publish", "--brokers", c.Bootstrap, "--topic", topic, "--rate", "0", "--seed", "4", "--stats-interval", "100ms")
 	waitForDeliveries(t, pub.stderr)
 	cancel() // as Ctrl-C does, through the context
 	if err := <-pub.done; err != nil {
@@ -243,7 +266,7 @@ func TestStoppedPublishDeliversExactlyWhatItReports(t *testing.T) {
 	if delivered == 0 || delivered != logField(t, pub.stderr.String(), "done", "sent") {
 		t.Fatalf("delivered %d of %d sent", delivered, logField(t, pub.stderr.String(), "done", "sent"))
 	}
-	lp := mustRun(t, "last-pitch", "--brokers", b.Bootstrap(), "--from-beginning", "--once", "--output", "json")
+	lp := mustRun(t, "last-pitch", "--brokers", c.Bootstrap, "--topic", topic, "--from-beginning", "--once", "--output", "json")
 	if replayed := logField(t, lp.stderr.String(), "caught up: the table is current", "replayed"); replayed != delivered {
 		t.Fatalf("the topic holds %d pitches, publish reported %d delivered", replayed, delivered)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"sort"
 	"strconv"
@@ -16,22 +15,7 @@ import (
 	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
-	"go.uber.org/goleak"
 )
-
-// TestMain removes the built binary, and fails the run if any goroutine
-// outlived the tests: every command must end all it started.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testkit.RemoveBinary()
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintln(os.Stderr, "goroutines outlived the tests:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
-}
 
 // member is an announce process in a consumer group.
 type member struct {

@@ -14,10 +14,11 @@ import (
 )
 
 func TestStatsOnAPublishedStreamAgreesWithTheSimulator(t *testing.T) {
-	b := testkit.StartBroker(t)
+	c := testkit.StartCluster(t, testkit.ClusterOptions{})
+	at := []string{"--brokers", c.Bootstrap, "--topic", c.Name("pitches")}
 	const games, seed = 150, 77
-	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--games", fmt.Sprint(games), "--seed", fmt.Sprint(seed))
-	out := mustRun(t, "stats", "--brokers", b.Bootstrap(), "--from-beginning", "--once", "--output", "json")
+	mustRun(t, append([]string{"publish", "--rate", "0", "--games", fmt.Sprint(games), "--seed", fmt.Sprint(seed)}, at...)...)
+	out := mustRun(t, append([]string{"stats", "--from-beginning", "--once", "--output", "json"}, at...)...)
 	var got statsReport
 	if err := json.Unmarshal([]byte(out.stdout.String()), &got); err != nil {
 		t.Fatalf("%v\n%s", err, out.stdout)
@@ -54,7 +55,7 @@ func TestStatsOnAPublishedStreamAgreesWithTheSimulator(t *testing.T) {
 	if len(got.PitchTypes) < 8 {
 		t.Errorf("only %d pitch types", len(got.PitchTypes))
 	}
-	table := mustRun(t, "stats", "--brokers", b.Bootstrap(), "--from-beginning", "--once")
+	table := mustRun(t, append([]string{"stats", "--from-beginning", "--once"}, at...)...)
 	t.Logf("stats on %d published games:\n%s", games, table.stdout)
 }
 

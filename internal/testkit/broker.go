@@ -8,7 +8,8 @@ import (
 )
 
 // StartBroker starts an embedded one-node cluster on a free loopback port,
-// stopped when the test ends.
+// stopped when the test ends. With KafkaEnv set the test skips: it is one
+// of those that run on kfake only (StartCluster gives the others either).
 func StartBroker(tb testing.TB) *embedded.Broker {
 	tb.Helper()
 	return StartBrokerWith(tb, embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, Log: zerolog.Nop()})
@@ -18,6 +19,7 @@ func StartBroker(tb testing.TB) *embedded.Broker {
 // test ends.
 func StartBrokerWith(tb testing.TB, opts embedded.BrokerOptions) *embedded.Broker {
 	tb.Helper()
+	SkipOnKafka(tb, "it starts an embedded broker of its own")
 	b, err := embedded.StartBroker(opts)
 	if err != nil {
 		tb.Fatal(err)

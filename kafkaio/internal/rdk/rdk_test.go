@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/pitchkafka/pitchkafka/internal/testkit"
-	"go.uber.org/goleak"
 )
 
 // These tests drive the C calls one by one against a real broker; .ci/run
@@ -22,7 +21,7 @@ import (
 
 // TestMain fails the package's tests if any goroutine outlives them: every
 // producer's serving goroutine must end with Close.
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { testkit.Main(m) }
 
 func TestTheLinkedLibrdkafkaIsTheVendoredHeadersVersion(t *testing.T) {
 	if err := CheckLibrary(); err != nil {
@@ -152,9 +151,10 @@ func readBack(tb testing.TB, brokers, topic string, want int) []readRecord {
 }
 
 func TestABatchRoundTripsValuesHeadersNullsAndTimestamps(t *testing.T) {
-	b := testkit.StartBroker(t)
-	testkit.CreateTopic(t, b.Bootstrap(), "raw", 1, nil)
-	p := mustProducer(t, b.Bootstrap(), "raw", nil, Events{})
+	c := testkit.StartCluster(t, testkit.ClusterOptions{})
+	topic := c.Name("raw")
+	testkit.CreateTopic(t, c.Bootstrap, topic, 1, nil)
+	p := mustProducer(t, c.Bootstrap, topic, nil, Events{})
 	defer p.Close()
 	ts := time.UnixMilli(1_700_000_000_123)
 	var batch Batch
@@ -177,7 +177,7 @@ func TestABatchRoundTripsValuesHeadersNullsAndTimestamps(t *testing.T) {
 		t.Fatal("Reset left records behind")
 	}
 
-	got := readBack(t, b.Bootstrap(), "raw", 4)
+	got := readBack(t, c.Bootstrap, topic, 4)
 	want := []struct {
 		value   string
 		null    bool
@@ -215,10 +215,11 @@ func headerString(hs []Header) string {
 }
 
 func TestAFullQueueIsWaitedOutAndEveryDeliveryCounted(t *testing.T) {
-	b := testkit.StartBroker(t)
-	testkit.CreateTopic(t, b.Bootstrap(), "full", 1, nil)
+	c := testkit.StartCluster(t, testkit.ClusterOptions{})
+	topic := c.Name("full")
+	testkit.CreateTopic(t, c.Bootstrap, topic, 1, nil)
 	var ev events
-	p := mustProducer(t, b.Bootstrap(), "full", Config{"queue.buffering.max.messages": "10"}, ev.Events())
+	p := mustProducer(t, c.Bootstrap, topic, Config{"queue.buffering.max.messages": "10"}, ev.Events())
 	defer p.Close()
 	var batch Batch
 	for i := range 3000 {
@@ -228,7 +229,7 @@ func TestAFullQueueIsWaitedOutAndEveryDeliveryCounted(t *testing.T) {
 	if p.Delivered() != 3000 || len(ev.failed) != 0 {
 		t.Fatalf("%d delivered, %d failed; want 3000 and none", p.Delivered(), len(ev.failed))
 	}
-	got := readBack(t, b.Bootstrap(), "full", 3000)
+	got := readBack(t, c.Bootstrap, topic, 3000)
 	for i, r := range got {
 		if string(r.value) != fmt.Sprintf("record %d", i) {
 			t.Fatalf("record %d reads %q: out of order or lost", i, r.value)
@@ -237,9 +238,10 @@ func TestAFullQueueIsWaitedOutAndEveryDeliveryCounted(t *testing.T) {
 }
 
 func TestAProduceThatCannotGoOnReturnsCheckOrContextErrors(t *testing.T) {
-	b := testkit.StartBroker(t)
-	testkit.CreateTopic(t, b.Bootstrap(), "stopped", 1, nil)
-	p := mustProducer(t, b.Bootstrap(), "stopped", Config{"queue.buffering.max.messages": "1"}, Events{})
+	c := testkit.StartCluster(t, testkit.ClusterOptions{})
+	topic := c.Name("stopped")
+	testkit.CreateTopic(t, c.Bootstrap, topic, 1, nil)
+	p := mustProducer(t, c.Bootstrap, topic, Config{"queue.buffering.max.messages": "1"}, Events{})
 	defer p.Close()
 	var batch Batch
 	for range 100 {
@@ -258,10 +260,11 @@ func TestAProduceThatCannotGoOnReturnsCheckOrContextErrors(t *testing.T) {
 }
 
 func TestAFatalErrorIsReportedWithItsCause(t *testing.T) {
-	b := testkit.StartBroker(t)
-	testkit.CreateTopic(t, b.Bootstrap(), "fatal", 1, nil)
+	c := testkit.StartCluster(t, testkit.ClusterOptions{})
+	topic := c.Name("fatal")
+	testkit.CreateTopic(t, c.Bootstrap, topic, 1, nil)
 	var ev events
-	p := mustProducer(t, b.Bootstrap(), "fatal", nil, ev.Events())
+	p := mustProducer(t, c.Bootstrap, topic, nil, ev.Events())
 	defer p.Close()
 	var batch Batch
 	batch.Add(nil, []byte("before"), nil, time.Time{})
@@ -305,10 +308,11 @@ func TestAnUnknownPropertyIsRefusedByName(t *testing.T) {
 }
 
 func TestLogsAndStatisticsReachTheirEvents(t *testing.T) {
-	b := testkit.StartBroker(t)
-	testkit.CreateTopic(t, b.Bootstrap(), "logged", 1, nil)
+	c := testkit.StartCluster(t, testkit.ClusterOptions{})
+	topic := c.Name("logged")
+	testkit.CreateTopic(t, c.Bootstrap, topic, 1, nil)
 	var ev events
-	p := mustProducer(t, b.Bootstrap(), "logged", Config{"debug": "eos", "statistics.interval.ms": "100"}, ev.Events())
+	p := mustProducer(t, c.Bootstrap, topic, Config{"debug": "eos", "statistics.interval.ms": "100"}, ev.Events())
 	var batch Batch
 	batch.Add(nil, []byte("x"), nil, time.Time{})
 	mustProduce(t, p, &batch)
@@ -320,25 +324,27 @@ func TestLogsAndStatisticsReachTheirEvents(t *testing.T) {
 }
 
 func TestMetadataSaysWhetherTheTopicExists(t *testing.T) {
-	b := testkit.StartBroker(t)
-	testkit.CreateTopic(t, b.Bootstrap(), "there", 3, nil)
-	p := mustProducer(t, b.Bootstrap(), "there", nil, Events{})
+	c := testkit.StartCluster(t, testkit.ClusterOptions{})
+	topic := c.Name("there")
+	testkit.CreateTopic(t, c.Bootstrap, topic, 3, nil)
+	p := mustProducer(t, c.Bootstrap, topic, nil, Events{})
 	defer p.Close()
 	md, err := p.Metadata(10 * time.Second)
-	if err != nil || md.Topic != "there" || md.Err != NoError || len(md.Partitions) != 3 {
+	if err != nil || md.Topic != topic || md.Err != NoError || len(md.Partitions) != 3 {
 		t.Fatalf("metadata %+v, %v; want 3 partitions", md, err)
 	}
 }
 
 func TestWakeEndsAConsumeAtOnce(t *testing.T) {
-	b := testkit.StartBroker(t)
-	testkit.CreateTopic(t, b.Bootstrap(), "quiet", 1, nil)
-	c, err := NewConsumer(Config{"bootstrap.servers": b.Bootstrap(), "group.id": "rdk-wake"}, Events{})
+	cluster := testkit.StartCluster(t, testkit.ClusterOptions{})
+	topic := cluster.Name("quiet")
+	testkit.CreateTopic(t, cluster.Bootstrap, topic, 1, nil)
+	c, err := NewConsumer(Config{"bootstrap.servers": cluster.Bootstrap, "group.id": "rdk-wake"}, Events{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if err := c.Assign("quiet", []Start{{Partition: 0, Offset: 0}}); err != nil {
+	if err := c.Assign(topic, []Start{{Partition: 0, Offset: 0}}); err != nil {
 		t.Fatal(err)
 	}
 	time.AfterFunc(200*time.Millisecond, c.Wake)
