@@ -100,7 +100,7 @@ func TestBrowserShowsTheLivePage(t *testing.T) {
 	defer cancel()
 	pub := startInProcess(ctx, "publish", "--brokers", b.Bootstrap(), "--seed", "7", "--rate", "150", "--concurrent", "4")
 	url, page := startWeb(t, ctx, "--brokers", b.Bootstrap())
-	announce := func(name string) { startAnnouncer(t, b.Bootstrap(), name, "classic") }
+	announce := func(name string) { startAnnouncer(t, where{b.Bootstrap(), "pitches"}, "talk", name, "classic") }
 	// An announcer needs the topic, which the publisher creates.
 	if err := waitForTopic(ctx, kafkaio.Config{Brokers: b.Bootstrap(), Timeout: 30 * time.Second, Log: zerolog.Nop()}, "pitches"); err != nil {
 		t.Fatal(err)

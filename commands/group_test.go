@@ -12,9 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/pitchkafka/pitchkafka/internal/testkit"
-	"github.com/rs/zerolog"
 )
 
 // member is an announce process in a consumer group.
@@ -27,24 +25,30 @@ type member struct {
 	stopped        time.Time
 }
 
-func startMember(tb testing.TB, brokers, group, name string) *member {
-	return startMemberWith(tb, brokers, group, name, "classic")
+// where is the cluster and topic a test's commands use.
+type where struct{ brokers, topic string }
+
+// at points a command at w.
+func (w where) at() []string { return []string{"--brokers", w.brokers, "--topic", w.topic} }
+
+func startMember(tb testing.TB, w where, group, name string) *member {
+	return startMemberWith(tb, w, group, name, "classic")
 }
 
 // startMemberWith starts a member joining with the given group protocol.
 // Under classic its session times out in 6 s; under consumer the broker
-// says when (see protocolBroker).
-func startMemberWith(tb testing.TB, brokers, group, name, protocol string) *member {
+// says when (see groupCluster).
+func startMemberWith(tb testing.TB, w where, group, name, protocol string) *member {
 	tb.Helper()
-	return startGroupProcess(tb, name, protocol, "--log-level", "debug", "--log-format", "json", "announce", "--brokers", brokers,
-		"--group", group, "--from-beginning", "--output", "json", "--stats-interval", "1h",
+	return startGroupProcess(tb, name, protocol, "--log-level", "debug", "--log-format", "json", "announce", "--brokers", w.brokers,
+		"--topic", w.topic, "--group", group, "--from-beginning", "--output", "json", "--stats-interval", "1h",
 		"--group-protocol", protocol, "-X", "auto.commit.interval.ms=1000")
 }
 
 // startGroupProcess starts pitchkafka with args as a group member named
 // name. Under the classic protocol its session times out in 6 s, with a
 // heartbeat every 500 ms; under consumer the broker says when (see
-// protocolBroker).
+// groupCluster).
 func startGroupProcess(tb testing.TB, name, protocol string, args ...string) *member {
 	tb.Helper()
 	m := &member{name: name, stdout: &testkit.Buffer{}, stderr: &testkit.Buffer{}, done: make(chan error, 1), exited: make(chan struct{})}
@@ -201,11 +205,11 @@ func seenSet(u map[[2]int64][]string) map[[2]int64]bool {
 }
 
 // publishInBackground streams n pitches at rate while the test goes on.
-func publishInBackground(tb testing.TB, brokers string, n, rate int) <-chan error {
+func publishInBackground(tb testing.TB, w where, n, rate int) <-chan error {
 	done := make(chan error, 1)
 	go func() {
-		r := runCLI(context.Background(), "publish", "--brokers", brokers, "--rate", fmt.Sprint(rate), "--count", fmt.Sprint(n),
-			"--seed", "17")
+		r := runCLI(context.Background(), append([]string{"publish", "--rate", fmt.Sprint(rate), "--count", fmt.Sprint(n),
+			"--seed", "17"}, w.at()...)...)
 		done <- r.err
 	}()
 	return done
@@ -213,11 +217,11 @@ func publishInBackground(tb testing.TB, brokers string, n, rate int) <-chan erro
 
 // startMembers starts count members of group, m1, m2…, and waits until
 // each owns partitions.
-func startMembers(tb testing.TB, brokers, group, protocol string, count int) []*member {
+func startMembers(tb testing.TB, w where, group, protocol string, count int) []*member {
 	tb.Helper()
 	var members []*member
 	for i := 1; i <= count; i++ {
-		members = append(members, startMemberWith(tb, brokers, group, fmt.Sprintf("m%d", i), protocol))
+		members = append(members, startMemberWith(tb, w, group, fmt.Sprintf("m%d", i), protocol))
 	}
 	testkit.WaitFor(tb, 60*time.Second, fmt.Sprintf("%d members to own partitions", count), func() bool {
 		for _, m := range members {
@@ -230,28 +234,26 @@ func startMembers(tb testing.TB, brokers, group, protocol string, count int) []*
 	return members
 }
 
-// streamToThreeMembers starts a broker with a topic of six partitions,
-// three members of group on it, and a publisher of n pitches at 800 a
-// second, whose result comes on published.
-func streamToThreeMembers(t *testing.T, group, protocol string, n int) (brokers string, members []*member, published <-chan error) {
-	brokers = protocolBroker(t).Bootstrap()
-	mustCreateTopic(t, brokers, "pitches", 6)
-	members = startMembers(t, brokers, group, protocol, 3)
-	return brokers, members, publishInBackground(t, brokers, n, 800)
+// streamToThreeMembers starts a topic of six partitions, three members of
+// group on it, and a publisher of n pitches at 800 a second, whose result
+// comes on published; it returns the group's name, which is the test's own
+// on a shared cluster.
+func streamToThreeMembers(t *testing.T, group, protocol string, n int) (w where, name string, members []*member, published <-chan error) {
+	c := groupCluster(t)
+	w = where{c.Bootstrap, c.Name("pitches")}
+	name = c.Group(t, group)
+	mustCreateTopic(t, w.brokers, w.topic, 6)
+	members = startMembers(t, w, name, protocol, 3)
+	return w, name, members, publishInBackground(t, w, n, 800)
 }
 
-// protocolBroker starts a broker whose KIP-848 groups time a member out
-// after 6 s and ask for heartbeats every 500 ms, as the classic members of
-// these tests ask for themselves.
-func protocolBroker(tb testing.TB) *embedded.Broker {
+// groupCluster is a cluster whose KIP-848 groups time a member out after
+// 6 s and ask for heartbeats every 500 ms, as the classic members of these
+// tests ask for themselves.
+func groupCluster(tb testing.TB) *testkit.Cluster {
 	tb.Helper()
-	b, err := embedded.StartBroker(embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, Log: zerolog.Nop(),
-		Configs: map[string]string{"group.consumer.session.timeout.ms": "6000", "group.consumer.heartbeat.interval.ms": "500"}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(b.Close)
-	return b
+	return testkit.StartCluster(tb, testkit.ClusterOptions{ConsumerGroupSession: 6 * time.Second,
+		ConsumerGroupHeartbeat: 500 * time.Millisecond})
 }
 
 // groupProtocols are the consumer group protocols the membership tests run under.
@@ -265,9 +267,9 @@ func TestGroupMembersJoinAndLeaveWithoutLosingOrRepeating(t *testing.T) {
 
 func testJoinAndLeave(t *testing.T, protocol string) {
 	const n = 4000
-	brokers, members, published := streamToThreeMembers(t, "g1", protocol, n)
+	w, group, members, published := streamToThreeMembers(t, "g1", protocol, n)
 	testkit.WaitFor(t, 60*time.Second, "1000 announced", func() bool { return len(union(t, members)) >= 1000 })
-	members = append(members, startMemberWith(t, brokers, "g1", "m4", protocol)) // joins mid-stream
+	members = append(members, startMemberWith(t, w, group, "m4", protocol)) // joins mid-stream
 	testkit.WaitFor(t, 60*time.Second, "2500 announced and m4 at work", func() bool {
 		return len(union(t, members)) >= 2500 && members[3].ownsPartitions(t)
 	})
@@ -301,7 +303,7 @@ func TestAMemberKilledMidStreamLosesNothing(t *testing.T) {
 
 func testKilledMidStream(t *testing.T, protocol string) {
 	const n = 4000
-	_, members, published := streamToThreeMembers(t, "g2", protocol, n)
+	_, _, members, published := streamToThreeMembers(t, "g2", protocol, n)
 	dead := members[1]
 	testkit.WaitFor(t, 60*time.Second, "1500 announced and a commit by m2", func() bool {
 		return len(union(t, members)) >= 1500 && len(dead.lastCommitted(t)) > 0

@@ -23,21 +23,21 @@ import (
 
 // startScoresWith starts a scores process joining with the given group
 // protocol, with any more arguments; under classic its session times out in
-// 6 s, under consumer the broker says when (see protocolBroker).
-func startScoresWith(tb testing.TB, brokers, group, instance, protocol string, more ...string) *member {
+// 6 s, under consumer the broker says when (see groupCluster).
+func startScoresWith(tb testing.TB, r scoresRig, instance, protocol string, more ...string) *member {
 	tb.Helper()
-	args := []string{"--log-format", "json", "scores", "--brokers", brokers, "--group", group,
-		"--instance", instance, "--commit-interval", "100ms", "--stats-interval", "1s", "--group-protocol", protocol}
+	args := []string{"--log-format", "json", "scores", "--brokers", r.brokers, "--topic", r.input, "--to", r.output,
+		"--group", r.group, "--instance", instance, "--commit-interval", "100ms", "--stats-interval", "1s", "--group-protocol", protocol}
 	return startGroupProcess(tb, instance, protocol, append(args, more...)...)
 }
 
 // mustCreateGamesTopic creates the games topic before scores does, with
 // cleanup.policy=delete instead of compact, so that the test reads every
 // record scores wrote, not what compaction left of them.
-func mustCreateGamesTopic(tb testing.TB, brokers string) {
+func mustCreateGamesTopic(tb testing.TB, brokers, topic string) {
 	tb.Helper()
 	cfg := kafkaio.Config{Brokers: brokers, Timeout: 10 * time.Second, Log: zerolog.Nop()}
-	pub, err := kafkaio.NewPublisher(context.Background(), cfg, kafkaio.TopicSpec{Name: "games", Partitions: 6, ReplicationFactor: -1,
+	pub, err := kafkaio.NewPublisher(context.Background(), cfg, kafkaio.TopicSpec{Name: topic, Partitions: 6, ReplicationFactor: -1,
 		Configs: map[string]string{"cleanup.policy": "delete"}})
 	if err != nil {
 		tb.Fatal(err)
@@ -47,12 +47,21 @@ func mustCreateGamesTopic(tb testing.TB, brokers string) {
 	}
 }
 
-// scoresRig is where the scores tests run: a broker, and a Schema Registry
-// for the formats that need one.
+// scoresRig is where the scores tests run: a cluster, the topics and
+// group, and a Schema Registry for the formats that need one.
 type scoresRig struct {
-	brokers, registry string
-	format            formats.Format
+	brokers, registry    string
+	input, output, group string
+	format               formats.Format
 }
+
+// defaultScoresRig is scores' own defaults on the given brokers.
+func defaultScoresRig(brokers string) scoresRig {
+	return scoresRig{brokers: brokers, input: "pitches", output: "games", group: "scores", format: formats.FormatJSON}
+}
+
+// pitches is where the rig's pitches are.
+func (r scoresRig) pitches() where { return where{r.brokers, r.input} }
 
 // args are the arguments that point scores at the rig, in its format.
 func (r scoresRig) args() []string {
@@ -65,7 +74,7 @@ func (r scoresRig) args() []string {
 func mustReadGames(tb testing.TB, r scoresRig, committed bool) []testkit.GameRecord {
 	tb.Helper()
 	recs, err := testkit.ReadGames(r.brokers, formats.Config{Timeout: 10 * time.Second, Log: zerolog.Nop(),
-		Registry: formats.RegistryConfig{URL: r.registry}}, "games", committed, kafkaio.DefaultTransactionTimeout+10*time.Second)
+		Registry: formats.RegistryConfig{URL: r.registry}}, r.output, committed, kafkaio.DefaultTransactionTimeout+10*time.Second)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -76,13 +85,14 @@ func mustReadGames(tb testing.TB, r scoresRig, committed bool) []testkit.GameRec
 // topics and a publisher of n pitches at rate a second; for a Schema
 // Registry format, a registry too.
 func streamForScores(t *testing.T, n, rate int, format formats.Format) (r scoresRig, published <-chan error) {
-	r = scoresRig{brokers: protocolBroker(t).Bootstrap(), format: format}
+	c := groupCluster(t)
+	r = scoresRig{brokers: c.Bootstrap, input: c.Name("pitches"), output: c.Name("games"), group: c.Group(t, "scores"), format: format}
 	if format.NeedsRegistry() {
 		r.registry = testkit.StartRegistry(t, "").URL()
 	}
-	mustCreateTopic(t, r.brokers, "pitches", 6)
-	mustCreateGamesTopic(t, r.brokers)
-	return r, publishInBackground(t, r.brokers, n, rate)
+	mustCreateTopic(t, r.brokers, r.input, 6)
+	mustCreateGamesTopic(t, r.brokers, r.output)
+	return r, publishInBackground(t, r.pitches(), n, rate)
 }
 
 // waitForAllFolded waits until the committed games records number the
@@ -111,7 +121,7 @@ func waitForAllFolded(t *testing.T, r scoresRig, n int, procs []*member) {
 // the game's pitches.
 func assertExactlyOnce(t *testing.T, r scoresRig) []testkit.GameRecord {
 	t.Helper()
-	pitches := mustReadAll(t, r.brokers, "pitches")
+	pitches := mustReadAll(t, r.brokers, r.input)
 	sort.Slice(pitches, func(i, j int) bool { return pitches[i].GameSeq < pitches[j].GameSeq })
 	want := map[int64]*game.GameState{}
 	for i := range pitches {
@@ -164,7 +174,7 @@ func testScoresThroughCrashes(t *testing.T, protocol string, format formats.Form
 	const n = 8000
 	rig, published := streamForScores(t, n, 250, format)
 	start := func(instance string) *member {
-		return startScoresWith(t, rig.brokers, "scores", instance, protocol, rig.args()...)
+		return startScoresWith(t, rig, instance, protocol, rig.args()...)
 	}
 	procs := []*member{start("a"), start("b")}
 	testkit.WaitFor(t, 60*time.Second, "both processors to own partitions", func() bool {
@@ -197,7 +207,7 @@ func testScoresThroughCrashes(t *testing.T, protocol string, format formats.Form
 	}
 	committed := assertExactlyOnce(t, rig)
 	if format.NeedsRegistry() {
-		assertSubjects(t, rig.registry, formats.Subject("games"))
+		assertSubjects(t, rig.registry, formats.Subject(rig.output))
 	}
 	all := mustReadGames(t, rig, false)
 	t.Logf("%d kills; %d committed games records, %d written in all", kills, len(committed), len(all))
@@ -274,7 +284,7 @@ func TestScoresZombieIsFenced(t *testing.T) {
 func testZombieIsFenced(t *testing.T, protocol string) {
 	const n = 7000
 	rig, published := streamForScores(t, n, 350, formats.FormatJSON)
-	zombie, other := startScoresWith(t, rig.brokers, "scores", "zombie", protocol), startScoresWith(t, rig.brokers, "scores", "other", protocol)
+	zombie, other := startScoresWith(t, rig, "zombie", protocol), startScoresWith(t, rig, "other", protocol)
 	testkit.WaitFor(t, 60*time.Second, "both processors to own partitions", func() bool {
 		return zombie.ownsPartitions(t) && other.ownsPartitions(t)
 	})
@@ -295,8 +305,8 @@ func TestScoresZombieIsFencedByTheGroup(t *testing.T) {
 		t.Run(protocol, func(t *testing.T) {
 			const n = 5000
 			rig, published := streamForScores(t, n, 350, formats.FormatJSON)
-			zombie := startScoresWith(t, rig.brokers, "scores", "zombie", protocol, "-X", "transaction.timeout.ms=30000")
-			other := startScoresWith(t, rig.brokers, "scores", "other", protocol)
+			zombie := startScoresWith(t, rig, "zombie", protocol, "-X", "transaction.timeout.ms=30000")
+			other := startScoresWith(t, rig, "other", protocol)
 			testkit.WaitFor(t, 60*time.Second, "both processors to own partitions", func() bool {
 				return zombie.ownsPartitions(t) && other.ownsPartitions(t)
 			})
@@ -407,7 +417,7 @@ func assertSubjects(t *testing.T, registry string, want ...string) {
 func TestScoresPrintsEachEndedGameWithItsLineScore(t *testing.T) {
 	b := testkit.StartBroker(t)
 	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--games", "3", "--seed", "2016")
-	m := startScoresWith(t, b.Bootstrap(), "scores", "a", "classic")
+	m := startScoresWith(t, defaultScoresRig(b.Bootstrap()), "a", "classic")
 	testkit.WaitFor(t, 60*time.Second, "three games to end", func() bool { return strings.Count(m.stdout.String(), "Final: ") == 3 })
 	if err := m.stop(t, syscall.SIGTERM); err != nil {
 		t.Fatalf("scores stopped with %v\n%s", err, tail(m.stderr.String(), 3000))

@@ -231,7 +231,7 @@ func TestCtrlCOfScoresWithABrokerFrozenEndsWithinItsTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { pub.Process.Kill(); pub.Wait() })
-	m := startScoresWith(t, addr, "scores", "a", "classic", "--timeout", timeout.String())
+	m := startScoresWith(t, defaultScoresRig(addr), "a", "classic", "--timeout", timeout.String())
 	testkit.WaitFor(t, 60*time.Second, "scores to commit", func() bool { return committedSoFar(m) > 0 })
 	broker.cmd.Process.Signal(syscall.SIGSTOP)
 	t.Cleanup(func() { broker.cmd.Process.Signal(syscall.SIGCONT) })
@@ -274,7 +274,7 @@ func TestAMemberStuckWritingBlocksNeitherTheGroupNorCtrlC(t *testing.T) {
 		return strings.Contains(stuck.stderr.String(), "fetching is paused")
 	})
 	joined := time.Now()
-	other := startMember(t, b.Bootstrap(), "stuck", "newcomer")
+	other := startMember(t, where{b.Bootstrap(), "pitches"}, "stuck", "newcomer")
 	testkit.WaitFor(t, 60*time.Second, "the newcomer to own partitions", func() bool { return other.ownsPartitions(t) })
 	took := time.Since(joined)
 	t.Logf("the newcomer owned partitions %v after joining; the stuck member said: %s", took.Round(time.Millisecond),

@@ -203,11 +203,12 @@ func TestWebShowsAReassignmentWhenAnAnnouncerJoins(t *testing.T) {
 }
 
 func testWebShowsAReassignment(t *testing.T, protocol string) {
-	b := protocolBroker(t)
+	c := groupCluster(t)
+	w, talk := where{c.Bootstrap, c.Name("pitches")}, c.Group(t, "talk")
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	pub := startInProcess(ctx, "publish", "--brokers", b.Bootstrap(), "--seed", "5", "--rate", "100", "--concurrent", "4")
-	url, page := startWeb(t, ctx, "--brokers", b.Bootstrap())
+	pub := startInProcess(ctx, append([]string{"publish", "--seed", "5", "--rate", "100", "--concurrent", "4"}, w.at()...)...)
+	url, page := startWeb(t, ctx, w.at()...)
 	stream := followPage(t, ctx, url)
 	var members []*member
 	t.Cleanup(func() {
@@ -220,14 +221,14 @@ func testWebShowsAReassignment(t *testing.T, protocol string) {
 			}
 		}
 	})
-	announce := func(name string) { members = append(members, startAnnouncer(t, b.Bootstrap(), name, protocol)) }
+	announce := func(name string) { members = append(members, startAnnouncer(t, w, talk, name, protocol)) }
 	// An announcer needs the topic, which the publisher creates.
-	if err := waitForTopic(ctx, kafkaio.Config{Brokers: b.Bootstrap(), Timeout: 30 * time.Second, Log: zerolog.Nop()}, "pitches"); err != nil {
+	if err := waitForTopic(ctx, kafkaio.Config{Brokers: w.brokers, Timeout: 30 * time.Second, Log: zerolog.Nop()}, w.topic); err != nil {
 		t.Fatal(err)
 	}
 	announce("first")
 	testkit.WaitFor(t, 90*time.Second, "the first announcer owning every partition, with offsets committed", func() bool {
-		g, ok := groupOn(stream.state(), "talk")
+		g, ok := groupOn(stream.state(), talk)
 		return ok && len(g.Members) == 1 && len(g.Members[0].Partitions) == 6 && g.Partitions[0].Committed >= 0
 	})
 	joined := time.Now()
@@ -235,7 +236,7 @@ func testWebShowsAReassignment(t *testing.T, protocol string) {
 	var change web.Change
 	testkit.WaitFor(t, 45*time.Second, "the page showing partitions moving to the second announcer", func() bool {
 		for _, c := range stream.state().Changes {
-			if c.Group == "talk" && len(c.Moves) > 0 && strings.HasPrefix(c.Moves[0].To, "second·") {
+			if c.Group == talk && len(c.Moves) > 0 && strings.HasPrefix(c.Moves[0].To, "second·") {
 				change = c
 				return true
 			}
@@ -246,7 +247,7 @@ func testWebShowsAReassignment(t *testing.T, protocol string) {
 	if change.Protocol != protocol || !strings.HasPrefix(change.Moves[0].From, "first·") {
 		t.Errorf("change %+v: want partitions moving from first to second, protocol %s", change, protocol)
 	}
-	g, _ := groupOn(stream.state(), "talk")
+	g, _ := groupOn(stream.state(), talk)
 	for _, p := range g.Partitions {
 		if p.Committed >= 0 && p.Lag < 0 {
 			t.Errorf("partition %d: committed %d without a lag", p.ID, p.Committed)
@@ -257,11 +258,11 @@ func testWebShowsAReassignment(t *testing.T, protocol string) {
 }
 
 // startAnnouncer runs `pitchkafka announce` as a process of its own in
-// group talk, its clients named name, as startMemberWith runs the group
-// tests' members; it is killed, and waited for, when the test ends.
-func startAnnouncer(tb testing.TB, brokers, name, protocol string) *member {
+// group, its clients named name, as startMemberWith runs the group tests'
+// members; it is killed, and waited for, when the test ends.
+func startAnnouncer(tb testing.TB, w where, group, name, protocol string) *member {
 	tb.Helper()
-	return startGroupProcess(tb, name, protocol, "--log-format", "json", "announce", "--brokers", brokers, "--group", "talk",
+	return startGroupProcess(tb, name, protocol, "--log-format", "json", "announce", "--brokers", w.brokers, "--topic", w.topic, "--group", group,
 		"--from-beginning", "--output", "json", "--stats-interval", "1h", "--group-protocol", protocol,
 		"-X", "client.id="+name, "-X", "auto.commit.interval.ms=500")
 }
