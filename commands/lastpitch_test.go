@@ -10,19 +10,22 @@ import (
 )
 
 func TestChangelogRestoreThenResumeEqualsAFullReplay(t *testing.T) {
-	b := testkit.StartBroker(t)
-	brokers := b.Bootstrap()
-	mustRun(t, "publish", "--brokers", brokers, "--rate", "0", "--count", "4000", "--seed", "5")
+	c := testkit.StartCluster(t, testkit.ClusterOptions{})
+	at := where{c.Bootstrap, c.Name("pitches")}.at()
+	changelog := c.Name("lp-changelog")
+	testkit.CreateTopic(t, c.Bootstrap, changelog, 1, c.CompactedTopicConfigs())
+	run := func(args ...string) result { return mustRun(t, append(args, at...)...) }
+	run("publish", "--rate", "0", "--count", "4000", "--seed", "5")
 	// Compaction never touches a partition's last batch; small batches keep
 	// what it leaves from depending on how fast the changelog was written.
-	first := mustRun(t, "last-pitch", "--brokers", brokers, "--from-beginning", "--once", "--changelog", "lp-changelog",
-		"-X", "batch.num.messages=100")
+	first := run("last-pitch", "--from-beginning", "--once", "--changelog", changelog, "-X", "batch.num.messages=100")
 	changes := logField(t, first.stderr.String(), "changelog closed", "changes")
-	b.Compact()
-	mustRun(t, "publish", "--brokers", brokers, "--rate", "0", "--count", "3000", "--seed", "6")
+	before, after := c.Compact(t, changelog)
+	t.Logf("compaction left %d of the changelog's %d records", after, before)
+	run("publish", "--rate", "0", "--count", "3000", "--seed", "6")
 
-	restarted := mustRun(t, "last-pitch", "--brokers", brokers, "--once", "--changelog", "lp-changelog", "--output", "json")
-	full := mustRun(t, "last-pitch", "--brokers", brokers, "--from-beginning", "--once", "--output", "json")
+	restarted := run("last-pitch", "--once", "--changelog", changelog, "--output", "json")
+	full := run("last-pitch", "--from-beginning", "--once", "--output", "json")
 	if restarted.stdout.String() != full.stdout.String() {
 		t.Fatalf("restored and resumed table differs from a full replay:\n%s\nvs\n%s", restarted.stdout, full.stdout)
 	}

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/pitchkafka/pitchkafka/embedded"
+	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
@@ -191,4 +193,91 @@ func mustLeaveTransactionOpen(tb testing.TB, cfg Config, topic string) {
 	if m := (<-deliveries).(*kafka.Message); m.TopicPartition.Error != nil {
 		tb.Fatal(m.TopicPartition.Error)
 	}
+}
+
+// TestScoresRestoresItsGamesFromACompactedTopic: the games topic is scores'
+// changelog, compacted. After the log cleaner has left one state a game,
+// a new incarnation rebuilds each game from it and folds the new pitches
+// on, to the states a fold of every pitch gives.
+func TestScoresRestoresItsGamesFromACompactedTopic(t *testing.T) {
+	c := testkit.StartCluster(t, testkit.ClusterOptions{})
+	var logs testkit.Buffer
+	cfg := Config{Brokers: c.Bootstrap, Timeout: 10 * time.Second, Log: zerolog.New(&logs).Level(zerolog.WarnLevel)}
+	opts := ScoresOptions{Input: c.Name("pitches"), Output: c.Name("games"), Group: c.Name("g"), Instance: "t",
+		CommitInterval: 50 * time.Millisecond, CommitRecords: 200}
+	testkit.CreateTopic(t, c.Bootstrap, opts.Output, 3, c.CompactedTopicConfigs())
+	pitches := testkit.SeasonPitches(t, 21, 1500)
+	mustPublishAs(t, cfg, opts.Input, formats.FormatJSON, pitches[:900])
+	runScoresUntilFolded(t, cfg, opts, pitches[:900])
+	before, after := c.Compact(t, opts.Output)
+	if after >= before || after > len(foldedStates(pitches[:900]))+3 {
+		t.Fatalf("compaction left %d of %d records for %d games", after, before, len(foldedStates(pitches[:900])))
+	}
+	mustPublishAs(t, cfg, opts.Input, formats.FormatJSON, pitches[900:])
+	runScoresUntilFolded(t, cfg, opts, pitches)
+	t.Logf("compaction left %d of the games topic's %d records; the restart restored from them and folded on", after, before)
+	if t.Failed() {
+		t.Logf("logs:\n%s", logs.String())
+	}
+}
+
+// runScoresUntilFolded runs a processor until each game's latest committed
+// state is the fold of its pitches, then stops it. It reads latest states,
+// not every record, so that it holds on a compacted games topic too.
+func runScoresUntilFolded(tb testing.TB, cfg Config, opts ScoresOptions, pitches []game.Pitch) {
+	tb.Helper()
+	s, err := NewScores(context.Background(), cfg, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- s.Run(ctx) }()
+	want := foldedStates(pitches)
+	var got map[int64]string
+	deadline := time.Now().Add(90 * time.Second)
+	for got = latestStates(mustReadGamesFrom(tb, cfg, opts.Output, true)); !maps.Equal(got, want) && time.Now().Before(deadline); {
+		time.Sleep(200 * time.Millisecond)
+		got = latestStates(mustReadGamesFrom(tb, cfg, opts.Output, true))
+	}
+	cancel()
+	if err := <-ran; err != nil {
+		tb.Fatalf("run: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	for pk, w := range want {
+		if got[pk] != w {
+			tb.Fatalf("game %d: latest committed state\n%s\nthe fold of its pitches\n%s", pk, got[pk], w)
+		}
+	}
+}
+
+// foldedStates folds pitches into each game's state, as JSON.
+func foldedStates(pitches []game.Pitch) map[int64]string {
+	states := map[int64]*game.GameState{}
+	for i := range pitches {
+		if states[pitches[i].GamePK] == nil {
+			states[pitches[i].GamePK] = &game.GameState{}
+		}
+		states[pitches[i].GamePK].Apply(&pitches[i])
+	}
+	out := map[int64]string{}
+	for pk, st := range states {
+		b, _ := json.Marshal(st)
+		out[pk] = string(b)
+	}
+	return out
+}
+
+// latestStates is each game's latest state in records read in offset
+// order, as JSON.
+func latestStates(recs []testkit.GameRecord) map[int64]string {
+	out := map[int64]string{}
+	for i := range recs {
+		b, _ := json.Marshal(&recs[i].State)
+		out[recs[i].State.GamePK] = string(b)
+	}
+	return out
 }

@@ -255,9 +255,12 @@ func startKafka(opts ClusterOptions) *kafkaCluster {
 	if opts.Secure {
 		args = append(args, "--security", "sasl-ssl")
 	}
-	out, err := kafkaScript(args...).Output()
+	cmd := kafkaScript(args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		return &kafkaCluster{dir: dir, err: fmt.Errorf("scripts/kafka.sh %s: %v\n%s", strings.Join(args, " "), err, stderrOf(err))}
+		return &kafkaCluster{dir: dir, err: fmt.Errorf("scripts/kafka.sh %s: %v\n%s", strings.Join(args, " "), err, stderr.String())}
 	}
 	return &kafkaCluster{bootstrap: strings.TrimSpace(string(out)), dir: dir}
 }
