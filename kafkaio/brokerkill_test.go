@@ -156,7 +156,13 @@ func TestAGroupMemberRidesOutBrokerKills(t *testing.T) {
 // mustReadAllPitches reads the whole topic with the plain reader.
 func mustReadAllPitches(tb testing.TB, cfg Config) []game.Pitch {
 	tb.Helper()
-	r, err := NewReader(cfg, "pitches")
+	return mustReadAllPitchesOf(tb, cfg, "pitches")
+}
+
+// mustReadAllPitchesOf is mustReadAllPitches of topic.
+func mustReadAllPitchesOf(tb testing.TB, cfg Config, topic string) []game.Pitch {
+	tb.Helper()
+	r, err := NewReader(cfg, topic)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -2,8 +2,10 @@ package kafkaio
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -337,4 +339,139 @@ func TestLeadersMovingUnderProcessesOnAThreeNodeBroker(t *testing.T) {
 		}
 		t.Logf("%s logged %d leader moves, the first: %s", name, strings.Count(log, "partition leaders moved"), moved)
 	}
+}
+
+// A broker of three SIGKILLed and restarted under a stream, on Apache
+// Kafka: `publish` streams 12,000 pitches to a topic replicated three times
+// (min.insync.replicas 2) and two `announce` members of one group read it,
+// while a node is killed, its partitions' leaders move to the others, the
+// node comes back and catches up, and a preferred-leader election moves the
+// leaders back. Every pitch publish counted delivered is on the topic once,
+// every offset is announced, an offset twice only on a partition that
+// changed hands in a rebalance (at least once allows that), and the
+// publisher and both members log the leaders moving.
+func TestABrokerOfThreeKilledAndRestartedUnderAStream(t *testing.T) {
+	c := testkit.StartCluster(t, testkit.ClusterOptions{Nodes: 3})
+	if !c.OnKafka() {
+		t.Skip("Apache Kafka only: kfake's nodes live in one process, so no node can be killed alone " +
+			"(TestLeadersMovingUnderProcessesOnAThreeNodeBroker moves kfake's leaders instead); set " + testkit.KafkaEnv + "=start")
+	}
+	bin := testkit.Binary(t)
+	const partitions, n, rate = 6, 12000, 1000
+	topic, group := c.Name("pitches"), c.Name("followers")
+	cfg := Config{Brokers: c.Bootstrap, Timeout: 10 * time.Second, Log: zerolog.Nop()}
+	testkit.CreateTopic(t, c.Bootstrap, topic, partitions, map[string]string{"min.insync.replicas": "2"})
+	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": c.Bootstrap, "log_level": 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+
+	members := []*announcer{startAnnouncerOn(t, bin, c.Bootstrap, topic, group), startAnnouncerOn(t, bin, c.Bootstrap, topic, group)}
+	testkit.WaitFor(t, 60*time.Second, "both members to own partitions", func() bool {
+		return ownsPartitions(members[0].stderr.String()) && ownsPartitions(members[1].stderr.String())
+	})
+	streaming := time.Now()
+	publisher := testkit.Start(t, bin, "--log-format", "json", "publish", "--brokers", c.Bootstrap, "--topic", topic,
+		"--rate", fmt.Sprint(rate), "--count", fmt.Sprint(n), "--seed", "34")
+
+	time.Sleep(3 * time.Second)
+	before := leadersOf(t, admin, topic, partitions)
+	victim := int(before[0]) // a node that leads partitions
+	c.KillNode(t, victim)
+	testkit.WaitFor(t, 30*time.Second, fmt.Sprintf("the leaders of node %d's partitions to move", victim), func() bool {
+		return !slices.Contains(leadersOf(t, admin, topic, partitions), int32(victim))
+	})
+	t.Logf("node %d killed: leaders %v -> %v", victim, before, leadersOf(t, admin, topic, partitions))
+	time.Sleep(2 * time.Second)
+	c.RestartNode(t, victim)
+	testkit.WaitFor(t, 60*time.Second, fmt.Sprintf("node %d back in every partition's in-sync replicas", victim), func() bool {
+		return inSyncEverywhere(t, admin, topic, int32(victim))
+	})
+	c.Tool(t, "kafka-leader-election", "--bootstrap-server", c.Bootstrap, "--election-type", "PREFERRED", "--all-topic-partitions")
+	t.Logf("node %d restarted and in sync; preferred leaders elected: %v", victim, leadersOf(t, admin, topic, partitions))
+
+	if !publisher.Wait(2 * time.Minute) {
+		t.Fatalf("publish did not end within 2 minutes:\n%s", tail(publisher.Stderr.String(), 3000))
+	}
+	if code := publisher.Cmd.ProcessState.ExitCode(); code != 0 || !strings.Contains(publisher.Stderr.String(), fmt.Sprintf(`"delivered":%d,`, n)) {
+		t.Fatalf("publish exited %d without delivering all %d:\n%s", code, n, tail(publisher.Stderr.String(), 3000))
+	}
+	onTopic := mustReadAllPitchesOf(t, cfg, topic)
+	if err := game.CheckGameSequences(onTopic); err != nil {
+		t.Fatal(err)
+	}
+	if len(onTopic) != n {
+		t.Fatalf("the topic holds %d records for %d pitches delivered", len(onTopic), n)
+	}
+
+	testkit.WaitFor(t, 90*time.Second, "the group to announce every record", func() bool { return announcedByAny(members...) == n })
+	for _, m := range members {
+		m.cmd.Process.Signal(syscall.SIGINT)
+		<-m.done
+	}
+	handedOver := map[int64]bool{}
+	for _, m := range members {
+		for _, p := range partitionsGivenUp(m.stderr.String(), streaming) {
+			handedOver[int64(p)] = true
+		}
+	}
+	counts := map[[2]int64]int{}
+	for _, m := range members {
+		for _, o := range m.offsets() {
+			counts[o]++
+		}
+	}
+	twice := 0
+	for o, k := range counts {
+		if k > 1 {
+			twice++
+			if !handedOver[o[0]] {
+				t.Errorf("partition %d offset %d announced %d times, though the partition never changed hands", o[0], o[1], k)
+			}
+		}
+	}
+	t.Logf("%d offsets announced twice, on partitions that changed hands %v", twice, handedOver)
+	for name, log := range map[string]string{"publish": publisher.Stderr.String(), "member 1": members[0].stderr.String(),
+		"member 2": members[1].stderr.String()} {
+		moved := firstLineWith(log, "partition leaders moved")
+		if moved == "" {
+			t.Errorf("%s never logged a leader move:\n%s", name, tail(log, 2000))
+		}
+		t.Logf("%s logged %d leader moves, the first: %s", name, strings.Count(log, "partition leaders moved"), moved)
+	}
+}
+
+// inSyncEverywhere reports whether node is in the in-sync replicas of
+// every partition of topic.
+func inSyncEverywhere(tb testing.TB, admin *kafka.AdminClient, topic string, node int32) bool {
+	tb.Helper()
+	md, err := admin.GetMetadata(&topic, false, 10000)
+	if err != nil {
+		return false
+	}
+	for _, p := range md.Topics[topic].Partitions {
+		if !slices.Contains(p.Isrs, node) {
+			return false
+		}
+	}
+	return true
+}
+
+// partitionsGivenUp are the partitions a member's JSON log says it gave up,
+// revoked or lost, since a time.
+func partitionsGivenUp(log string, since time.Time) []int32 {
+	var out []int32
+	for _, line := range strings.Split(log, "\n") {
+		var l struct {
+			Time       time.Time `json:"time"`
+			Message    string    `json:"message"`
+			Partitions []int32   `json:"partitions"`
+		}
+		if json.Unmarshal([]byte(line), &l) == nil && !l.Time.Before(since) &&
+			(l.Message == "revoked" || strings.HasPrefix(l.Message, "assignment lost")) {
+			out = append(out, l.Partitions...)
+		}
+	}
+	return out
 }

@@ -26,8 +26,14 @@ type announcer struct {
 
 func startAnnouncer(tb testing.TB, bin, brokers, group string) *announcer {
 	tb.Helper()
+	return startAnnouncerOn(tb, bin, brokers, "pitches", group)
+}
+
+// startAnnouncerOn is startAnnouncer reading topic.
+func startAnnouncerOn(tb testing.TB, bin, brokers, topic, group string) *announcer {
+	tb.Helper()
 	a := &announcer{stdout: &testkit.Buffer{}, stderr: &testkit.Buffer{}, done: make(chan struct{})}
-	a.cmd = exec.Command(bin, "--log-format", "json", "announce", "--brokers", brokers, "--group", group,
+	a.cmd = exec.Command(bin, "--log-format", "json", "announce", "--brokers", brokers, "--topic", topic, "--group", group,
 		"--from-beginning", "--output", "json", "--stats-interval", "1h",
 		// A long session, so the new member is surely parked in its join
 		// before the coordinator gives up on the killed owner.
