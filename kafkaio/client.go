@@ -145,7 +145,11 @@ func existingTopic(c *kafka.Consumer, cfg Config, topic string) (*kafka.TopicMet
 	if err != nil {
 		return nil, err
 	}
-	if tm.Error.Code() != kafka.ErrNoError {
+	switch tm.Error.Code() {
+	case kafka.ErrNoError:
+	case kafka.ErrTopicAuthorizationFailed: // Apache Kafka answers so for a topic the ACLs hide
+		return nil, describeAuthError(tm.Error, topic)
+	default:
 		return nil, &TopicMissingError{Topic: topic, Err: tm.Error}
 	}
 	return tm, nil

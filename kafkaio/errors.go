@@ -71,6 +71,14 @@ func isNotAuthorized(err error) bool {
 	return false
 }
 
+// transactionalIDRefused reports whether err says the ACLs refuse the
+// transactional id; librdkafka may raise it as a fatal error that names
+// the broker's code only in its text.
+func transactionalIDRefused(err error) bool {
+	return kafkaCode(err) == kafka.ErrTransactionalIDAuthorizationFailed ||
+		strings.Contains(err.Error(), "Transactional Id authorization failed")
+}
+
 // consumerAuthFailure drains a consumer's queued events, before it reads
 // anything, and returns the first authentication failure among them.
 func consumerAuthFailure(c *kafka.Consumer) func() error {
@@ -92,3 +100,18 @@ func describeAuthError(err error, topic string) error {
 		return fmt.Errorf("authentication failed: check sasl.username and sasl.password: %w", err)
 	}
 }
+
+// NotAuthorizedError says that the cluster's ACLs do not let these
+// credentials use a resource: a topic, a consumer group or a
+// transactional id.
+type NotAuthorizedError struct {
+	Resource string // "topic", "group" or "transactional id"
+	Name     string
+	Err      error
+}
+
+func (e *NotAuthorizedError) Error() string {
+	return fmt.Sprintf("not authorized to use %s %s: ask for an ACL on it, or use other credentials (%v)", e.Resource, e.Name, e.Err)
+}
+
+func (e *NotAuthorizedError) Unwrap() error { return e.Err }

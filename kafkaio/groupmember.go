@@ -119,6 +119,7 @@ func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
 		return nil, fmt.Errorf("create consumer: %w", err)
 	}
 	m := &groupMember{cfg: cfg, opts: opts, consumer: c, log: cfg.Log, events: newConsumerEvents(cfg.Log), tally: newTally(cfg.Log)}
+	m.events.group = opts.Group
 	g := &GroupReader{groupMember: m, logsDone: make(chan struct{}), poller: groupPoller{groupMember: m},
 		handler: groupHandler{groupMember: m, unstored: map[int32]handledAt{}}}
 	go drainLogsAt(c.Logs(), cfg.Log, g.logsDone, g.events.brokers.codes.noting(groupLogLevel(userAsked, g.events.errs)))

@@ -93,6 +93,7 @@ func (l *errorLog) due(kind string) (hidden int, ok bool) {
 type consumerEvents struct {
 	errs    *errorLog
 	brokers *brokerErrors
+	group   string // the consumer group, if it is a member of one
 }
 
 func newConsumerEvents(log zerolog.Logger) consumerEvents {
@@ -106,10 +107,25 @@ func (c consumerEvents) handle(ev kafka.Event) error {
 	case *kafka.Stats:
 		c.brokers.observe(e.String(), -1)
 	case kafka.Error:
+		if e.Code() == kafka.ErrGroupAuthorizationFailed {
+			return c.groupRefused(e)
+		}
 		c.errs.report(e)
 		if e.IsFatal() {
 			return fmt.Errorf("consumer failed: %w", e)
 		}
 	}
+	return nil
+}
+
+// groupRefused handles the ACLs refusing the consumer's group.id. A
+// member cannot go on: librdkafka retries for good, and the member would
+// wait forever. A consumer by assignment (a Reader) needs librdkafka's
+// group.id only for its name, and commits nothing, so it reads on.
+func (c consumerEvents) groupRefused(e kafka.Error) error {
+	if c.group != "" {
+		return &NotAuthorizedError{Resource: "group", Name: c.group, Err: e}
+	}
+	c.errs.log.Debug().Str("code", e.Code().String()).Msg(e.Error() + " (no group is used: reading by assignment)")
 	return nil
 }

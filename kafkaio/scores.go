@@ -97,6 +97,7 @@ func NewScores(ctx context.Context, cfg Config, opts ScoresOptions) (*Scores, er
 	s := &Scores{cfg: cfg, opts: opts, log: cfg.Log, events: newConsumerEvents(cfg.Log),
 		txnID: TransactionalID(opts.Group, opts.Instance), games: map[int32]map[int64]*game.GameState{},
 		reports: make(chan struct{})}
+	s.events.group = opts.Group
 	s.clock.init(cfg.timeout())
 	err := s.open(ctx)
 	if err != nil {
@@ -214,6 +215,9 @@ func (s *Scores) openProducer(ctx context.Context, partitions int) error {
 	ictx, cancel := context.WithTimeout(ctx, s.cfg.timeout())
 	defer cancel()
 	if err := p.InitTransactions(ictx); err != nil {
+		if transactionalIDRefused(err) {
+			return &NotAuthorizedError{Resource: "transactional id", Name: s.txnID, Err: err}
+		}
 		return fmt.Errorf("init transactions (transactional.id %s): %w", s.txnID, err)
 	}
 	return nil

@@ -175,6 +175,16 @@ func (c *Cluster) Grant(tb testing.TB, user string) {
 	}
 }
 
+// ACL runs kafka-acls as the super user of a secured cluster, with args
+// (--add --allow-principal User:pitchkafka --operation Read --topic T…).
+func (c *Cluster) ACL(tb testing.TB, args ...string) {
+	tb.Helper()
+	c.needScript(tb, "change ACLs")
+	if out, err := kafkaScript(append([]string{"acl", "--dir", c.kafka.dir}, args...)...).CombinedOutput(); err != nil {
+		tb.Fatalf("kafka-acls %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
 // KillNode SIGKILLs node n (1, 2 or 3) of the cluster.
 func (c *Cluster) KillNode(tb testing.TB, n int) {
 	tb.Helper()
