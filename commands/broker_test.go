@@ -13,6 +13,7 @@ import (
 )
 
 func TestABrokerRefusesADataDirItCannotOwn(t *testing.T) {
+	testkit.SkipOnKafka(t, "it runs the embedded broker itself")
 	dir := t.TempDir()
 	first := startBrokerProcess(t, "--listen", freeLoopbackAddr(t), "--data-dir", dir)
 	aFile := filepath.Join(t.TempDir(), "file")

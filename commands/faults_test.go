@@ -35,6 +35,7 @@ func freeLoopbackAddr(tb testing.TB) string {
 
 func startBrokerProcess(tb testing.TB, args ...string) *brokerProcess {
 	tb.Helper()
+	testkit.SkipOnKafka(tb, "it runs pitchkafka broker as a process, to kill it")
 	b := &brokerProcess{stdout: &testkit.Buffer{}, done: make(chan error, 1)}
 	b.cmd = exec.Command(testkit.Binary(tb), append([]string{"broker"}, args...)...)
 	b.cmd.Stdout = b.stdout

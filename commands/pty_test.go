@@ -129,6 +129,7 @@ func TestColoursOnlyWhereAllowed(t *testing.T) {
 }
 
 func TestCtrlCEndsEachSubcommandCleanlyWithItsSummary(t *testing.T) {
+	testkit.SkipOnKafka(t, "it runs the embedded broker itself")
 	b := testkit.StartBroker(t)
 	mustRun(t, "publish", "--brokers", b.Bootstrap(), "--rate", "0", "--count", "500", "--seed", "1")
 	tests := []struct {

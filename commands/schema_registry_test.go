@@ -128,6 +128,7 @@ func TestSchemaRegistryMistakesAreClear(t *testing.T) {
 }
 
 func TestDemoRunsTheTourInAvroThroughAnEmbeddedRegistry(t *testing.T) {
+	testkit.SkipOnKafka(t, "it runs the embedded broker itself")
 	r := mustRun(t, "demo", "--format", "avro", "--duration", "4s", "--rate", "50", "--interval", "1s", "--seed", "3")
 	out := r.stdout.String()
 	for _, want := range []string{"schema registry | http://127.0.0.1:", "announce-", "last-pitch | PITCHER"} {

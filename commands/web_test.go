@@ -281,6 +281,7 @@ func groupOn(st web.State, id string) (web.Group, bool) {
 // Registry credentials, reaches the page, its assets or its stream; and on
 // loopback a request for another host name is refused.
 func TestWebShowsNoSecret(t *testing.T) {
+	testkit.SkipOnKafka(t, "it runs the embedded broker itself")
 	const kafkaSecret, registrySecret = "kafka-pw-7Qz", "registry-pw-9Xw"
 	b, err := embedded.StartBroker(embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, Log: zerolog.Nop(),
 		Users: []embedded.BrokerUser{{Name: "alice", Password: kafkaSecret, Role: embedded.RoleAdmin}}})
@@ -360,6 +361,7 @@ func TestWebRejectsBadFlags(t *testing.T) {
 // is taken, and the page shows its games, both announcers in their group
 // and the scores processor.
 func TestDemoServesThePage(t *testing.T) {
+	testkit.SkipOnKafka(t, "it runs the embedded broker itself")
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

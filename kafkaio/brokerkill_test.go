@@ -27,6 +27,7 @@ type brokerProcess struct {
 
 func startBrokerProcess(tb testing.TB, bin, addr, dir string) *brokerProcess {
 	tb.Helper()
+	testkit.SkipOnKafka(tb, "it runs pitchkafka broker as a process, to kill it")
 	out := &testkit.Buffer{}
 	b := &brokerProcess{cmd: exec.Command(bin, "broker", "--listen", addr, "--data-dir", dir), done: make(chan struct{})}
 	b.cmd.Stdout = out
@@ -199,6 +200,7 @@ func dedupe(pitches []game.Pitch) []game.Pitch {
 // a SIGKILL leaves behind, so the test can hold the retry until the
 // restarted broker is up.
 func TestARetriedBatchIsNotWrittenTwiceAfterABrokerCrash(t *testing.T) {
+	testkit.SkipOnKafka(t, "it runs the embedded broker itself")
 	dirA, dirB := t.TempDir(), filepath.Join(t.TempDir(), "crashed")
 	a, err := embedded.StartBroker(embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, DataDir: dirA, Log: zerolog.Nop()})
 	if err != nil {

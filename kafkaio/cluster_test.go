@@ -75,6 +75,7 @@ func electLeaders(tb testing.TB, b *embedded.Broker, admin *kafka.AdminClient, t
 // assignment stream 12,000 pitches: the topic holds each once, in order per
 // game, and each consumer handles each offset exactly once.
 func TestLeadersMovingUnderAStreamOnThreeNodes(t *testing.T) {
+	testkit.SkipOnKafka(t, "it runs the embedded broker itself")
 	b, err := embedded.StartBroker(embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 3, Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
@@ -233,6 +234,7 @@ func electAll(tb testing.TB, admin *kafka.AdminClient, topic string, partitions 
 // group announces each offset exactly once, and the publisher's and the
 // members' logs say which leaders moved.
 func TestLeadersMovingUnderProcessesOnAThreeNodeBroker(t *testing.T) {
+	testkit.SkipOnKafka(t, "it runs the embedded broker itself")
 	bin := testkit.Binary(t)
 	out := &testkit.Buffer{}
 	broker := exec.Command(bin, "broker", "--nodes", "3", "--listen", "127.0.0.1:0")

@@ -19,6 +19,7 @@ import (
 
 	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
 )
 
@@ -65,6 +66,7 @@ func mustWriteCertificates(tb testing.TB) (caFile, certFile, keyFile string) {
 }
 
 func TestSecureBroker(t *testing.T) {
+	testkit.SkipOnKafka(t, "it runs the embedded broker itself")
 	caFile, certFile, keyFile := mustWriteCertificates(t)
 	b, err := embedded.StartBroker(embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, Log: zerolog.Nop(), TLSCert: certFile, TLSKey: keyFile,
 		Users: []embedded.BrokerUser{{Name: "alice", Password: "alice-s3cret", Role: embedded.RoleClient}, {Name: "reader", Password: "reader-s3cret", Role: embedded.RoleConsumer}}})

@@ -110,6 +110,7 @@ func (p *Process) Wait(timeout time.Duration) bool {
 // and waits until it listens, so that a test can SIGKILL a broker.
 func StartBrokerProcess(tb testing.TB, bin, addr, dir string) *Process {
 	tb.Helper()
+	SkipOnKafka(tb, "it runs pitchkafka broker as a process, to kill it")
 	p := Start(tb, bin, "broker", "--listen", addr, "--data-dir", dir)
 	WaitFor(tb, 30*time.Second, "the broker to listen", func() bool { return strings.Contains(p.Stdout.String(), "listening on") })
 	return p
