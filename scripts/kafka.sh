@@ -668,7 +668,7 @@ format_node() {
 			done
 		done
 	fi
-	run_tool kafka.tools.StorageTool format --cluster-id "$cid" \
+	run_tool kafka.tools.StorageTool format "--cluster-id=$cid" \
 		--config "$DIR/config/node-$n.properties" "${scram[@]}" \
 		>"$DIR/logs/node-$n/format.log" 2>&1
 }
@@ -793,8 +793,11 @@ cmd_start() {
 		echo "version=$KAFKA_VERSION"
 		echo "nodes=$NODES"
 		echo "security=$SECURITY"
-		# A KRaft cluster id: 16 random bytes, URL-safe base64 without padding.
-		echo "cluster.id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+		# A KRaft cluster id: 16 random bytes, URL-safe base64 without padding,
+		# and never starting with "-", which kafka-storage would take for an option.
+		local cid
+		cid=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+		echo "cluster.id=${cid/#-/A}"
 		for ((n = 1; n <= NODES; n++)); do
 			local bp=${ports[$((2 * n - 2))]} cp=${ports[$((2 * n - 1))]}
 			echo "node.$n.port=$bp"
