@@ -96,28 +96,30 @@ func describeGroup(tb testing.TB, admin *kafka.AdminClient, group string) (kafka
 // then sat Stable with partitions assigned to it, or waited the whole
 // rebalance timeout (max.poll.interval.ms, 5 minutes) for it to sync as
 // leader. Each round kills an owner, parks a new member in its join, kills
-// it too, and requires the survivors to announce every new record.
+// it too, and requires the survivors to announce every new record. It runs
+// on Apache Kafka too, which is what the kfake patch is held to.
 func TestAMemberKilledWhileJoiningNeverStallsTheGroup(t *testing.T) {
 	bin := testkit.Binary(t)
-	b := testkit.StartBroker(t)
-	cfg := testConfig(b, zerolog.Nop())
-	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: "pitches", Partitions: 6, ReplicationFactor: -1})
+	c := testkit.StartCluster(t, testkit.ClusterOptions{})
+	cfg := Config{Brokers: c.Bootstrap, Timeout: 10 * time.Second, Log: zerolog.Nop()}
+	topic, group := c.Name("pitches"), c.Name("joiners")
+	pub, err := NewPublisher(context.Background(), cfg, TopicSpec{Name: topic, Partitions: 6, ReplicationFactor: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	pub.Close(time.Second)
-	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": b.Bootstrap(), "log_level": 3})
+	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": c.Bootstrap, "log_level": 3})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer admin.Close()
-	const group, n, rounds = "joiners", 500, 3
-	everyone := []*announcer{startAnnouncer(t, bin, b.Bootstrap(), group), startAnnouncer(t, bin, b.Bootstrap(), group),
-		startAnnouncer(t, bin, b.Bootstrap(), group)}
+	const n, rounds = 500, 3
+	everyone := []*announcer{startAnnouncerOn(t, bin, c.Bootstrap, topic, group), startAnnouncerOn(t, bin, c.Bootstrap, topic, group),
+		startAnnouncerOn(t, bin, c.Bootstrap, topic, group)}
 	live := append([]*announcer(nil), everyone...)
 	published := 0
 	for round := 1; round <= rounds; round++ {
-		mustPublish(t, cfg, "pitches", n)
+		mustPublish(t, cfg, topic, n)
 		published += n
 		waitForAnnounced(t, everyone, published, fmt.Sprintf("round %d", round))
 		testkit.WaitFor(t, 60*time.Second, "the group to settle with three members", func() bool {
@@ -126,7 +128,7 @@ func TestAMemberKilledWhileJoiningNeverStallsTheGroup(t *testing.T) {
 		})
 		live[0].kill()
 		killedAt := time.Now()
-		joiner := startAnnouncer(t, bin, b.Bootstrap(), group)
+		joiner := startAnnouncerOn(t, bin, c.Bootstrap, topic, group)
 		everyone = append(everyone, joiner)
 		// The joiner is parked in its JoinGroup once it is a fourth member
 		// of a rebalancing group: the killed owner stays listed until its
@@ -140,11 +142,11 @@ func TestAMemberKilledWhileJoiningNeverStallsTheGroup(t *testing.T) {
 		}
 		joiner.kill()
 		<-joiner.done
-		replacement := startAnnouncer(t, bin, b.Bootstrap(), group)
+		replacement := startAnnouncerOn(t, bin, c.Bootstrap, topic, group)
 		everyone = append(everyone, replacement)
 		live = append(live[1:], replacement)
 	}
-	mustPublish(t, cfg, "pitches", n)
+	mustPublish(t, cfg, topic, n)
 	published += n
 	waitForAnnounced(t, everyone, published, "the end")
 }
