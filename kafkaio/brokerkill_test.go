@@ -223,7 +223,7 @@ func dedupe(pitches []game.Pitch) []game.Pitch {
 // An idempotent producer's batch that the broker wrote but whose answer
 // was lost, retried after the broker crashed and restarted, must not be
 // written twice. kfake kept producers' sequence state only at an orderly
-// shutdown; third_party/kfake.patch rebuilds it from the log. The crash is
+// shutdown; embedded/kfake/pitchkafka.patch rebuilds it from the log. The crash is
 // a copy of the data directory taken while the broker runs, which is what
 // a SIGKILL leaves behind, so the test can hold the retry until the
 // restarted broker is up.
