@@ -29,8 +29,12 @@ func demoCommand(e *env) *cli.Command {
 			"  pitchkafka demo                        # until Ctrl-C\n" +
 			"  pitchkafka demo --duration 1m --rate 5 # a calmer minute\n" +
 			"  pitchkafka demo --format avro          # Avro records, through an embedded Schema Registry\n" +
-			"  pitchkafka demo --web 127.0.0.1:9000   # the live page elsewhere (--web \"\" for none)\n\n" +
-			"It also serves the live page (pitchkafka web) and prints its URL first.",
+			"  pitchkafka demo --web 127.0.0.1:9000   # the live page elsewhere (--web \"\" for none)\n" +
+			"  pitchkafka demo --brokers kafka1:9092 --config client.properties   # the tour on your cluster\n\n" +
+			"It also serves the live page (pitchkafka web) and prints its URL first. With --brokers\n" +
+			"it runs on that cluster instead of the embedded broker, with -X and --config as every\n" +
+			"client command takes them: topics pitches (or --topic) and games, groups demo-announcers\n" +
+			"and demo-scores.",
 		Flags: []cli.Flag{
 			&cli.Float64Flag{Name: "rate", Value: 10, Usage: "pitches per second"},
 			&cli.IntFlag{Name: "concurrent", Value: 4, Usage: "games in progress at once (1-15); fewer games finish sooner"},
@@ -42,6 +46,13 @@ func demoCommand(e *env) *cli.Command {
 				Usage: "serve the live page on `HOST:PORT` (a free loopback port if taken; \"\" for none)"},
 			&cli.StringFlag{Name: "schema-registry", EnvVars: []string{"PITCHKAFKA_SCHEMA_REGISTRY"},
 				Usage: "Schema Registry `URL` to use with --format (default: an embedded one on a free loopback port)"},
+			&cli.StringFlag{Name: "brokers", Aliases: []string{"b"},
+				Usage: "run the tour on this cluster, host:port[,host:port…], instead of the embedded broker"},
+			&cli.StringFlag{Name: "topic", Aliases: []string{"t"}, Value: "pitches", Usage: "the topic of pitch events"},
+			&cli.StringSliceFlag{Name: "X", Usage: "with --brokers: librdkafka property `key=value`, repeatable; wins over --config"},
+			&cli.StringFlag{Name: "config", Usage: "with --brokers: `FILE` of librdkafka key=value properties " +
+				"(default: ~/.config/pitchkafka/client.properties if it exists)"},
+			&cli.DurationFlag{Name: "timeout", Value: kafkaio.DefaultTimeout, Usage: "with --brokers: give up when no broker answers within this long"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.Float64("rate") <= 0 || c.Duration("interval") <= 0 || c.Duration("duration") < 0 {
@@ -78,13 +89,12 @@ func runDemo(c *cli.Context, e *env) error {
 	if page != nil {
 		defer page.Close()
 	}
-	b, err := startBroker(e, embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1})
+	kcfg, stopBroker, err := demoCluster(c, e)
 	if err != nil {
 		return err
 	}
-	defer b.Close()
-	kcfg := kafkaio.Config{Brokers: b.Bootstrap(), Timeout: kafkaio.DefaultTimeout,
-		Registry: formats.RegistryConfig{URL: c.String("schema-registry")}}
+	defer stopBroker()
+	topic := c.String("topic")
 	if format.NeedsRegistry() && kcfg.Registry.URL == "" {
 		reg, err := startRegistry(e, embedded.RegistryServerOptions{Listen: "127.0.0.1:0"})
 		if err != nil {
@@ -93,9 +103,8 @@ func runDemo(c *cli.Context, e *env) error {
 		defer reg.Close()
 		kcfg.Registry.URL = reg.URL()
 		fmt.Fprintf(e.stdout, "schema registry | %s: pitches and games in %s, subjects %s and %s\n", reg.URL(), format,
-			formats.Subject("pitches"), formats.Subject("games"))
+			formats.Subject(topic), formats.Subject("games"))
 	}
-	const topic = "pitches"
 	pub := publishOptions{
 		topic:         kafkaio.TopicSpec{Name: topic, Partitions: 6, ReplicationFactor: -1},
 		season:        game.SeasonConfig{Seed: c.Uint64("seed"), Concurrent: c.Int("concurrent"), Rules: game.Rules{ExtraInningsRunner: true}},
@@ -155,6 +164,28 @@ func runDemo(c *cli.Context, e *env) error {
 	wg.Wait()
 	close(errs)
 	return <-errs
+}
+
+// demoCluster is the cluster the tour runs on: --brokers with the client
+// flags, or else the embedded broker, started on a free loopback port, and
+// what stops it.
+func demoCluster(c *cli.Context, e *env) (kafkaio.Config, func(), error) {
+	if c.IsSet("brokers") {
+		kcfg, err := kafkaConfig(c, e)
+		return kcfg, func() {}, err
+	}
+	for _, name := range []string{"X", "config", "timeout"} {
+		if c.IsSet(name) {
+			return kafkaio.Config{}, nil, usageErrorf(c, "--%s is for a cluster of yours, with --brokers; the embedded broker needs none", name)
+		}
+	}
+	b, err := startBroker(e, embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1})
+	if err != nil {
+		return kafkaio.Config{}, nil, err
+	}
+	kcfg := kafkaio.Config{Brokers: b.Bootstrap(), Timeout: kafkaio.DefaultTimeout,
+		Registry: formats.RegistryConfig{URL: c.String("schema-registry")}}
+	return kcfg, b.Close, nil
 }
 
 func withLog(cfg kafkaio.Config, e *env) kafkaio.Config {

@@ -391,3 +391,27 @@ func TestDemoServesThePage(t *testing.T) {
 	})
 	stopAndWait(t, cancel, demo, "demo")
 }
+
+// demo --brokers runs the tour on the cluster it is given, with no
+// embedded broker: pitches published there, announced, tabled and scored.
+func TestDemoRunsOnTheClusterItIsGiven(t *testing.T) {
+	c := testkit.StartCluster(t, testkit.ClusterOptions{})
+	topic := c.Name("pitches")
+	r := mustRun(t, "demo", "--brokers", c.Bootstrap, "--topic", topic, "--duration", "8s", "--rate", "200",
+		"--interval", "1s", "--web", "", "--seed", "4")
+	out := r.stdout.String()
+	for _, want := range []string{"announce-1 | [", "announce-2 | [", "last-pitch | PITCHER"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo printed no %q:\n%.2000s", want, out)
+		}
+	}
+	if strings.Contains(r.stderr.String(), "development broker (kfake)") {
+		t.Errorf("demo --brokers started an embedded broker:\n%s", tail(r.stderr.String(), 2000))
+	}
+	if n := len(mustReadAll(t, c.Bootstrap, topic)); n < 200 {
+		t.Errorf("the cluster's topic %s holds %d pitches after 8 s at 200 a second", topic, n)
+	}
+	if err := mustFail(t, "demo", "-X", "linger.ms=0", "--duration", "1s"); !strings.Contains(err.Error(), "--brokers") {
+		t.Errorf("-X without --brokers: %v, want a usage error naming --brokers", err)
+	}
+}
