@@ -557,3 +557,63 @@ func mustCompileSchema(tb testing.TB) *jsonschema.Schema {
 	}
 	return sch
 }
+
+// TestAWalkOffOnAWrongPostScoreIsMendedFromItsEvent: 2020's raw exports
+// repeat the score before the pitch as the score after it, even on home
+// runs, and a game's last pitch has no next pitch to mend it from. A whole
+// game that ends on a walk-off, whose last pitch says the score did not
+// change, has its score mended from the event, and is whole, with its
+// FINAL; where the export's score is already right, it is left alone.
+func TestAWalkOffOnAWrongPostScoreIsMendedFromItsEvent(t *testing.T) {
+	cases := []struct {
+		name            string
+		events, des     string
+		runnerOn2nd     bool
+		postHomeScored  int // runs the export's post score shows for the home team
+		wantHome        int // runs the mended post score shows
+		wantWhole       bool
+		wantScoresFixed int
+	}{
+		{"a walk-off home run that scores nothing", "home_run", "Batter 810003 homers (1) on a fly ball to left field.", false, 0, 1, true, 1},
+		{"a walk-off two-run home run in extra innings", "home_run", "Batter 810003 homers (1) on a fly ball to left field. Runner 810099 scores.", true, 0, 2, true, 1},
+		{"a walk-off single naming who scores", "single", "Batter 810003 singles on a line drive to left fielder. Runner 810099 scores.", true, 0, 1, true, 1},
+		{"a home run the export scored right", "home_run", "Batter 810003 homers (1) on a fly ball to left field. Runner 810099 scores.", true, 2, 2, true, 0},
+		{"a strikeout in a tie game", "strikeout", "Batter 810003 strikes out swinging.", true, 0, 0, false, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ps := mustReadStatcast(t, wholeGame)
+			last := &ps[0]
+			for i := range ps {
+				if ps[i].AtBatNumber > last.AtBatNumber || (ps[i].AtBatNumber == last.AtBatNumber && ps[i].PitchNumber > last.PitchNumber) {
+					last = &ps[i]
+				}
+			}
+			if last.Top() || last.HomeScore != last.AwayScore {
+				t.Fatalf("the fixture's last pitch is not in the bottom of a tie game: %+v", last)
+			}
+			last.Events, last.Des = tc.events, tc.des
+			if tc.runnerOn2nd {
+				last.On2B = 810099
+			}
+			last.PostHomeScore, last.PostAwayScore = last.HomeScore+tc.postHomeScored, last.AwayScore
+			wantHome := last.HomeScore + tc.wantHome
+			r := NewReplay(ps)
+			if whole, _ := r.Games(); (whole == 1) != tc.wantWhole {
+				t.Fatalf("whole games %d, want whole %v", whole, tc.wantWhole)
+			}
+			var final game.Pitch
+			for p := (game.Pitch{}); r.NextInto(&p); {
+				final = p
+			}
+			if final.PostHomeScore != wantHome || final.GameOver != tc.wantWhole || final.Partial == tc.wantWhole {
+				t.Errorf("last pitch: post home score %d, game_over %v, partial %v; want %d, %v, %v",
+					final.PostHomeScore, final.GameOver, final.Partial, wantHome, tc.wantWhole, !tc.wantWhole)
+			}
+			// the fixture's own home runs are mended from their next pitch
+			if fixed := r.ScoresFixed() - 2; fixed != tc.wantScoresFixed {
+				t.Errorf("%d pitches mended beyond the fixture's own two, want %d", fixed, tc.wantScoresFixed)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package statcast
 
 import (
+	"regexp"
 	"sort"
 
 	"github.com/pitchkafka/pitchkafka/game"
@@ -157,22 +158,78 @@ func (r *Replay) ScoresFixed() int { return r.scoresFixed }
 // score before the next pitch of the game, where that pitch directly
 // follows it (the same at-bat, or the first pitch of the next): some
 // seasons' exports repeat the score before the pitch, even on home runs.
-// It returns how many pitches it changed.
+// A pitch no pitch directly follows (a game's last, say a walk-off) has
+// its score mended from its event instead, where the export's cannot be
+// right (see runsOnPlay). It returns how many pitches it changed.
 func fixPostScores(ps []game.Pitch) int {
 	fixed := 0
-	for i := 0; i+1 < len(ps); i++ {
-		p, next := &ps[i], &ps[i+1]
-		follows := (next.AtBatNumber == p.AtBatNumber && next.PitchNumber == p.PitchNumber+1) ||
-			(next.AtBatNumber == p.AtBatNumber+1 && next.PitchNumber == 1)
-		if !follows || next.HomeScore < p.HomeScore || next.AwayScore < p.AwayScore {
-			continue
+	for i := range ps {
+		p := &ps[i]
+		var changed bool
+		if i+1 < len(ps) && directlyFollows(p, &ps[i+1]) {
+			changed = scoreFromNext(p, &ps[i+1])
+		} else {
+			changed = scoreFromEvent(p)
 		}
-		if p.PostHomeScore != next.HomeScore || p.PostAwayScore != next.AwayScore {
-			p.PostHomeScore, p.PostAwayScore = next.HomeScore, next.AwayScore
+		if changed {
 			fixed++
 		}
 	}
 	return fixed
+}
+
+// directlyFollows reports whether next is the pitch thrown right after p:
+// the next of the same at-bat, or the first of the next.
+func directlyFollows(p, next *game.Pitch) bool {
+	return (next.AtBatNumber == p.AtBatNumber && next.PitchNumber == p.PitchNumber+1) ||
+		(next.AtBatNumber == p.AtBatNumber+1 && next.PitchNumber == 1)
+}
+
+// scoreFromNext makes p's post score the score before next, unless next's
+// is lower (an export that cannot be trusted there either).
+func scoreFromNext(p, next *game.Pitch) bool {
+	if next.HomeScore < p.HomeScore || next.AwayScore < p.AwayScore {
+		return false
+	}
+	if p.PostHomeScore == next.HomeScore && p.PostAwayScore == next.AwayScore {
+		return false
+	}
+	p.PostHomeScore, p.PostAwayScore = next.HomeScore, next.AwayScore
+	return true
+}
+
+// scoreFromEvent mends the post score of a pitch that says no run scored
+// although its event says runs did: a home run scores the batter and every
+// runner on base, and other plays name each runner who scores in des ("…
+// scores."). A post score that shows runs is left as the export has it.
+func scoreFromEvent(p *game.Pitch) bool {
+	runs := runsOnPlay(p)
+	if runs == 0 || p.RunsScored() != 0 {
+		return false
+	}
+	if p.Top() {
+		p.PostAwayScore = p.AwayScore + runs
+	} else {
+		p.PostHomeScore = p.HomeScore + runs
+	}
+	return true
+}
+
+// scoresInDes finds each runner des says scored.
+var scoresInDes = regexp.MustCompile(`\bscores\b`)
+
+// runsOnPlay is how many runs a pitch's event says scored.
+func runsOnPlay(p *game.Pitch) int {
+	if p.Events == "home_run" {
+		runs := 1
+		for _, on := range []int64{p.On1B, p.On2B, p.On3B} {
+			if on != 0 {
+				runs++
+			}
+		}
+		return runs
+	}
+	return len(scoresInDes.FindAllString(p.Des, -1))
 }
 
 // isWholeGame reports whether a game's pitches, in order, are all of it:
