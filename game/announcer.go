@@ -10,14 +10,23 @@ import (
 // the line score at the end of a game come from a scorebook it keeps per
 // game. A game joined after its first pitch gets a line score marked
 // incomplete. It is not safe for concurrent use.
+//
+// A scorebook is small (a few hundred bytes: two teams' runs by inning,
+// hits and errors) and is dropped at the game's end. Games that never end
+// here (their partition moved to another announcer, their publisher
+// stopped, or a replay holds them only in part) would keep theirs for
+// good, so an announcer keeps at most MaxScorebooks; past that it drops a
+// partial game's first, which has no FINAL to give, and only when there is
+// none the book of the game seen least recently.
 type Announcer struct {
-	books map[int64]*scorebook
-	seen  int64 // pitches announced, to find the books of abandoned games
+	books    map[int64]*scorebook
+	partials []int64 // partial games, in the order their books were made (some may be gone since)
+	seen     int64   // pitches announced, to find the books of abandoned games
 }
 
-// maxBooks bounds the scorebooks kept for games whose end was never seen
-// (their partition moved to another announcer).
-const maxBooks = 512
+// MaxScorebooks bounds the scorebooks an announcer keeps, about 20 MB at
+// most: far more games than any stream has in progress at once.
+const MaxScorebooks = 65536
 
 // NewAnnouncer returns an announcer with no games yet.
 func NewAnnouncer() *Announcer { return &Announcer{books: map[int64]*scorebook{}} }
@@ -25,6 +34,7 @@ func NewAnnouncer() *Announcer { return &Announcer{books: map[int64]*scorebook{}
 // scorebook is what an announcer has seen of one game.
 type scorebook struct {
 	away, home string
+	partial    bool // a replayed game the stream holds only in part
 	box        // runs by inning, hits and errors per team (away, home)
 	halfRuns   int
 	halfHits   int
@@ -58,7 +68,7 @@ func (a *Announcer) AppendLines(buf []byte, p *Pitch) []byte {
 		for _, line := range b.lineScore(p) {
 			buf = append(append(buf, line...), '\n')
 		}
-		delete(a.books, p.GamePK)
+		a.drop(p.GamePK)
 	case p.OutsWhenUp+p.OutsOnPlay() >= 3:
 		buf = append(append(buf, b.halfSummary(p)...), '\n')
 		b.halfRuns, b.halfHits = 0, 0
@@ -69,25 +79,41 @@ func (a *Announcer) AppendLines(buf []byte, p *Pitch) []byte {
 func (a *Announcer) book(p *Pitch) *scorebook {
 	b := a.books[p.GamePK]
 	if b == nil {
-		if len(a.books) >= maxBooks {
-			a.forgetOldest()
+		if len(a.books) >= MaxScorebooks {
+			a.drop(a.leastNeeded())
 		}
-		b = &scorebook{away: p.AwayTeam, home: p.HomeTeam, firstSeq: p.GameSeq, lastSeq: p.GameSeq - 1}
+		b = &scorebook{away: p.AwayTeam, home: p.HomeTeam, partial: p.Partial, firstSeq: p.GameSeq, lastSeq: p.GameSeq - 1}
 		a.books[p.GamePK] = b
+		if b.partial {
+			a.partials = append(a.partials, p.GamePK)
+		}
 	}
 	b.lastSeen = a.seen
 	return b
 }
 
-func (a *Announcer) forgetOldest() {
-	var oldest int64
-	var oldestSeen int64 = -1
-	for pk, b := range a.books {
-		if oldestSeen < 0 || b.lastSeen < oldestSeen {
-			oldest, oldestSeen = pk, b.lastSeen
+// drop forgets a game's scorebook.
+func (a *Announcer) drop(pk int64) { delete(a.books, pk) }
+
+// leastNeeded is the game whose book goes first when there are too many:
+// the partial game whose book is oldest, at once, or, with none, the game
+// seen least recently.
+func (a *Announcer) leastNeeded() int64 {
+	for len(a.partials) > 0 {
+		pk := a.partials[0]
+		a.partials = a.partials[1:]
+		if b, ok := a.books[pk]; ok && b.partial {
+			return pk
 		}
 	}
-	delete(a.books, oldest)
+	var pick int64
+	var pickSeen int64 = -1
+	for pk, b := range a.books {
+		if pickSeen < 0 || b.lastSeen < pickSeen {
+			pick, pickSeen = pk, b.lastSeen
+		}
+	}
+	return pick
 }
 
 // record counts the runs, hits and errors of a pitch.

@@ -108,3 +108,43 @@ func TestPitchLine(t *testing.T) {
 		t.Errorf("PitchLine:\n got %s\nwant %s", got, want)
 	}
 }
+
+// TestPartialGamesNeverCostALiveGameItsScorebook: a replay of many
+// exports brings thousands of games the stream holds only in part, which
+// never end. A whole game in progress among them keeps its scorebook, so
+// its FINAL line score is complete, and the books stay bounded.
+func TestPartialGamesNeverCostALiveGameItsScorebook(t *testing.T) {
+	season, err := NewSeason(DefaultLeague(), SeasonConfig{Seed: 4, Concurrent: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var whole []Pitch
+	for p, ok := season.Next(); ok && len(whole) == 0 || ok && !whole[len(whole)-1].GameOver; p, ok = season.Next() {
+		whole = append(whole, p)
+	}
+	a := NewAnnouncer()
+	partial := func(pk int64) *Pitch {
+		return &Pitch{GamePK: pk, GameSeq: 1, AwayTeam: "SEA", HomeTeam: "MIN", Inning: 1, InningTopBot: "Top",
+			Description: "ball", Type: "B", Partial: true}
+	}
+	const perPitch = 600 // more than the 512 books an announcer used to keep in all
+	var out []byte
+	pk := int64(1 << 40)
+	for i := range whole {
+		out = a.AppendLines(out[:0], &whole[i])
+		for range perPitch {
+			pk++
+			a.AppendLines(nil, partial(pk))
+		}
+		if len(a.books) > MaxScorebooks {
+			t.Fatalf("%d scorebooks kept, more than %d", len(a.books), MaxScorebooks)
+		}
+	}
+	final := string(out)
+	if !strings.Contains(final, "FINAL") || strings.Contains(final, "incomplete") {
+		t.Fatalf("the whole game's end among %d partial games:\n%s", pk-(1<<40), final)
+	}
+	if pk-(1<<40) <= MaxScorebooks {
+		t.Fatalf("only %d partial games: the test never reaches the bound", pk-(1<<40))
+	}
+}
