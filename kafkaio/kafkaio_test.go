@@ -170,6 +170,12 @@ func mustCompileSchema(tb testing.TB) *jsonschema.Schema {
 // produceRaw writes records exactly as given, bypassing the Publisher.
 func produceRaw(tb testing.TB, brokers, topic string, partition int32, values [][]byte) {
 	tb.Helper()
+	produceRawKeyed(tb, brokers, topic, partition, nil, values...)
+}
+
+// produceRawKeyed is produceRaw with a key on every record.
+func produceRawKeyed(tb testing.TB, brokers, topic string, partition int32, key []byte, values ...[]byte) {
+	tb.Helper()
 	p, err := kafka.NewProducer(&kafka.ConfigMap{"bootstrap.servers": brokers, "log_level": 3,
 		"message.max.bytes": 2_000_000})
 	if err != nil {
@@ -177,7 +183,7 @@ func produceRaw(tb testing.TB, brokers, topic string, partition int32, values []
 	}
 	defer p.Close()
 	for _, v := range values {
-		msg := &kafka.Message{TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: partition}, Value: v}
+		msg := &kafka.Message{TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: partition}, Key: key, Value: v}
 		if err := p.Produce(msg, nil); err != nil {
 			tb.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
@@ -99,10 +100,12 @@ func assertShortLogLines(tb testing.TB, logs string, skipped int) {
 }
 
 // TestADeadLetterCopyThatCannotBeWrittenNeverStopsTheGroup puts poison
-// records among good ones, one so large that its copy with headers is over
-// the producer's limit: the member must announce every good pitch, copy
-// every poison record it can with bounded headers, count the one it
-// cannot, and commit to the end.
+// records among good ones: one so large that its copy with headers is over
+// the topic's limit, which is written with its value cut to fit and a
+// header giving its size, and one whose key alone is over it, whose copy
+// cannot be written. The member must announce every good pitch, copy every
+// poison record it can with bounded headers, count the one it cannot, and
+// commit to the end.
 func TestADeadLetterCopyThatCannotBeWrittenNeverStopsTheGroup(t *testing.T) {
 	b := testkit.StartBroker(t)
 	var logs bytes.Buffer
@@ -112,6 +115,7 @@ func TestADeadLetterCopyThatCannotBeWrittenNeverStopsTheGroup(t *testing.T) {
 		[]byte(`{"game_pk":`+strings.Repeat("6", 600_000)+`}`)) // the error quoted it whole
 	tooLarge := []byte(`{"big":"` + strings.Repeat("x", 999_900-10) + `"}`)
 	produceRaw(t, b.Bootstrap(), "pitches", 1, append([][]byte{tooLarge}, copyable...))
+	produceRawKeyed(t, b.Bootstrap(), "pitches", 1, bytes.Repeat([]byte("k"), 1_010_000), []byte(`{"key":"too large"}`))
 
 	g, err := NewGroupReader(cfg, GroupOptions{Topic: "pitches", Group: "dlq-limits", FromBeginning: true,
 		DLQ: "pitches-dlq", Once: true})
@@ -132,24 +136,41 @@ func TestADeadLetterCopyThatCannotBeWrittenNeverStopsTheGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := g.Stats()
-	if handled.Load() != int64(len(good)) || st.Skipped != int64(len(copyable)+1) || st.NotCopied != 1 {
+	if handled.Load() != int64(len(good)) || st.Skipped != int64(len(copyable)+2) || st.NotCopied != 1 {
 		t.Fatalf("handled %d, skipped %d, not copied %d; want %d, %d and 1",
-			handled.Load(), st.Skipped, st.NotCopied, len(good), len(copyable)+1)
+			handled.Load(), st.Skipped, st.NotCopied, len(good), len(copyable)+2)
 	}
-	for i, m := range readRaw(t, b.Bootstrap(), "pitches-dlq", len(copyable)) {
+	letters := readRaw(t, b.Bootstrap(), "pitches-dlq", len(copyable)+1)
+	cut := letters[0]
+	if from := headerValue(cut.Headers, headerTruncatedFrom); from != "999900" || !bytes.HasPrefix(tooLarge, cut.Value) ||
+		len(cut.Value) < 900_000 {
+		t.Errorf("the copy too large for the topic: %d bytes, %s=%q; want a prefix of the record, most of it, and 999900",
+			len(cut.Value), headerTruncatedFrom, from)
+	}
+	for i, m := range letters[1:] {
 		for _, h := range m.Headers {
 			if h.Key == headerDLQError && len(h.Value) > maxErrorText+40 {
 				t.Errorf("dead letter %d: error header of %d bytes", i, len(h.Value))
 			}
 		}
-		if !bytes.Equal(m.Value, copyable[i]) {
+		if !bytes.Equal(m.Value, copyable[i]) || headerValue(m.Headers, headerTruncatedFrom) != "" {
 			t.Errorf("dead letter %d is not the record as it was", i)
 		}
 	}
 	assertCommittedToTheEnd(t, b.Bootstrap(), "pitches", "dlq-limits")
-	if !regexp.MustCompile(`"level":"warn","partition":1,"offset":\d+,"bytes":999900,"not_copied":1,.*could not write the dead-letter copy`).
+	if !regexp.MustCompile(`"level":"warn","partition":1,"offset":\d+,"bytes":\d+,"not_copied":1,.*could not write the dead-letter copy`).
 		MatchString(logs.String()) {
 		t.Errorf("no warning naming the partition and offset of the copy not written:\n%.3000s", logs.String())
 	}
-	assertShortLogLines(t, logs.String(), len(copyable)+1)
+	assertShortLogLines(t, logs.String(), len(copyable)+2)
+}
+
+// headerValue is the value of the header named key, or "".
+func headerValue(headers []kafka.Header, key string) string {
+	for _, h := range headers {
+		if h.Key == key {
+			return string(h.Value)
+		}
+	}
+	return ""
 }
