@@ -42,7 +42,7 @@ func announceCommand(e *env) *cli.Command {
 			"  pitchkafka announce --group-protocol consumer         # KIP-848: the broker assigns",
 		Flags: append(kafkaFlags(),
 			&cli.StringFlag{Name: "group", Aliases: []string{"g"}, Value: "announcers", Usage: "consumer group to join"},
-			&cli.BoolFlag{Name: "from-beginning", Usage: "a group with no committed offsets starts at the earliest offset (default: latest)"},
+			&cli.BoolFlag{Name: "from-beginning", Usage: "a group with no committed offsets starts at the earliest offset", DefaultText: "latest"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", Usage: "text or json"},
 			&cli.BoolFlag{Name: "once", Usage: "stop once this member's partitions are read up to the end of the log as it was at start"},
 			&cli.StringFlag{Name: "dlq", Usage: "dead-letter `TOPIC`: copy records that are not pitch events there before skipping them"},

@@ -77,7 +77,7 @@ func New(version string, stdout, stderr io.Writer) *cli.App {
 		HideHelpCommand:           true,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "debug, info, warn or error"},
-			&cli.StringFlag{Name: "log-format", Usage: "console or json (default: console when stderr is a terminal, json otherwise)"},
+			&cli.StringFlag{Name: "log-format", Usage: "console or json", DefaultText: "console when stderr is a terminal, json otherwise"},
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a CPU profile of the run to `FILE`, for go tool pprof"},
 		},
 		Before: func(c *cli.Context) error {

@@ -35,7 +35,7 @@ func brokerCommand(e *env) *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:9092", Usage: "host:port of the first node; more nodes take the next ports"},
 			&cli.IntFlag{Name: "nodes", Value: 1, Usage: "brokers in the cluster"},
-			&cli.StringFlag{Name: "data-dir", Usage: "`DIR` to persist to, so the cluster survives restarts (default: in memory)"},
+			&cli.StringFlag{Name: "data-dir", Usage: "`DIR` to persist to, so the cluster survives restarts", DefaultText: "in memory"},
 			&cli.StringSliceFlag{Name: "user", Usage: "require SASL and allow `NAME:PASSWORD[:ROLE]` (role admin, producer, consumer or client; default admin), repeatable"},
 			&cli.StringFlag{Name: "tls-cert", Usage: "PEM certificate `FILE`: speak TLS (with --tls-key)"},
 			&cli.StringFlag{Name: "tls-key", Usage: "PEM private key `FILE` of --tls-cert"},

@@ -22,7 +22,7 @@ func kafkaFlags() []cli.Flag {
 			Usage: "the topic of pitch events"},
 		&cli.StringSliceFlag{Name: "X", Usage: "librdkafka property `key=value`, repeatable; wins over --config; -X list prints them all"},
 		&cli.StringFlag{Name: "config", EnvVars: []string{"PITCHKAFKA_CONFIG"},
-			Usage: "`FILE` of librdkafka key=value properties, # comments allowed (default: ~/.config/pitchkafka/client.properties if it exists)"},
+			Usage: "`FILE` of librdkafka key=value properties, # comments allowed", DefaultText: "~/.config/pitchkafka/client.properties if it exists"},
 		&cli.DurationFlag{Name: "timeout", Value: kafkaio.DefaultTimeout, Usage: "give up when no broker answers within this long"},
 		schemaRegistryFlag(),
 	}

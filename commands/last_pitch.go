@@ -44,7 +44,7 @@ func lastPitchCommand(e *env) *cli.Command {
 			"restored from that topic first and the pitch topic is resumed where the changes\n" +
 			"left off, instead of replaying it all: compaction keeps one record per pitcher.",
 		Flags: append(kafkaFlags(),
-			&cli.BoolFlag{Name: "from-beginning", Usage: "rebuild the state by replaying the whole log (default: only new pitches)"},
+			&cli.BoolFlag{Name: "from-beginning", Usage: "rebuild the state by replaying the whole log", DefaultText: "only new pitches"},
 			&cli.BoolFlag{Name: "once", Usage: "read up to the end of the log as it is now, print the table and exit"},
 			&cli.DurationFlag{Name: "interval", Value: 5 * time.Second, Usage: "how often to print the table"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "table", Usage: "table or json"},

@@ -41,7 +41,7 @@ func statsCommand(e *env) *cli.Command {
 			"  pitchkafka stats --from-beginning --interval 30s  # keep counting, print every 30s\n" +
 			"  pitchkafka stats --from-beginning --once --output json | jq '.figures[0]'",
 		Flags: append(kafkaFlags(),
-			&cli.BoolFlag{Name: "from-beginning", Usage: "count the whole log (default: only new pitches)"},
+			&cli.BoolFlag{Name: "from-beginning", Usage: "count the whole log", DefaultText: "only new pitches"},
 			&cli.BoolFlag{Name: "once", Usage: "read up to the end of the log as it is now, print and exit"},
 			&cli.DurationFlag{Name: "interval", Value: 10 * time.Second, Usage: "how often to print the figures"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "table", Usage: "table or json"},

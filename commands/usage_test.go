@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/pitchkafka/pitchkafka/internal/testkit"
+	"github.com/urfave/cli/v2"
 )
 
 func TestCommandLineMistakesAreUsageErrors(t *testing.T) {
@@ -150,4 +152,32 @@ func TestCPUProfileIsWrittenForPprof(t *testing.T) {
 	if !errors.As(r.err, &usage) || !strings.Contains(r.err.Error(), "--cpuprofile") {
 		t.Fatalf("an unwritable profile gave %v, want a usage error naming --cpuprofile", r.err)
 	}
+}
+
+// TestEveryHelpGivesEachDefaultOnce: a flag whose default is a sentence
+// ("random", "only new pitches") says so once, not followed by the zero
+// value urfave/cli would print (default: 0, default: false).
+func TestEveryHelpGivesEachDefaultOnce(t *testing.T) {
+	app := New("test", io.Discard, io.Discard)
+	for _, cmd := range append([]string{""}, commandNames(app.Commands)...) {
+		args := []string{"--help"}
+		if cmd != "" {
+			args = []string{cmd, "--help"}
+		}
+		out := mustRun(t, args...).stdout.String()
+		for _, line := range strings.Split(out, "\n") {
+			if strings.Count(line, "(default:") > 1 {
+				t.Errorf("pitchkafka %s --help: %q gives its default twice", cmd, strings.TrimSpace(line))
+			}
+		}
+	}
+}
+
+// commandNames are the names of the commands, subcommands too.
+func commandNames(cmds []*cli.Command) []string {
+	var names []string
+	for _, c := range cmds {
+		names = append(names, c.Name)
+	}
+	return names
 }
