@@ -58,7 +58,7 @@ var (
 	secondScoresOnSingle     = [3]float64{0.60, 0.62, 0.80}
 	firstToThirdOnSingle     = [3]float64{0.26, 0.26, 0.32}
 	firstScoresOnDouble      = [3]float64{0.36, 0.40, 0.60}
-	thirdScoresOnGroundOut   = [3]float64{0.45, 0.80, 0}
+	thirdScoresOnGroundOut   = [3]float64{0.38, 0.80, 0}
 	secondToThirdOnGroundOut = [3]float64{0.65, 0.55, 0}
 	thirdScoresOnFlyOut      = [3]float64{0.78, 0.85, 0}
 	secondToThirdOnFlyOut    = [3]float64{0.40, 0.25, 0}
@@ -76,14 +76,14 @@ const forceOutShare = 0.25
 // with runners on first and third the runner on first goes with the pitch,
 // so there are few double plays.
 var doublePlayShare = [2][2][2]float64{
-	{{0.52, 0.52}, {0.15, 0.15}}, // first alone; first and third
+	{{0.52, 0.52}, {0.10, 0.15}}, // first alone; first and third
 	{{0.32, 0.45}, {0.28, 0.50}}, // first and second; bases loaded
 }
 
 // homeFirstShare is the share of double plays and force outs with the
 // bases loaded that are made at home, by outs: with none out the infield
 // mostly plays back and concedes the run.
-var homeFirstShare = [2]float64{0.15, 0.35}
+var homeFirstShare = [2]float64{0.10, 0.35}
 
 // hit moves runners on a single, double or triple.
 func (g *Game) hit(p *Pitch, bb battedBall) {

@@ -55,12 +55,16 @@ type matchup struct {
 // runners in scoring position, and .267 with runners on against .259 with
 // the bases empty (2009, Baseball-Reference league splits; README, "Data
 // and credits"). The sizes were then set so that run expectancy by base-out
-// state matches MLB's. Indexed [outs][bases empty, runner on first only,
-// one runner in scoring position, two or more runners].
-var hitShiftBySituation = [3][4]float64{
-	{0.025, 0.10, 0.06, 0.13},
-	{0.00, 0.05, 0.09, 0.09},
-	{-0.035, -0.04, -0.09, -0.09},
+// state matches MLB's, over many seeds (docs/simulation.md). Indexed
+// [outs][bases empty, runner on first only, one runner in scoring
+// position, runners on second and another, runners on first and third or
+// the bases loaded]: with none out the last two are apart, where the
+// runner on third scores on most balls in play and the one on first keeps
+// the double play in order.
+var hitShiftBySituation = [3][5]float64{
+	{0.025, 0.10, 0.06, 0.13, 0.22},
+	{0.00, 0.05, 0.09, 0.09, 0.09},
+	{-0.035, -0.04, -0.09, -0.09, -0.09},
 }
 
 // situationShift returns the matchup's hitShift for a base-out state.
@@ -73,6 +77,8 @@ func situationShift(outs int, bases [3]*Batter) float64 {
 	}
 	on := 0
 	switch {
+	case n >= 2 && bases[0] != nil && bases[2] != nil:
+		on = 4
 	case n >= 2:
 		on = 3
 	case bases[0] != nil:

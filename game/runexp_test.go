@@ -26,21 +26,33 @@ func formatRunExpectancy(re *RunExpectancy) string {
 }
 
 // TestRunExpectancyMatchesMLB holds the mean runs from each of the 24
-// base-out states to the end of the half-inning, innings 1 to 8 of a
-// fixed-seed season, within 0.08 runs of MLB's matrix: the 2025 regular
-// season as published at gsarajian.github.io/RE24 (see MLBRunExpectancy).
-// So many games because the rarest states come up about once in eleven.
+// base-out states to the end of the half-inning, innings 1 to 8, within
+// 0.08 runs of MLB's matrix (the 2025 regular season as published at
+// gsarajian.github.io/RE24, see MLBRunExpectancy), and the states with two
+// or more runners and none out within 0.04. It folds several seeds' seasons
+// together, so that the figures are the model's, not one sample's (a
+// single season of 10,000 games puts bases loaded with none out 0.1 runs
+// off either way); so many games because the rarest states come up about
+// once in eleven.
 func TestRunExpectancyMatchesMLB(t *testing.T) {
-	const games, tolerance = 40000, 0.08
-	st := simulateStats(t, 20240, games)
-	re := &st.RunExpectancy
-	t.Logf("run expectancy, innings 1-8 of %d simulated games, against MLB 2025 (gsarajian.github.io/RE24):\n%s", games, formatRunExpectancy(re))
+	const gamesPerSeed, tolerance, multiRunnerTolerance = 10000, 0.08, 0.04
+	seeds := []uint64{20240, 3, 7, 11}
+	var re RunExpectancy
+	for _, seed := range seeds {
+		re.Merge(&simulateStats(t, seed, gamesPerSeed).RunExpectancy)
+	}
+	t.Logf("run expectancy, innings 1-8 of %d simulated games (seeds %v), against MLB 2025 (gsarajian.github.io/RE24):\n%s",
+		gamesPerSeed*len(seeds), seeds, formatRunExpectancy(&re))
 	worst := 0.0
 	for _, f := range re.Figures() {
 		d := f.Value - f.MLB
 		worst = max(worst, math.Abs(d))
-		if math.Abs(d) > tolerance || f.N < 500 {
-			t.Errorf("%s, %d out: %.3f runs (%d times), MLB %.3f: off by %+.3f", f.Bases, f.Outs, f.Value, f.N, f.MLB, d)
+		limit := tolerance
+		if f.Outs == 0 && strings.Count(f.Bases, "_") <= 1 {
+			limit = multiRunnerTolerance
+		}
+		if math.Abs(d) > limit || f.N < 500 {
+			t.Errorf("%s, %d out: %.3f runs (%d times), MLB %.3f: off by %+.3f, more than %.2f", f.Bases, f.Outs, f.Value, f.N, f.MLB, d, limit)
 		}
 	}
 	t.Logf("largest difference %.3f runs", worst)
