@@ -8,21 +8,16 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"runtime/debug"
-	"syscall"
 
 	"github.com/pitchkafka/pitchkafka/commands"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	go func() {
-		<-ctx.Done()
-		stop() // the first signal stops the command cleanly; a second one kills it
-	}()
-	err := commands.New(version(), os.Stdout, os.Stderr).RunContext(ctx, os.Args)
+	app := commands.New(version(), os.Stdout, os.Stderr)
+	// The first Ctrl-C stops the command cleanly, the second at once.
+	ctx, stop := app.InterruptContext(context.Background(), os.Exit)
+	err := app.RunContext(ctx, os.Args)
 	stop()
 	os.Exit(exitCode(err))
 }

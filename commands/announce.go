@@ -94,7 +94,7 @@ func runAnnounce(ctx context.Context, e *env, opts announceOptions) error {
 	stdout := newAbandonableWriter(ctx, e.stdout, opts.kafka.Timeout/4)
 	defer stdout.Close()
 	out := bufio.NewWriterSize(stdout, 64<<10)
-	reader, err := kafkaio.NewGroupReader(opts.kafka, kafkaio.GroupOptions{
+	reader, err := kafkaio.NewGroupReader(ctx, opts.kafka, kafkaio.GroupOptions{
 		Topic: opts.topic, Group: opts.group, FromBeginning: opts.fromBeginning, DLQ: opts.dlq, Once: opts.once,
 		StatsInterval: opts.statsInterval, OnStats: func(st kafkaio.GroupStats) { logLag(e, st, latency) },
 		Flush: out.Flush,

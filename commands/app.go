@@ -55,12 +55,14 @@ type env struct {
 	log            zerolog.Logger
 	// stderrIsTerminal says whether a person is watching stderr.
 	stderrIsTerminal bool
+	// stopping says what the command finishes once asked to stop.
+	stopping *stopNote
 }
 
 // New builds the pitchkafka application writing its product to stdout and
 // its logs to stderr.
-func New(version string, stdout, stderr io.Writer) *cli.App {
-	e := &env{stdout: stdout, stderr: stderr, stderrIsTerminal: isTerminal(stderr)}
+func New(version string, stdout, stderr io.Writer) *App {
+	e := &env{stdout: stdout, stderr: stderr, stderrIsTerminal: isTerminal(stderr), stopping: &stopNote{}}
 	app := &cli.App{
 		Name:    "pitchkafka",
 		Usage:   "simulate baseball pitch by pitch and stream it through Kafka",
@@ -111,7 +113,7 @@ func New(version string, stdout, stderr io.Writer) *cli.App {
 	for _, cmd := range app.Commands {
 		cmd.OnUsageError = onUsageError
 		cmd.HideHelpCommand = true
-		cmd.Before = tuneRuntimeFor(cmd.Name)
+		cmd.Before = beforeCommand(e, cmd.Name)
 		cmd.Action = explained(cmd.Action)
 	}
 	statelessHelpFlags.Do(func() {
@@ -120,16 +122,45 @@ func New(version string, stdout, stderr io.Writer) *cli.App {
 		// Log times to the millisecond: rebalances happen within a second.
 		zerolog.TimeFieldFormat = "2006-01-02T15:04:05.000Z07:00"
 	})
-	return app
+	return &App{App: app, env: e}
 }
 
-// tuneRuntimeFor is a command's Before hook: it applies the process's
-// runtime settings for that command, once the command line has parsed.
-func tuneRuntimeFor(command string) cli.BeforeFunc {
+// beforeCommand is a command's Before hook: once the command line has
+// parsed, it applies the process's runtime settings for that command and
+// says what the command finishes when it is stopped.
+func beforeCommand(e *env, command string) cli.BeforeFunc {
 	return func(*cli.Context) error {
 		tuneRuntime(command)
+		waits, risks := stopNoteOf(command)
+		e.stopping.say(waits, risks)
 		return nil
 	}
+}
+
+// stopNoteOf is what each command finishes when asked to stop, and what
+// quitting at once instead may cost; a command can say more once it knows.
+func stopNoteOf(command string) (waits, risks string) {
+	switch command {
+	case "publish":
+		return "delivering the pitches sent and not yet acknowledged, up to --timeout",
+			"pitches not yet acknowledged may or may not be written; rerun the --seed with --resume to publish what is missing"
+	case "announce":
+		return "committing the offsets of the lines written and leaving the group, up to --timeout",
+			"the group's next member announces again what was announced since the last commit"
+	case "scores":
+		return "committing the open transaction and leaving the group, up to --timeout",
+			"the open transaction is aborted by the broker within transaction.timeout.ms and its pitches folded again: nothing is lost or counted twice"
+	case "last-pitch":
+		return "closing, and writing the changelog's last changes if there is one",
+			"a changelog may miss its last changes; a restore from it reads them from the pitch topic again"
+	case "demo":
+		return "stopping every part: the publisher delivering, the announcers and scores committing",
+			"pitches in flight may or may not be written, and announcers repeat what they had not committed"
+	case "broker":
+		return "stopping the broker, saving to --data-dir if set",
+			"a --data-dir is left as a crash leaves it, and the next start replays its log"
+	}
+	return "closing its connections", "nothing: it keeps no state of its own"
 }
 
 var statelessHelpFlags sync.Once

@@ -222,7 +222,7 @@ func demoPage(c *cli.Context, e *env) (net.Listener, error) {
 // serveDemoPage serves the live page on ln until ctx ends.
 func serveDemoPage(ctx context.Context, e *env, ln net.Listener, kcfg kafkaio.Config, topic string) error {
 	defer ln.Close()
-	srv, err := web.New(web.Options{Kafka: kcfg, Topic: topic, Log: e.log})
+	srv, err := web.New(ctx, web.Options{Kafka: kcfg, Topic: topic, Log: e.log})
 	if err != nil {
 		return err
 	}
@@ -232,7 +232,7 @@ func serveDemoPage(ctx context.Context, e *env, ln net.Listener, kcfg kafkaio.Co
 // waitForTopic waits until the topic exists, so consumers find it.
 func waitForTopic(ctx context.Context, cfg kafkaio.Config, topic string) error {
 	for {
-		ok, err := kafkaio.TopicExists(cfg, topic)
+		ok, err := kafkaio.TopicExists(ctx, cfg, topic)
 		if err != nil || ok {
 			return err
 		}

@@ -34,6 +34,10 @@ func remedy(err error) string {
 		missing     *kafkaio.TopicMissingError
 	)
 	switch {
+	case errors.As(err, &unreachable) && len(unreachable.Unresolved) > 0:
+		return "check the host name in --brokers (or PITCHKAFKA_BROKERS)"
+	case errors.As(err, &unreachable) && unreachable.Interrupted:
+		return ""
 	case errors.As(err, &unreachable):
 		return "start one with `pitchkafka broker`, or pass --brokers"
 	case errors.As(err, &registry):

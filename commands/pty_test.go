@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -153,6 +154,84 @@ func TestCtrlCEndsEachSubcommandCleanlyWithItsSummary(t *testing.T) {
 			term.ctrlC(t)
 			if screen := term.wait(t); !strings.Contains(screen, tc.bye) || strings.Contains(screen, "goroutine ") {
 				t.Errorf("after Ctrl-C, no %q (or a stack trace) in:\n%s", tc.bye, tail(screen, 3000))
+			}
+		})
+	}
+}
+
+// exited waits up to within for the program to end, and returns what the
+// terminal showed and how long it took from now.
+func (t *terminal) exited(tb testing.TB, within time.Duration) (string, time.Duration) {
+	tb.Helper()
+	start := time.Now()
+	select {
+	case <-t.done:
+		return t.screen(), time.Since(start)
+	case <-time.After(within):
+		tb.Fatalf("still running %v after Ctrl-C; the terminal showed:\n%s", within, tail(t.screen(), 3000))
+		return "", 0
+	}
+}
+
+// Forgetting to start a broker is the commonest first mistake: every client
+// command waits up to --timeout for one. Ctrl-C ends that wait at once,
+// saying what it was waiting for, and a name that does not resolve fails
+// at once, saying so.
+func TestCtrlCEndsTheWaitForABrokerAtOnce(t *testing.T) {
+	nobody := freeLoopbackAddr(t) // nothing listens there
+	for _, args := range [][]string{
+		{"publish"}, {"last-pitch", "--from-beginning"}, {"announce"}, {"stats", "--from-beginning"}, {"scores"}, {"web", "--listen", "127.0.0.1:0"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			term := startInTerminal(t, nil, append(args, "--brokers", nobody, "--timeout", "30s")...)
+			time.Sleep(1500 * time.Millisecond)
+			term.ctrlC(t)
+			screen, took := term.exited(t, 5*time.Second)
+			if !strings.Contains(screen, "interrupted while waiting for a broker at "+nobody) {
+				t.Errorf("after Ctrl-C (%v), the terminal showed:\n%s", took.Round(time.Millisecond), tail(screen, 2000))
+			}
+		})
+	}
+	t.Run("a name that does not resolve", func(t *testing.T) {
+		start := time.Now()
+		err := mustFail(t, "announce", "--brokers", "nosuchhost.invalid:9092", "--timeout", "30s")
+		if !strings.Contains(err.Error(), "nosuchhost.invalid does not resolve") || !strings.Contains(err.Error(), "--brokers") ||
+			strings.Contains(err.Error(), "pitchkafka broker") || time.Since(start) > 10*time.Second {
+			t.Errorf("after %v: %v", time.Since(start).Round(time.Millisecond), err)
+		}
+	})
+}
+
+// With the broker gone mid-run, a stop waits up to --timeout for what it
+// must finish. The first Ctrl-C says at once what that is; the second
+// quits now, saying what may be lost or repeated.
+func TestASecondCtrlCQuitsAtOnceSayingWhatMayBeLost(t *testing.T) {
+	tests := []struct {
+		name, ready, finishing, risk string
+		args                         []string
+	}{
+		{"publish", "publishing", "delivering the pitches sent", "--resume", []string{"publish", "--rate", "500"}},
+		{"announce", "mph", "committing the offsets", "announces again", []string{"announce", "--group", "twice", "--from-beginning"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			addr := freeLoopbackAddr(t)
+			broker := startBrokerProcess(t, "--listen", addr)
+			mustRun(t, "publish", "--brokers", addr, "--rate", "0", "--count", "300", "--seed", "1")
+			term := startInTerminal(t, nil, append(tc.args, "--brokers", addr, "--timeout", "60s")...)
+			term.waitFor(t, tc.ready)
+			broker.cmd.Process.Signal(syscall.SIGSTOP)
+			defer broker.cmd.Process.Signal(syscall.SIGCONT)
+			time.Sleep(time.Second)
+			term.ctrlC(t)
+			term.waitFor(t, "press Ctrl-C again to quit now")
+			if !strings.Contains(term.screen(), tc.finishing) {
+				t.Errorf("the first Ctrl-C does not say what it is finishing (%q):\n%s", tc.finishing, tail(term.screen(), 2000))
+			}
+			term.ctrlC(t)
+			screen, took := term.exited(t, 5*time.Second)
+			if !strings.Contains(screen, "quitting now") || !strings.Contains(screen, tc.risk) {
+				t.Errorf("the second Ctrl-C quit in %v without saying what may be lost (%q):\n%s", took, tc.risk, tail(screen, 2000))
 			}
 		})
 	}

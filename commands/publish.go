@@ -80,6 +80,11 @@ func publishCommand(e *env) *cli.Command {
 			if err != nil {
 				return doneIfListed(err)
 			}
+			if len(opts.replay) == 0 && !opts.dryRun {
+				waits, _ := stopNoteOf("publish")
+				e.stopping.say(waits, fmt.Sprintf("pitches not yet acknowledged may or may not be written; "+
+					"rerun with --seed %d --resume to publish exactly what is missing", opts.season.Seed))
+			}
 			return runPublish(c.Context, e, opts)
 		},
 	}

@@ -286,7 +286,7 @@ func TestReplayOfAForeignFileFailsBeforePublishing(t *testing.T) {
 	if r.err == nil || !strings.Contains(r.err.Error(), "roster.csv") || !strings.Contains(r.err.Error(), "Savant") {
 		t.Fatalf("error %v, want one naming roster.csv as no Savant export", r.err)
 	}
-	exists, err := kafkaio.TopicExists(kafkaio.Config{Brokers: b.Bootstrap(), Timeout: 5 * time.Second, Log: zerolog.Nop()}, "pitches")
+	exists, err := kafkaio.TopicExists(context.Background(), kafkaio.Config{Brokers: b.Bootstrap(), Timeout: 5 * time.Second, Log: zerolog.Nop()}, "pitches")
 	if err != nil || exists {
 		t.Errorf("topic exists %v (%v): nothing should have been published", exists, err)
 	}

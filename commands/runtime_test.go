@@ -33,7 +33,7 @@ func TestRuntimeSettingsAreChosenOncePerCommand(t *testing.T) {
 	for _, tc := range tests {
 		debug.SetGCPercent(100)
 		debug.SetMemoryLimit(math.MaxInt64)
-		if err := tuneRuntimeFor(tc.command)(nil); err != nil {
+		if err := beforeCommand(&env{stopping: &stopNote{}}, tc.command)(nil); err != nil {
 			t.Fatal(err)
 		}
 		if got := debug.SetGCPercent(100); got != tc.gcPercent {

@@ -56,7 +56,7 @@ func runWeb(ctx context.Context, e *env, opts webOptions) error {
 		return err
 	}
 	defer ln.Close()
-	srv, err := web.New(web.Options{Kafka: opts.kafka, Topic: opts.topic, Log: e.log})
+	srv, err := web.New(ctx, web.Options{Kafka: opts.kafka, Topic: opts.topic, Log: e.log})
 	if err != nil {
 		return err
 	}

@@ -96,7 +96,7 @@ func TestAGroupMemberRidesOutBrokerKills(t *testing.T) {
 	pitches := testkit.SeasonPitches(t, 21, n)
 	published := publishPacedTo(t, cfg, topic, pitches, rate)
 
-	g, err := NewGroupReader(cfg, GroupOptions{Topic: topic, Group: group, FromBeginning: true})
+	g, err := NewGroupReader(context.Background(), cfg, GroupOptions{Topic: topic, Group: group, FromBeginning: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,10 @@ package kafkaio
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
+	"strings"
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -22,8 +25,8 @@ func (c Config) timeout() time.Duration {
 // the timeout passes, and returns the metadata of topic. It asks in short
 // turns so that a failed authentication, which authFailure reports, ends the
 // wait at once instead of after the timeout.
-func waitForBroker(admin *kafka.AdminClient, cfg Config, topic string, authFailure func() error) (*kafka.TopicMetadata, error) {
-	return waitForMetadata(adminMetadata(admin), cfg, topic, authFailure)
+func waitForBroker(ctx context.Context, admin *kafka.AdminClient, cfg Config, topic string, authFailure func() error) (*kafka.TopicMetadata, error) {
+	return waitForMetadata(ctx, adminMetadata(admin), cfg, topic, authFailure)
 }
 
 // metadataFunc asks a broker for a topic's metadata, waiting up to timeout.
@@ -45,10 +48,17 @@ func adminMetadata(admin *kafka.AdminClient) metadataFunc {
 	}
 }
 
-// waitForMetadata is waitForBroker for any way of asking.
-func waitForMetadata(ask metadataFunc, cfg Config, topic string, authFailure func() error) (*kafka.TopicMetadata, error) {
+// waitForMetadata is waitForBroker for any way of asking. It gives up at
+// once when no bootstrap host name resolves, and when ctx ends (Ctrl-C).
+func waitForMetadata(ctx context.Context, ask metadataFunc, cfg Config, topic string, authFailure func() error) (*kafka.TopicMetadata, error) {
+	if err := resolveBootstrap(ctx, cfg.Brokers); err != nil {
+		return nil, err
+	}
 	deadline := time.Now().Add(cfg.timeout())
 	for {
+		if ctx.Err() != nil {
+			return nil, &UnreachableError{Brokers: cfg.Brokers, Err: ctx.Err(), Interrupted: true}
+		}
 		turn := min(time.Until(deadline), 500*time.Millisecond)
 		tm, err := ask(topic, max(turn, time.Millisecond))
 		if err == nil {
@@ -77,7 +87,7 @@ type TopicSpec struct {
 
 // ensureTopic creates the topic if it is missing and returns its partitions.
 func ensureTopic(ctx context.Context, admin *kafka.AdminClient, cfg Config, spec TopicSpec, authFailure func() error) ([]int32, error) {
-	tm, err := waitForBroker(admin, cfg, spec.Name, authFailure)
+	tm, err := waitForBroker(ctx, admin, cfg, spec.Name, authFailure)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +118,7 @@ func ensureTopic(ctx context.Context, admin *kafka.AdminClient, cfg Config, spec
 // waitForPartitions waits until a new topic's partitions show in metadata.
 func waitForPartitions(ctx context.Context, admin *kafka.AdminClient, cfg Config, topic string, authFailure func() error) ([]int32, error) {
 	for {
-		tm, err := waitForBroker(admin, cfg, topic, authFailure)
+		tm, err := waitForBroker(ctx, admin, cfg, topic, authFailure)
 		if err != nil {
 			return nil, err
 		}
@@ -135,12 +145,12 @@ func partitionIDs(tm *kafka.TopicMetadata) []int32 {
 // asking through the consumer's own connections; it fails within the
 // timeout when no broker answers, and says what to do when the topic is
 // missing.
-func existingTopic(c *kafka.Consumer, cfg Config, topic string) (*kafka.TopicMetadata, error) {
+func existingTopic(ctx context.Context, c *kafka.Consumer, cfg Config, topic string) (*kafka.TopicMetadata, error) {
 	admin, err := kafka.NewAdminClientFromConsumer(c)
 	if err != nil {
 		return nil, fmt.Errorf("create admin client: %w", err)
 	}
-	tm, err := waitForBroker(admin, cfg, topic, consumerAuthFailure(c))
+	tm, err := waitForBroker(ctx, admin, cfg, topic, consumerAuthFailure(c))
 	admin.Close()
 	if err != nil {
 		return nil, err
@@ -182,7 +192,7 @@ func withAdmin(cfg Config, fn func(*kafka.AdminClient) error) error {
 }
 
 // TopicExists reports whether the topic exists and has partitions.
-func TopicExists(cfg Config, topic string) (bool, error) {
+func TopicExists(ctx context.Context, cfg Config, topic string) (bool, error) {
 	cm := cfg.configMap(nil)
 	p, err := kafka.NewProducer(cm)
 	if err != nil {
@@ -196,9 +206,38 @@ func TopicExists(cfg Config, topic string) (bool, error) {
 		return false, fmt.Errorf("create admin client: %w", err)
 	}
 	defer admin.Close()
-	tm, err := waitForBroker(admin, cfg, topic, func() error { return nil })
+	tm, err := waitForBroker(ctx, admin, cfg, topic, func() error { return nil })
 	if err != nil {
 		return false, err
 	}
 	return tm.Error.Code() == kafka.ErrNoError && len(tm.Partitions) > 0, nil
+}
+
+// resolveBootstrap checks that the bootstrap list names hosts that
+// resolve, so that a misspelt name fails at once, saying so, instead of
+// after the timeout as a broker that does not answer. A name that resolves
+// for any one entry is enough; a lookup cut short (no DNS server within a
+// few seconds, ctx ended) proves nothing and passes.
+func resolveBootstrap(ctx context.Context, brokers string) error {
+	var unresolved []string
+	entries := strings.Split(brokers, ",")
+	for _, hp := range entries {
+		host, _, err := net.SplitHostPort(strings.TrimSpace(hp))
+		if err != nil {
+			host = strings.TrimSpace(hp)
+		}
+		if net.ParseIP(host) != nil {
+			return nil
+		}
+		lctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		_, err = net.DefaultResolver.LookupHost(lctx, host)
+		cancel()
+		var dns *net.DNSError
+		if err == nil || !errors.As(err, &dns) || !dns.IsNotFound {
+			return nil
+		}
+		unresolved = append(unresolved, host)
+	}
+	return &UnreachableError{Brokers: brokers, Unresolved: unresolved,
+		Err: fmt.Errorf("no such host: %s", strings.Join(unresolved, ", "))}
 }

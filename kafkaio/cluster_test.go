@@ -98,7 +98,7 @@ func TestLeadersMovingUnderAStreamOnThreeNodes(t *testing.T) {
 	memberLog := &testkit.Buffer{}
 	memberCfg := cfg
 	memberCfg.Log = zerolog.New(memberLog)
-	g, err := NewGroupReader(memberCfg, GroupOptions{Topic: topic, Group: "followers", FromBeginning: true})
+	g, err := NewGroupReader(context.Background(), memberCfg, GroupOptions{Topic: topic, Group: "followers", FromBeginning: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,13 +13,24 @@ func errUnreachable(brokers string, err error) error {
 	return &UnreachableError{Brokers: brokers, Err: err}
 }
 
-// UnreachableError says that no broker answered at the bootstrap address.
+// UnreachableError says that no broker answered at the bootstrap address:
+// none did within the timeout, none can since its host name does not
+// resolve (Unresolved), or the wait was interrupted (Interrupted, ctx
+// ended) before one did.
 type UnreachableError struct {
-	Brokers string
-	Err     error
+	Brokers     string
+	Err         error
+	Unresolved  []string // the bootstrap host names that do not resolve
+	Interrupted bool
 }
 
 func (e *UnreachableError) Error() string {
+	switch {
+	case len(e.Unresolved) > 0:
+		return fmt.Sprintf("no broker at %s: the name %s does not resolve", e.Brokers, strings.Join(e.Unresolved, ", "))
+	case e.Interrupted:
+		return fmt.Sprintf("interrupted while waiting for a broker at %s, none answered yet", e.Brokers)
+	}
 	return fmt.Sprintf("no broker at %s (%v)", e.Brokers, e.Err)
 }
 

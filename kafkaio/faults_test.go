@@ -58,7 +58,7 @@ func TestNothingLostOrDuplicatedUnderBrokerErrors(t *testing.T) {
 		embedded.Fault{Request: "Heartbeat", Err: "NETWORK_EXCEPTION", Count: 3},
 	)
 	cfg.Properties = map[string]string{"heartbeat.interval.ms": "500"} // meet the heartbeat faults soon
-	g, err := NewGroupReader(cfg, GroupOptions{Topic: "pitches", Group: "faults", FromBeginning: true})
+	g, err := NewGroupReader(context.Background(), cfg, GroupOptions{Topic: "pitches", Group: "faults", FromBeginning: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -178,7 +178,7 @@ func TestUnknownSchemaIdsAndUndecodableBytesArePoisonRecords(t *testing.T) {
 		t.Errorf("skipped %d, want %d:\n%s", st.Skipped, len(bad), logs.String())
 	}
 
-	g, err := NewGroupReader(cfg, GroupOptions{Topic: "poison", Group: "poison", FromBeginning: true, Once: true, DLQ: "poison-dlq"})
+	g, err := NewGroupReader(context.Background(), cfg, GroupOptions{Topic: "poison", Group: "poison", FromBeginning: true, Once: true, DLQ: "poison-dlq"})
 	if err != nil {
 		t.Fatal(err)
 	}

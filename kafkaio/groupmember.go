@@ -85,8 +85,9 @@ type groupMember struct {
 }
 
 // NewGroupReader joins the group and subscribes to the topic. It fails
-// within cfg.Timeout when no broker answers or the topic does not exist.
-func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
+// within cfg.Timeout when no broker answers or the topic does not exist,
+// and at once when ctx ends first.
+func NewGroupReader(ctx context.Context, cfg Config, opts GroupOptions) (*GroupReader, error) {
 	reset := "latest"
 	if opts.FromBeginning {
 		reset = "earliest"
@@ -124,7 +125,7 @@ func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
 		handler: groupHandler{groupMember: m, unstored: map[int32]handledAt{}}}
 	go drainLogsAt(c.Logs(), cfg.Log, g.logsDone, g.events.brokers.codes.noting(groupLogLevel(userAsked, g.events.errs)))
 	if g.decoder, err = formats.NewDecoder(cfg.Formats(), opts.Topic); err == nil {
-		err = g.subscribe()
+		err = g.subscribe(ctx)
 	}
 	if err != nil {
 		g.consumer.Close()
@@ -141,8 +142,8 @@ func NewGroupReader(cfg Config, opts GroupOptions) (*GroupReader, error) {
 	return g, nil
 }
 
-func (g *GroupReader) subscribe() error {
-	if _, err := existingTopic(g.consumer, g.cfg, g.opts.Topic); err != nil {
+func (g *GroupReader) subscribe(ctx context.Context) error {
+	if _, err := existingTopic(ctx, g.consumer, g.cfg, g.opts.Topic); err != nil {
 		return err
 	}
 	if err := g.consumer.Subscribe(g.opts.Topic, g.poller.rebalance); err != nil {
@@ -216,7 +217,7 @@ func (g *GroupReader) Run(ctx context.Context, handle func(Record) error) error 
 	var ends map[int32]int64
 	if g.opts.Once {
 		var err error
-		if ends, err = g.poller.logEnds(); err != nil {
+		if ends, err = g.poller.logEnds(ctx); err != nil {
 			return err
 		}
 	}

@@ -21,7 +21,7 @@ func TestPoisonRecordsGoToTheDeadLetterTopicAndNeverBlockTheGroup(t *testing.T) 
 	bad := [][]byte{[]byte("not json"), []byte(`{"schema":"other/v1"}`), nil, []byte(`{"truncated":`)}
 	produceRaw(t, b.Bootstrap(), "pitches", 1, bad)
 
-	g, err := NewGroupReader(cfg, GroupOptions{Topic: "pitches", Group: "dlq-test", FromBeginning: true, DLQ: "pitches-dlq"})
+	g, err := NewGroupReader(context.Background(), cfg, GroupOptions{Topic: "pitches", Group: "dlq-test", FromBeginning: true, DLQ: "pitches-dlq"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestGroupCommitsOnlyWhatItsHandlerFlushed(t *testing.T) {
 	}
 	flushed := map[at]bool{}
 	run := func(failOnFlush int) error {
-		g, err := NewGroupReader(cfg, GroupOptions{Topic: "pitches", Group: "flush-test", FromBeginning: true, Once: true})
+		g, err := NewGroupReader(context.Background(), cfg, GroupOptions{Topic: "pitches", Group: "flush-test", FromBeginning: true, Once: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -133,8 +133,8 @@ func (p *groupPoller) handOverPending(wait time.Duration) handover {
 }
 
 // logEnds returns the end offset of every partition of the topic now.
-func (p *groupPoller) logEnds() (map[int32]int64, error) {
-	tm, err := existingTopic(p.consumer, p.cfg, p.opts.Topic)
+func (p *groupPoller) logEnds(ctx context.Context) (map[int32]int64, error) {
+	tm, err := existingTopic(ctx, p.consumer, p.cfg, p.opts.Topic)
 	if err != nil {
 		return nil, err
 	}

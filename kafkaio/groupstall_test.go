@@ -162,7 +162,7 @@ func startMember(tb testing.TB, b *embedded.Broker, group string, log zerolog.Lo
 	tb.Helper()
 	cfg := testConfig(b, log)
 	cfg.Properties = map[string]string{"auto.commit.interval.ms": "200"}
-	g, err := NewGroupReader(cfg, GroupOptions{Topic: "pitches", Group: group, FromBeginning: true})
+	g, err := NewGroupReader(context.Background(), cfg, GroupOptions{Topic: "pitches", Group: group, FromBeginning: true})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -255,7 +255,7 @@ func TestUnreachableBrokerFailsWithinTheTimeoutWithOneClearLine(t *testing.T) {
 			return r.Run(context.Background(), ReadOptions{Once: true}, func(Record) {})
 		}},
 		{"group reader", func() error {
-			_, err := NewGroupReader(cfg, GroupOptions{Topic: "t", Group: "g"})
+			_, err := NewGroupReader(context.Background(), cfg, GroupOptions{Topic: "t", Group: "g"})
 			return err
 		}},
 	}

@@ -117,7 +117,7 @@ func TestADeadLetterCopyThatCannotBeWrittenNeverStopsTheGroup(t *testing.T) {
 	produceRaw(t, b.Bootstrap(), "pitches", 1, append([][]byte{tooLarge}, copyable...))
 	produceRawKeyed(t, b.Bootstrap(), "pitches", 1, bytes.Repeat([]byte("k"), 1_010_000), []byte(`{"key":"too large"}`))
 
-	g, err := NewGroupReader(cfg, GroupOptions{Topic: "pitches", Group: "dlq-limits", FromBeginning: true,
+	g, err := NewGroupReader(context.Background(), cfg, GroupOptions{Topic: "pitches", Group: "dlq-limits", FromBeginning: true,
 		DLQ: "pitches-dlq", Once: true})
 	if err != nil {
 		t.Fatal(err)

@@ -83,7 +83,7 @@ func NewPublisher(ctx context.Context, cfg Config, spec TopicSpec) (*Publisher, 
 // rdkProducer.metadata): to an existing topic the first records waited
 // 500 ms for it.
 func (p *Publisher) ensureTopic(ctx context.Context, spec TopicSpec) error {
-	tm, err := waitForMetadata(p.metadata, p.cfg, spec.Name, p.authFailure)
+	tm, err := waitForMetadata(ctx, p.metadata, p.cfg, spec.Name, p.authFailure)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (p *Publisher) ensureTopic(ctx context.Context, spec TopicSpec) error {
 		}
 		p.createdTopic = true
 	}
-	_, err = waitForMetadata(p.metadata, p.cfg, spec.Name, p.authFailure)
+	_, err = waitForMetadata(ctx, p.metadata, p.cfg, spec.Name, p.authFailure)
 	return err
 }
 

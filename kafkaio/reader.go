@@ -193,7 +193,7 @@ type ReadOptions struct {
 // counted and skipped. The partitions are read by several goroutines, but
 // handle is called for one record at a time.
 func (r *Reader) Run(ctx context.Context, opts ReadOptions, handle func(Record)) error {
-	tps, ends, err := r.plan(opts)
+	tps, ends, err := r.plan(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -390,9 +390,9 @@ func markDone(ends map[int32]int64, partition int32, position int64) int {
 
 // plan returns the partitions to read with where each starts, and, for
 // those with records to read, the end offset as it stands now.
-func (r *Reader) plan(opts ReadOptions) ([]kafka.TopicPartition, map[int32]int64, error) {
+func (r *Reader) plan(ctx context.Context, opts ReadOptions) ([]kafka.TopicPartition, map[int32]int64, error) {
 	first := r.meta
-	tm, err := existingTopic(first, r.cfg, r.topic)
+	tm, err := existingTopic(ctx, first, r.cfg, r.topic)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -121,7 +121,7 @@ func (s *Scores) open(ctx context.Context) error {
 	if s.peek, err = s.newClient(kafka.ConfigMap{"group.id": s.opts.Group + "-peek", "isolation.level": "read_uncommitted"}, false); err != nil {
 		return err
 	}
-	tm, err := existingTopic(s.peek, s.cfg, s.opts.Input)
+	tm, err := existingTopic(ctx, s.peek, s.cfg, s.opts.Input)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ func TestAnUnansweredCommitDoesNotHoldUpShutdown(t *testing.T) {
 	// own goroutines end before the test does.
 	cfg.Properties = map[string]string{"socket.timeout.ms": "2000"}
 	mustPublish(t, cfg, "pitches", 300)
-	g, err := NewGroupReader(cfg, GroupOptions{Topic: "pitches", Group: "unanswered", FromBeginning: true})
+	g, err := NewGroupReader(context.Background(), cfg, GroupOptions{Topic: "pitches", Group: "unanswered", FromBeginning: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,8 +81,8 @@ const MinWatchInterval = time.Second
 const idleGroupInterval = 10 * time.Second
 
 // NewTopicWatch connects to the cluster; it fails within cfg.Timeout when
-// no broker answers.
-func NewTopicWatch(cfg Config, topic string) (*TopicWatch, error) {
+// no broker answers, and at once when ctx ends first.
+func NewTopicWatch(ctx context.Context, cfg Config, topic string) (*TopicWatch, error) {
 	p, err := kafka.NewProducer(cfg.configMap(kafka.ConfigMap{"statistics.interval.ms": 0}))
 	if err != nil {
 		return nil, fmt.Errorf("create client: %w", err)
@@ -95,7 +95,7 @@ func NewTopicWatch(cfg Config, topic string) (*TopicWatch, error) {
 		w.Close()
 		return nil, fmt.Errorf("create admin client: %w", err)
 	}
-	if _, err := waitForBroker(w.admin, cfg, topic, func() error { return nil }); err != nil {
+	if _, err := waitForBroker(ctx, w.admin, cfg, topic, func() error { return nil }); err != nil {
 		w.Close()
 		return nil, err
 	}

@@ -13,7 +13,7 @@ import (
 // commits and leaves.
 func mustReadAsGroup(tb testing.TB, cfg Config, topic, group string) {
 	tb.Helper()
-	g, err := NewGroupReader(cfg, GroupOptions{Topic: topic, Group: group, FromBeginning: true, Once: true})
+	g, err := NewGroupReader(context.Background(), cfg, GroupOptions{Topic: topic, Group: group, FromBeginning: true, Once: true})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestTopicWatchSeesAGroupThatLeftAndItsLag(t *testing.T) {
 	mustReadAsGroup(t, cfg, "pitches", "radio")
 	mustReadAsGroup(t, cfg, "other", "elsewhere")
 
-	w, err := NewTopicWatch(cfg, "pitches")
+	w, err := NewTopicWatch(context.Background(), cfg, "pitches")
 	if err != nil {
 		t.Fatal(err)
 	}

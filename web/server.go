@@ -55,9 +55,9 @@ type Server struct {
 const publishInterval = 500 * time.Millisecond
 
 // New connects to the cluster; it fails within the Kafka timeout when no
-// broker answers.
-func New(opts Options) (*Server, error) {
-	w, err := kafkaio.NewTopicWatch(opts.Kafka, opts.Topic)
+// broker answers, and at once when ctx ends first.
+func New(ctx context.Context, opts Options) (*Server, error) {
+	w, err := kafkaio.NewTopicWatch(ctx, opts.Kafka, opts.Topic)
 	if err != nil {
 		return nil, err
 	}
