@@ -78,9 +78,9 @@ func (v *statsView) add(r kafkaio.Record) {
 
 // statsReport is what stats prints, in --output json as it is.
 type statsReport struct {
-	Games      int                    `json:"games"`
+	Games      int                    `json:"games"` // complete: what figures per game count
 	InProgress int                    `json:"games_in_progress"`
-	Counts     game.Stats             `json:"counts"`
+	Counts     game.Stats             `json:"counts"` // every pitch so far, of games ended or not
 	Partial    int                    `json:"partial_games"`
 	PartialCts game.Stats             `json:"partial_counts"` // replayed games only partly in the stream
 	Figures    []game.Figure          `json:"figures"`
@@ -92,10 +92,10 @@ type statsReport struct {
 func (v *statsView) report() statsReport {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	t := &v.book.Total
-	return statsReport{Games: t.Games, InProgress: v.book.InProgress(), Counts: *t, Figures: t.Figures(),
-		PitchTypes: t.PitchTypeFigures(), RunExpectancy: t.RunExpectancy.Figures(),
-		Partial: v.book.PartialGames(), PartialCts: v.book.Partial}
+	b := v.book
+	return statsReport{Games: b.Complete.Games, InProgress: b.InProgress(), Counts: b.Pitches, Figures: b.Figures(),
+		PitchTypes: b.Pitches.PitchTypeFigures(), RunExpectancy: b.Pitches.RunExpectancy.Figures(),
+		Partial: b.PartialGames(), PartialCts: b.Partial}
 }
 
 func runStats(ctx context.Context, e *env, opts statsOptions) error {
@@ -133,7 +133,12 @@ func writeStats(w io.Writer, output string, r statsReport) error {
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d complete games (%d in progress), %d pitches in complete games\n", r.Games, r.InProgress, r.Counts.Pitches)
+	fmt.Fprintf(&b, "%d pitches so far: %d games complete, %d in progress\n", r.Counts.Pitches, r.Games, r.InProgress)
+	if r.Games == 0 {
+		b.WriteString("figures per game wait for a game to end; the others count every pitch so far\n")
+	} else {
+		b.WriteString("figures per game count the complete games; the others every pitch so far\n")
+	}
 	if r.Partial > 0 {
 		c := r.PartialCts
 		fmt.Fprintf(&b, "%d partial games (only some of their pitches in the stream; not in the figures below): "+
@@ -143,7 +148,11 @@ func writeStats(w io.Writer, output string, r statsReport) error {
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "figure\tstream\tMLB 2024\t")
 	for _, f := range r.Figures {
-		fmt.Fprintf(tw, "%s\t%.*f\t%.*f\t\n", f.Name, f.Decimals, f.Value, f.Decimals, f.MLB)
+		value := fmt.Sprintf("%.*f", f.Decimals, f.Value)
+		if f.PerGame && r.Games == 0 {
+			value = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.*f\t\n", f.Name, value, f.Decimals, f.MLB)
 	}
 	fmt.Fprintln(tw, "\t\t\t")
 	fmt.Fprintln(tw, "pitch type\tshare\tmph\tStatcast share\tmph\t")

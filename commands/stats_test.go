@@ -116,3 +116,47 @@ func TestStatsTablePrintsTheRunExpectancyMatrix(t *testing.T) {
 	}
 	t.Logf("\n%s", table)
 }
+
+// TestStatsShowsPitchFiguresFromTheFirstPitch: before any game ends, the
+// figures per pitch or plate appearance show, and those per game say they
+// wait for a game to end.
+func TestStatsShowsPitchFiguresFromTheFirstPitch(t *testing.T) {
+	season, err := game.NewSeason(game.DefaultLeague(), game.SeasonConfig{Seed: 5, Concurrent: 15,
+		Rules: game.Rules{ExtraInningsRunner: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	book := game.NewStatsBook()
+	for range 1500 { // about a hundred pitches each of fifteen games: none is over
+		p, _ := season.Next()
+		book.Add(&p)
+	}
+	r := (&statsView{book: book}).report()
+	if r.Games != 0 || r.InProgress != 15 || r.Counts.Pitches != 1500 {
+		t.Fatalf("%d complete, %d in progress, %d pitches; want 0, 15 and 1500", r.Games, r.InProgress, r.Counts.Pitches)
+	}
+	for _, f := range r.Figures {
+		if !f.PerGame && (f.Value <= 0 || f.Value > 3*f.MLB) {
+			t.Errorf("%s is %.3f before any game ended; MLB's is %.3f", f.Name, f.Value, f.MLB)
+		}
+	}
+	var out strings.Builder
+	if err := writeStats(&out, "table", r); err != nil {
+		t.Fatal(err)
+	}
+	table := out.String()
+	for _, want := range []string{"1500 pitches so far: 0 games complete, 15 in progress", "figures per game wait for a game to end"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("no %q in:\n%s", want, table)
+		}
+	}
+	for _, line := range strings.Split(table, "\n") {
+		fields := strings.Fields(line)
+		if strings.HasPrefix(strings.TrimSpace(line), "runs per team-game") && fields[len(fields)-2] != "-" {
+			t.Errorf("runs per team-game shows %q before any game ended, want -", line)
+		}
+		if strings.HasPrefix(strings.TrimSpace(line), "K% of PA") && fields[len(fields)-2] == "-" {
+			t.Errorf("K%% waits for a game: %q", line)
+		}
+	}
+}

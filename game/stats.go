@@ -152,21 +152,29 @@ func (s *Stats) PitchTypeFigures() []PitchTypeFigure {
 	return out
 }
 
-// StatsBook folds a stream of pitches game by game: a game's pitches count
-// in Total once its last pitch (game_over) is seen, so figures per game
-// never mix finished games with games still in progress. Pitches of games
-// the stream holds only in part (replayed, marked partial) count in
-// Partial as they come, since such a game never ends.
+// StatsBook folds a stream of pitches. Figures per pitch or plate
+// appearance need no game to end, so every pitch counts in Pitches as it
+// comes; figures per game would mix finished games with games still in
+// progress, so a game's runs, hits, home runs and pitches count in Complete
+// once its last pitch (game_over) is seen. Pitches of games the stream
+// holds only in part (replayed, marked partial) count in Partial instead,
+// since such a game never ends.
 type StatsBook struct {
-	Total      Stats
+	Pitches Stats // every pitch of the games the stream holds whole, ended or not
+	// Complete counts the games that ended: Games, ExtraInningGame, and
+	// their Runs, HomeRuns, Hits and Pitches, what figures per game need.
+	Complete   Stats
 	Partial    Stats
 	partials   map[int64]bool
-	inProgress map[int64]*Stats
+	inProgress map[int64]*gameTally
 }
+
+// gameTally is what figures per game need of a game still in progress.
+type gameTally struct{ runs, homeRuns, hits, pitches int }
 
 // NewStatsBook returns an empty book.
 func NewStatsBook() *StatsBook {
-	return &StatsBook{inProgress: map[int64]*Stats{}, partials: map[int64]bool{}}
+	return &StatsBook{inProgress: map[int64]*gameTally{}, partials: map[int64]bool{}}
 }
 
 // PartialGames returns the number of games seen only in part.
@@ -179,20 +187,45 @@ func (b *StatsBook) Add(p *Pitch) {
 		b.Partial.Add(p)
 		return
 	}
+	b.Pitches.Add(p)
 	g := b.inProgress[p.GamePK]
 	if g == nil {
-		g = &Stats{}
+		g = &gameTally{}
 		b.inProgress[p.GamePK] = g
 	}
-	g.Add(p)
+	g.pitches++
+	g.runs += p.RunsScored()
+	if IsHit(p.Events) {
+		g.hits++
+	}
+	if p.Events == "home_run" {
+		g.homeRuns++
+	}
 	if p.GameOver {
-		b.Total.Merge(g)
+		c := &b.Complete
+		c.Games++
+		if p.Inning > 9 {
+			c.ExtraInningGame++
+		}
+		c.Runs, c.Hits, c.HomeRuns, c.Pitches = c.Runs+g.runs, c.Hits+g.hits, c.HomeRuns+g.homeRuns, c.Pitches+g.pitches
 		delete(b.inProgress, p.GamePK)
 	}
 }
 
 // InProgress returns the number of games seen but not yet over.
 func (b *StatsBook) InProgress() int { return len(b.inProgress) }
+
+// Figures are the league figures: those per game from the complete games,
+// the others from every pitch so far.
+func (b *StatsBook) Figures() []Figure {
+	out := b.Pitches.Figures()
+	for i, f := range b.Complete.Figures() {
+		if f.PerGame {
+			out[i] = f
+		}
+	}
+	return out
+}
 
 // speedOf returns the speed sums of a pitch type, made on first use.
 func (s *Stats) speedOf(code string) *speedSum {
@@ -236,7 +269,10 @@ type Figure struct {
 	MLB      float64 `json:"mlb_2024"`
 	Low      float64 `json:"low"`
 	High     float64 `json:"high"`
-	Decimals int     `json:"-"`
+	// PerGame says the figure is per game, so it counts complete games
+	// only; the others are per pitch or plate appearance.
+	PerGame  bool `json:"per_game"`
+	Decimals int  `json:"-"`
 }
 
 // InBounds reports whether the figure is within the calibration bounds.
@@ -249,22 +285,23 @@ func (s *Stats) Figures() []Figure {
 	pa := float64(s.PlateApps)
 	ff, _ := s.MeanSpeed("FF")
 	rel := func(name string, v, mlb, tol float64, dec int) Figure {
-		return Figure{name, v, mlb, mlb * (1 - tol), mlb * (1 + tol), dec}
+		return Figure{Name: name, Value: v, MLB: mlb, Low: mlb * (1 - tol), High: mlb * (1 + tol), Decimals: dec}
 	}
 	abs := func(name string, v, mlb, lo, hi float64, dec int) Figure {
-		return Figure{name, v, mlb, lo, hi, dec}
+		return Figure{Name: name, Value: v, MLB: mlb, Low: lo, High: hi, Decimals: dec}
 	}
+	perGame := func(f Figure) Figure { f.PerGame = true; return f }
 	return []Figure{
-		rel("runs per team-game", ratio(float64(s.Runs), tg), 4.39, 0.05, 2),
+		perGame(rel("runs per team-game", ratio(float64(s.Runs), tg), 4.39, 0.05, 2)),
 		rel("K% of PA", 100*ratio(float64(s.Strikeouts), pa), 22.6, 0.05, 1),
 		rel("BB% of PA", 100*ratio(float64(s.Walks), pa), 8.2, 0.08, 1),
-		rel("HR per team-game", ratio(float64(s.HomeRuns), tg), 1.12, 0.10, 2),
-		rel("hits per team-game", ratio(float64(s.Hits), tg), 8.20, 0.05, 2),
+		perGame(rel("HR per team-game", ratio(float64(s.HomeRuns), tg), 1.12, 0.10, 2)),
+		perGame(rel("hits per team-game", ratio(float64(s.Hits), tg), 8.20, 0.05, 2)),
 		rel("pitches per PA", ratio(float64(s.Pitches), pa), 3.89, 0.03, 2),
-		rel("pitches per team-game", ratio(float64(s.Pitches), tg), 146, 0.05, 1),
+		perGame(rel("pitches per team-game", ratio(float64(s.Pitches), tg), 146, 0.05, 1)),
 		abs("strike%", 100*ratio(float64(s.Strikes), float64(s.Pitches)), 64.4, 62.9, 65.9, 1),
 		abs("batting average", ratio(float64(s.Hits), float64(s.AtBats)), 0.243, 0.233, 0.253, 3),
-		abs("extra-inning games %", 100*ratio(float64(s.ExtraInningGame), float64(s.Games)), 8.9, 6, 12, 1),
+		perGame(abs("extra-inning games %", 100*ratio(float64(s.ExtraInningGame), float64(s.Games)), 8.9, 6, 12, 1)),
 		abs("first-pitch strike%", 100*ratio(float64(s.FirstStrikes), float64(s.FirstPitches)), 60, 58, 63, 1),
 		abs("four-seam mph", ff, 94.3, 93.3, 95.3, 1),
 	}
