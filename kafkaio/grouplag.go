@@ -2,6 +2,7 @@ package kafkaio
 
 import (
 	"sort"
+	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 )
@@ -34,18 +35,57 @@ func (m *groupMember) positions() []kafka.TopicPartition {
 	return positions
 }
 
+// startsOfUnread returns, for the partitions the member has read nothing
+// of yet, the group's committed offset, where it starts reading them; a
+// partition with none starts as auto.offset.reset says. (librdkafka knows
+// a partition's position only once it has handed out a record of it: a
+// group started at the end of a quiet partition would otherwise show the
+// whole partition as lag.)
+func (m *groupMember) startsOfUnread(positions []kafka.TopicPartition) map[int32]int64 {
+	var unread []kafka.TopicPartition
+	for _, tp := range positions {
+		if tp.Offset < 0 {
+			unread = append(unread, kafka.TopicPartition{Topic: tp.Topic, Partition: tp.Partition})
+		}
+	}
+	starts := map[int32]int64{}
+	if len(unread) == 0 {
+		return starts
+	}
+	committed, err := m.consumer.Committed(unread, int(min(m.cfg.timeout(), 2*time.Second).Milliseconds()))
+	if err != nil {
+		return starts
+	}
+	for _, tp := range committed {
+		if tp.Offset >= 0 {
+			starts[tp.Partition] = int64(tp.Offset)
+		}
+	}
+	return starts
+}
+
 // lag reads the member's positions and the high watermarks the client last
 // saw for its partitions.
 func (m *groupMember) lag() GroupStats {
 	var st GroupStats
-	for _, tp := range m.positions() {
+	positions := m.positions()
+	starts := m.startsOfUnread(positions)
+	for _, tp := range positions {
 		low, high, err := m.consumer.GetWatermarkOffsets(m.opts.Topic, tp.Partition)
 		if err != nil || high < 0 {
 			continue
 		}
 		pos := int64(tp.Offset)
-		if pos < 0 {
-			pos = low // nothing consumed yet
+		if pos < 0 { // nothing consumed yet: it reads from where it starts
+			start, ok := starts[tp.Partition]
+			switch {
+			case ok:
+				pos = start
+			case m.opts.FromBeginning:
+				pos = low
+			default:
+				pos = high // a new group starts at the end of the log
+			}
 		}
 		pl := PartitionLag{Partition: tp.Partition, Position: pos, HighWatermark: high, Lag: max(0, high-pos)}
 		st.Partitions = append(st.Partitions, pl)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -176,4 +177,42 @@ func committedOffsets(tb testing.TB, brokers, topic, group string) map[int32]int
 		out[tp.Partition] = max(0, int64(tp.Offset))
 	}
 	return out
+}
+
+// A group that starts at the end of the log shows no lag on a partition
+// where nothing new has come: librdkafka knows no position there until it
+// has handed out a record, and the whole partition used to count as lag.
+func TestANewGroupAtTheEndOfTheLogShowsNoLagWhereNothingCame(t *testing.T) {
+	c := testkit.StartCluster(t, testkit.ClusterOptions{})
+	cfg := Config{Brokers: c.Bootstrap, Timeout: 10 * time.Second, Log: zerolog.Nop()}
+	topic := c.Name("pitches")
+	mustPublish(t, cfg, topic, 300) // on three partitions, before the group exists
+	var mu sync.Mutex
+	var last GroupStats
+	g, err := NewGroupReader(context.Background(), cfg, GroupOptions{Topic: topic, Group: c.Name("at-the-end"),
+		StatsInterval: 200 * time.Millisecond, OnStats: func(st GroupStats) { mu.Lock(); last = st; mu.Unlock() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- g.Run(ctx, func(Record) error { return nil }) }()
+	testkit.WaitFor(t, 30*time.Second, "the member's lag on all three partitions", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(last.Partitions) == 3
+	})
+	time.Sleep(time.Second)
+	cancel()
+	if err := <-ran; err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Close(); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if last.TotalLag != 0 {
+		t.Errorf("lag %+v: the group started at the end of the log, and nothing came since", last)
+	}
 }
