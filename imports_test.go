@@ -73,7 +73,9 @@ func checkImports(pkgs []listedPackage, blankOnly func(pkg, path string) bool) [
 
 func checkPackage(p listedPackage, blankOnly func(pkg, path string) bool) []violation {
 	var out []violation
-	bad := func(format string, args ...any) { out = append(out, violation{p.ImportPath, fmt.Sprintf(format, args...)}) }
+	bad := func(format string, args ...any) {
+		out = append(out, violation{p.ImportPath, fmt.Sprintf(format, args...)})
+	}
 	own := strings.HasPrefix(p.ImportPath, module+"/game")
 	for _, dep := range p.Deps {
 		if own && !isStandard(dep) && !strings.HasPrefix(dep, module+"/game") {

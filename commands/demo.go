@@ -2,10 +2,12 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"net"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/pitchkafka/pitchkafka/embedded"
@@ -46,6 +48,8 @@ func demoCommand(e *env) *cli.Command {
 				Usage: "serve the live page on `HOST:PORT` (a free loopback port if taken; \"\" for none)"},
 			&cli.StringFlag{Name: "schema-registry", EnvVars: []string{"PITCHKAFKA_SCHEMA_REGISTRY"},
 				Usage: "Schema Registry `URL` to use with --format", DefaultText: "an embedded one on a free loopback port"},
+			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:9092",
+				Usage: "the embedded broker's `HOST:PORT`, for other terminals to join (a free loopback port if taken)"},
 			&cli.StringFlag{Name: "brokers", Aliases: []string{"b"},
 				Usage: "run the tour on this cluster, host:port[,host:port…], instead of the embedded broker"},
 			&cli.StringFlag{Name: "topic", Aliases: []string{"t"}, Value: "pitches", Usage: "the topic of pitch events"},
@@ -147,7 +151,7 @@ func runDemo(c *cli.Context, e *env) error {
 	})
 	for _, name := range []string{"announce-1", "announce-2"} {
 		start(name, func(ctx context.Context, ce *env) error {
-			return runAnnounce(ctx, ce, announceOptions{kafka: withClientID(withLog(kcfg, ce), name), topic: topic, group: "demo-announcers",
+			return runAnnounce(ctx, ce, announceOptions{kafka: withClientID(withLog(kcfg, ce), name), topic: topic, group: demoAnnouncers,
 				fromBeginning: true, output: "text", statsInterval: 30 * time.Second})
 		})
 	}
@@ -171,6 +175,9 @@ func runDemo(c *cli.Context, e *env) error {
 // what stops it.
 func demoCluster(c *cli.Context, e *env) (kafkaio.Config, func(), error) {
 	if c.IsSet("brokers") {
+		if c.IsSet("listen") {
+			return kafkaio.Config{}, nil, usageErrorf(c, "--listen is the embedded broker's address; with --brokers there is none")
+		}
 		kcfg, err := kafkaConfig(c, e)
 		return kcfg, func() {}, err
 	}
@@ -179,13 +186,29 @@ func demoCluster(c *cli.Context, e *env) (kafkaio.Config, func(), error) {
 			return kafkaio.Config{}, nil, usageErrorf(c, "--%s is for a cluster of yours, with --brokers; the embedded broker needs none", name)
 		}
 	}
-	b, err := startBroker(e, embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1})
+	b, err := startDemoBroker(e, c.String("listen"))
 	if err != nil {
 		return kafkaio.Config{}, nil, err
 	}
+	fmt.Fprintf(e.stdout, "broker | %s: from another terminal, pitchkafka announce --brokers %s --group %s joins the demo's announcers\n",
+		b.Bootstrap(), b.Bootstrap(), demoAnnouncers)
 	kcfg := kafkaio.Config{Brokers: b.Bootstrap(), Timeout: kafkaio.DefaultTimeout,
 		Registry: formats.RegistryConfig{URL: c.String("schema-registry")}}
 	return kcfg, b.Close, nil
+}
+
+// demoAnnouncers is the group of the demo's announcers.
+const demoAnnouncers = "demo-announcers"
+
+// startDemoBroker starts the embedded broker on listen, or on a free
+// loopback port when that is taken (another broker on 9092, say).
+func startDemoBroker(e *env, listen string) (*embedded.Broker, error) {
+	b, err := startBroker(e, embedded.BrokerOptions{Listen: listen, Nodes: 1})
+	if err != nil && errors.Is(err, syscall.EADDRINUSE) {
+		e.log.Info().Str("listen", listen).Msg("the broker's address is taken: listening on a free loopback port instead")
+		b, err = startBroker(e, embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1})
+	}
+	return b, err
 }
 
 func withLog(cfg kafkaio.Config, e *env) kafkaio.Config {

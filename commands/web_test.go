@@ -415,3 +415,25 @@ func TestDemoRunsOnTheClusterItIsGiven(t *testing.T) {
 		t.Errorf("-X without --brokers: %v, want a usage error naming --brokers", err)
 	}
 }
+
+// A second terminal joins the demo: demo prints the embedded broker's
+// address (--listen) and the command that joins its announcers.
+func TestASecondTerminalJoinsTheDemo(t *testing.T) {
+	testkit.SkipOnKafka(t, "it runs the embedded broker itself")
+	addr := freeLoopbackAddr(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	demo := startInProcess(ctx, "demo", "--listen", addr, "--rate", "200", "--web", "", "--seed", "8")
+	testkit.WaitFor(t, 30*time.Second, "demo to say where its broker is", func() bool {
+		return strings.Contains(demo.stdout.String(), "broker | "+addr+": from another terminal, pitchkafka announce --brokers "+addr+" --group demo-announcers")
+	})
+	testkit.WaitFor(t, 30*time.Second, "pitches on the demo's topic", func() bool { return strings.Contains(demo.stdout.String(), "announce-1 | [") })
+	joined := mustRun(t, "announce", "--brokers", addr, "--group", "second-terminal", "--from-beginning", "--once", "--output", "json")
+	if n := len(parseAnnounced(t, joined.stdout.String())); n == 0 {
+		t.Error("a second terminal's announcer read nothing from the demo's broker")
+	}
+	stopAndWait(t, cancel, demo, "demo")
+	if err := mustFail(t, "demo", "--listen", addr, "--brokers", addr); !strings.Contains(err.Error(), "--listen") {
+		t.Errorf("--listen with --brokers: %v", err)
+	}
+}

@@ -35,7 +35,7 @@ func NewAnnouncer() *Announcer { return &Announcer{books: map[int64]*scorebook{}
 type scorebook struct {
 	away, home string
 	partial    bool // a replayed game the stream holds only in part
-	box        // runs by inning, hits and errors per team (away, home)
+	box             // runs by inning, hits and errors per team (away, home)
 	halfRuns   int
 	halfHits   int
 	firstSeq   int

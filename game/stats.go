@@ -264,11 +264,11 @@ func (s *Stats) MeanSpeed(code string) (mean, sd float64) {
 
 // Figure is one league figure, simulated or replayed, beside MLB's.
 type Figure struct {
-	Name     string  `json:"name"`
-	Value    float64 `json:"value"`
-	MLB      float64 `json:"mlb_2024"`
-	Low      float64 `json:"low"`
-	High     float64 `json:"high"`
+	Name  string  `json:"name"`
+	Value float64 `json:"value"`
+	MLB   float64 `json:"mlb_2024"`
+	Low   float64 `json:"low"`
+	High  float64 `json:"high"`
 	// PerGame says the figure is per game, so it counts complete games
 	// only; the others are per pitch or plate appearance.
 	PerGame  bool `json:"per_game"`
