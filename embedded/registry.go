@@ -31,7 +31,11 @@ type RegistryServerOptions struct {
 	// BasicAuth, if set, is the user:password every request must carry
 	// (HTTP basic authentication); otherwise the registry is open.
 	BasicAuth string
-	Log       zerolog.Logger
+	// Compatibility is the global compatibility level the registry starts
+	// at, as Confluent names levels (BACKWARD, FULL_TRANSITIVE, …); empty
+	// is NONE, so that a topic may change format. PUT /config changes it.
+	Compatibility string
+	Log           zerolog.Logger
 }
 
 // registryFile is where a RegistryServer keeps its schemas in DataDir.
@@ -61,7 +65,11 @@ type RegistryServer struct {
 // StartRegistry starts the registry and returns once it is listening.
 func StartRegistry(opts RegistryServerOptions) (*RegistryServer, error) {
 	var srOpts []srfake.Option
-	s := &RegistryServer{levels: &compatLevels{}, log: opts.Log}
+	initial, ok := parseLevel(opts.Compatibility)
+	if opts.Compatibility != "" && !ok {
+		return nil, fmt.Errorf("schema registry: compatibility level %q: want NONE, BACKWARD, FORWARD, FULL or one of them _TRANSITIVE", opts.Compatibility)
+	}
+	s := &RegistryServer{levels: &compatLevels{initial: initial}, log: opts.Log}
 	if opts.BasicAuth != "" {
 		s.auth = "Basic " + base64.StdEncoding.EncodeToString([]byte(opts.BasicAuth))
 		srOpts = append(srOpts, srfake.WithAuth(s.auth))

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -22,7 +23,8 @@ type registryAPI struct {
 	fake   http.Handler // srfake's own handler
 	auth   string       // the Authorization header every request must carry, or ""
 	levels *compatLevels
-	regMu  sync.Mutex // a registration's compatibility check and its write happen as one
+	mux    *http.ServeMux // the requests this API answers itself
+	regMu  sync.Mutex     // a registration's compatibility check and its write happen as one
 }
 
 // newRegistryAPI serves the registry API in front of srfake's handler.
@@ -45,7 +47,8 @@ func newRegistryAPI(fake http.Handler, auth string, levels *compatLevels) http.H
 	mux.HandleFunc("DELETE /config/{subject}", a.deleteSubjectLevel)
 	mux.HandleFunc("POST /compatibility/subjects/{subject}/versions/{version}", a.compatibleWithVersion)
 	mux.HandleFunc("POST /compatibility/subjects/{subject}/versions", a.compatibleWithAll)
-	mux.Handle("/", confluentErrors(fake))
+	mux.HandleFunc("/", a.passOn)
+	a.mux = mux
 	return a.authorized(mux)
 }
 
@@ -209,40 +212,42 @@ func readBody(w http.ResponseWriter, req *http.Request) ([]byte, error) {
 	return body, nil
 }
 
-// confluentErrors passes requests to next and turns its plain-text errors
-// (a path it has no route for, a method it does not allow) into Confluent's
-// JSON error bodies, so that a client always gets an error code.
-func confluentErrors(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		next.ServeHTTP(&jsonErrorWriter{ResponseWriter: w, path: req.URL.Path}, req)
-	})
-}
-
-// jsonErrorWriter rewrites a plain-text error answer as a JSON one.
-type jsonErrorWriter struct {
-	http.ResponseWriter
-	path      string
-	rewriting bool
-}
-
-func (j *jsonErrorWriter) WriteHeader(status int) {
-	ct := j.Header().Get("Content-Type")
-	if status < 400 || strings.Contains(ct, "json") {
-		j.ResponseWriter.WriteHeader(status)
+// passOn hands a request to srfake and gives its answer, but for its
+// plain-text errors (a path it has no route for, a method it does not
+// allow), which become Confluent's JSON ones, so that a client always gets
+// an error code: 405 for a path this API serves with other methods, 404 for
+// a path nobody serves.
+func (a *registryAPI) passOn(w http.ResponseWriter, req *http.Request) {
+	rec := httptest.NewRecorder()
+	a.fake.ServeHTTP(rec, req)
+	if rec.Code < 400 || strings.Contains(rec.Header().Get("Content-Type"), "json") {
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
 		return
 	}
-	j.rewriting = true
-	msg := "HTTP " + http.StatusText(status) + ": pitchkafka's embedded Schema Registry does not serve " + j.path
-	if status == http.StatusMethodNotAllowed {
-		msg = "HTTP 405 Method Not Allowed on " + j.path
+	status := rec.Code
+	if status == http.StatusNotFound && a.servedWithAnotherMethod(req) {
+		status = http.StatusMethodNotAllowed
 	}
-	j.Header().Del("X-Content-Type-Options")
-	writeJSON(j.ResponseWriter, status, map[string]any{"error_code": status, "message": msg})
+	msg := "HTTP 404 Not Found: pitchkafka's embedded Schema Registry does not serve " + req.URL.Path
+	if status != http.StatusNotFound {
+		msg = "HTTP " + strconv.Itoa(status) + " " + http.StatusText(status) + " on " + req.Method + " " + req.URL.Path
+	}
+	writeError(w, &apiError{status, status, msg})
 }
 
-func (j *jsonErrorWriter) Write(p []byte) (int, error) {
-	if j.rewriting {
-		return len(p), nil
+// servedWithAnotherMethod reports whether this API answers the request's
+// path with another method.
+func (a *registryAPI) servedWithAnotherMethod(req *http.Request) bool {
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+		probe := req.Clone(req.Context())
+		probe.Method = m
+		if _, pattern := a.mux.Handler(probe); m != req.Method && pattern != "/" {
+			return true
+		}
 	}
-	return j.ResponseWriter.Write(p)
+	return false
 }

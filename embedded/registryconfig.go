@@ -20,9 +20,12 @@ const (
 	levelFullTransitive     = "FULL_TRANSITIVE"
 )
 
-// defaultLevel is the global level of a registry nobody configured, as
-// with Confluent's.
-const defaultLevel = levelBackward
+// defaultLevel is the global level of an embedded registry nobody
+// configured. Confluent's starts at BACKWARD; this one starts at NONE
+// because pitchkafka lets a topic change format (JSON, then Avro, then
+// Protobuf), which no other level allows under one subject.
+// RegistryServerOptions.Compatibility starts it at another.
+const defaultLevel = levelNone
 
 // parseLevel checks a compatibility level, in any case.
 func parseLevel(s string) (string, bool) {
@@ -42,7 +45,8 @@ func errInvalidLevel() error {
 // those set on subjects. The zero value is a registry nobody configured.
 type compatLevels struct {
 	mu            sync.Mutex
-	globalLevel   string            // "" for the default
+	initial       string            // the global level when none is set; "" for defaultLevel
+	globalLevel   string            // "" for the initial one
 	subjectLevels map[string]string // by subject
 }
 
@@ -50,10 +54,13 @@ type compatLevels struct {
 func (c *compatLevels) global() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.globalLevel == "" {
-		return defaultLevel
+	switch {
+	case c.globalLevel != "":
+		return c.globalLevel
+	case c.initial != "":
+		return c.initial
 	}
-	return c.globalLevel
+	return defaultLevel
 }
 
 // subject is the level set on subject, if any.
@@ -141,7 +148,7 @@ func (a *registryAPI) putGlobalLevel(w http.ResponseWriter, req *http.Request) {
 }
 
 // deleteGlobalLevel answers DELETE /config: the global level goes back to
-// the default, and the answer is the level it had.
+// the one the registry started at, and the answer is the level it had.
 func (a *registryAPI) deleteGlobalLevel(w http.ResponseWriter, _ *http.Request) {
 	old := a.levels.global()
 	a.levels.remove("")

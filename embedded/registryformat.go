@@ -25,12 +25,26 @@ func (a *registryAPI) formatted(w http.ResponseWriter, req *http.Request) {
 
 // formattedVersion answers GET /subjects/{subject}/versions/{version}.
 func (a *registryAPI) formattedVersion(w http.ResponseWriter, req *http.Request) {
-	version, err := parseVersion(req.PathValue("version"))
+	version, err := a.checkVersion(req)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
 	a.serveFormatted(w, req, subjectPath(req.PathValue("subject"), "/versions/", version))
+}
+
+// checkVersion checks the request's version, and that its subject exists
+// (srfake says only that the version does not).
+func (a *registryAPI) checkVersion(req *http.Request) (string, error) {
+	version, err := parseVersion(req.PathValue("version"))
+	if err != nil {
+		return "", err
+	}
+	subject := req.PathValue("subject")
+	if status, _ := a.call(http.MethodGet, withQuery(subjectPath(subject, "/versions"), req), nil); status == http.StatusNotFound {
+		return "", errSubjectNotFound(subject)
+	}
+	return version, nil
 }
 
 // formattedRaw answers GET /schemas/ids/{id}/schema: the schema alone.
@@ -40,7 +54,7 @@ func (a *registryAPI) formattedRaw(w http.ResponseWriter, req *http.Request) {
 
 // formattedVersionRaw answers GET /subjects/{subject}/versions/{version}/schema.
 func (a *registryAPI) formattedVersionRaw(w http.ResponseWriter, req *http.Request) {
-	version, err := parseVersion(req.PathValue("version"))
+	version, err := a.checkVersion(req)
 	if err != nil {
 		writeError(w, err)
 		return
