@@ -73,13 +73,19 @@ func mustHaveJSClient(t *testing.T) string {
 	cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund")
 	cmd.Dir = jsClientDir
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Skipf("npm ci in embedded/%s failed (no network?): %v: %s", jsClientDir, err, lastLine(out))
+		t.Skipf("npm ci in embedded/%s failed (no network?): %v: %s", jsClientDir, err, npmError(out))
 	}
 	return node
 }
 
-func lastLine(out []byte) string {
+// npmError is the line of npm's output that says what went wrong.
+func npmError(out []byte) string {
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	for _, l := range lines {
+		if strings.HasPrefix(l, "npm error") && !strings.Contains(l, "complete log") {
+			return l
+		}
+	}
 	return lines[len(lines)-1]
 }
 
