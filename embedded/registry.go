@@ -31,21 +31,32 @@ type RegistryServerOptions struct {
 	// BasicAuth, if set, is the user:password every request must carry
 	// (HTTP basic authentication); otherwise the registry is open.
 	BasicAuth string
-	Log       zerolog.Logger
+	// Compatibility is the global compatibility level the registry starts
+	// at, as Confluent names levels (BACKWARD, FULL_TRANSITIVE, …); empty
+	// is NONE, so that a topic may change format. PUT /config changes it.
+	Compatibility string
+	Log           zerolog.Logger
 }
 
 // registryFile is where a RegistryServer keeps its schemas in DataDir.
 const registryFile = "pitchkafka-schema-registry.json"
 
-// RegistryServer is an in-process Schema Registry (franz-go's srfake, which
-// speaks Confluent's REST API) for development, tests and demos. It is not
-// a production registry.
+// registryConfigFile is where a RegistryServer keeps its compatibility
+// levels in DataDir.
+const registryConfigFile = "pitchkafka-schema-registry-config.json"
+
+// RegistryServer is an in-process Schema Registry (franz-go's srfake,
+// behind registryAPI, which answers as Confluent's registry does where
+// srfake does not) for development, tests and demos. It is not a
+// production registry.
 type RegistryServer struct {
-	reg   *srfake.Registry
-	srv   *http.Server
-	ln    net.Listener
-	store string // the file schemas persist in, or ""
-	log   zerolog.Logger
+	reg    *srfake.Registry
+	levels *compatLevels
+	auth   string // the Authorization header requests carry, or ""
+	srv    *http.Server
+	ln     net.Listener
+	store  string // the file schemas persist in, or ""
+	log    zerolog.Logger
 
 	mu       sync.Mutex // serialises saves
 	saveErrs int
@@ -54,10 +65,16 @@ type RegistryServer struct {
 // StartRegistry starts the registry and returns once it is listening.
 func StartRegistry(opts RegistryServerOptions) (*RegistryServer, error) {
 	var srOpts []srfake.Option
-	if opts.BasicAuth != "" {
-		srOpts = append(srOpts, srfake.WithAuth("Basic "+base64.StdEncoding.EncodeToString([]byte(opts.BasicAuth))))
+	initial, ok := parseLevel(opts.Compatibility)
+	if opts.Compatibility != "" && !ok {
+		return nil, fmt.Errorf("schema registry: compatibility level %q: want NONE, BACKWARD, FORWARD, FULL or one of them _TRANSITIVE", opts.Compatibility)
 	}
-	s := &RegistryServer{reg: srfake.NewRegistry(srOpts...), log: opts.Log}
+	s := &RegistryServer{levels: &compatLevels{initial: initial}, log: opts.Log}
+	if opts.BasicAuth != "" {
+		s.auth = "Basic " + base64.StdEncoding.EncodeToString([]byte(opts.BasicAuth))
+		srOpts = append(srOpts, srfake.WithAuth(s.auth))
+	}
+	s.reg = srfake.NewRegistry(srOpts...)
 	if opts.DataDir != "" {
 		s.store = filepath.Join(opts.DataDir, registryFile)
 		if err := s.load(); err != nil {
@@ -69,7 +86,8 @@ func StartRegistry(opts RegistryServerOptions) (*RegistryServer, error) {
 		return nil, fmt.Errorf("schema registry on %s: %w", opts.Listen, err)
 	}
 	s.ln = ln
-	s.srv = &http.Server{Handler: s.persisting(s.reg.Handler()), ReadHeaderTimeout: 10 * time.Second}
+	api := newRegistryAPI(s.reg.Handler(), s.auth, s.levels)
+	s.srv = &http.Server{Handler: s.persisting(api), ReadHeaderTimeout: 10 * time.Second}
 	go s.srv.Serve(ln)
 	return s, nil
 }
@@ -84,7 +102,8 @@ func (s *RegistryServer) Close() error {
 	return s.srv.Close()
 }
 
-// persisting saves the schemas after every request that changed them.
+// persisting saves the schemas and the compatibility levels after every
+// request that changed them.
 func (s *RegistryServer) persisting(next http.Handler) http.Handler {
 	if s.store == "" {
 		return next
@@ -128,6 +147,9 @@ func (s *RegistryServer) save() {
 	if err == nil {
 		err = writeFileAtomic(s.store, schemas)
 	}
+	if err == nil {
+		err = writeFileAtomic(s.configFile(), s.levels.snapshot())
+	}
 	if err != nil {
 		s.saveErrs++
 		s.log.Error().Err(err).Str("file", s.store).Msg("schema registry: could not save the schemas; they will not survive a restart")
@@ -167,15 +189,44 @@ func (s *RegistryServer) snapshot() ([]storedSchema, error) {
 // get serves a GET request in process and decodes its answer.
 func (s *RegistryServer) get(path string, v any) error {
 	rec := httptest.NewRecorder()
-	s.reg.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	if s.auth != "" {
+		req.Header.Set("Authorization", s.auth)
+	}
+	s.reg.Handler().ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK {
 		return fmt.Errorf("GET %s: %d %s", path, rec.Code, bytes.TrimSpace(rec.Body.Bytes()))
 	}
 	return json.Unmarshal(rec.Body.Bytes(), v)
 }
 
+// configFile is the file the compatibility levels persist in.
+func (s *RegistryServer) configFile() string {
+	return filepath.Join(filepath.Dir(s.store), registryConfigFile)
+}
+
+// loadLevels restores the compatibility levels from their file, if any.
+func (s *RegistryServer) loadLevels() error {
+	data, err := os.ReadFile(s.configFile())
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("schema registry: %w", err)
+	}
+	var saved savedLevels
+	if err := json.Unmarshal(data, &saved); err != nil {
+		return fmt.Errorf("schema registry: %s is damaged: %w", s.configFile(), err)
+	}
+	s.levels.restore(saved)
+	return nil
+}
+
 // load seeds the registry from its store, keeping every id and version.
 func (s *RegistryServer) load() (err error) {
+	if err := s.loadLevels(); err != nil {
+		return err
+	}
 	data, err := os.ReadFile(s.store)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
