@@ -103,6 +103,9 @@ func New(version string, stdout, stderr io.Writer) *App {
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
+				if near := closest(c.Args().First(), commandNamesOf(c.App.Commands)); near != "" {
+					return usageErrorf(c, "unknown command %q: did you mean %s?", c.Args().First(), near)
+				}
 				return usageErrorf(c, "unknown command %q", c.Args().First())
 			}
 			return cli.ShowAppHelp(c)
@@ -123,6 +126,15 @@ func New(version string, stdout, stderr io.Writer) *App {
 		zerolog.TimeFieldFormat = "2006-01-02T15:04:05.000Z07:00"
 	})
 	return &App{App: app, env: e}
+}
+
+// commandNamesOf are the names of the commands.
+func commandNamesOf(cmds []*cli.Command) []string {
+	var names []string
+	for _, c := range cmds {
+		names = append(names, c.Name)
+	}
+	return names
 }
 
 // beforeCommand is a command's Before hook: once the command line has
@@ -177,10 +189,6 @@ func (f statelessBoolFlag) Apply(set *flag.FlagSet) error {
 		set.Bool(name, false, f.Usage)
 	}
 	return nil
-}
-
-func onUsageError(c *cli.Context, err error, _ bool) error {
-	return &UsageError{Command: commandName(c), Err: err}
 }
 
 func (e *env) setupLog(c *cli.Context) error {

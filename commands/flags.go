@@ -79,24 +79,9 @@ func kafkaConfig(c *cli.Context, e *env) (kafkaio.Config, error) {
 		_, err = io.WriteString(e.stdout, table)
 		return kafkaio.Config{}, errors.Join(errListed, err)
 	}
-	props := map[string]string{}
-	if path := configPath(c); path != "" {
-		f, err := os.Open(path)
-		if err != nil {
-			return kafkaio.Config{}, usageErrorf(c, "--config: %v", err)
-		}
-		props, err = kafkaio.ParseProperties(f)
-		f.Close()
-		if err != nil {
-			return kafkaio.Config{}, usageErrorf(c, "--config %s: %v", path, err)
-		}
-	}
-	for _, kv := range c.StringSlice("X") {
-		k, v, err := kafkaio.ParseProperty(kv)
-		if err != nil {
-			return kafkaio.Config{}, usageErrorf(c, "-X %v: write -X key=value, e.g. -X linger.ms=0", err)
-		}
-		props[k] = v
+	props, err := clientProperties(c, e)
+	if err != nil {
+		return kafkaio.Config{}, err
 	}
 	if c.Duration("timeout") <= 0 {
 		return kafkaio.Config{}, usageErrorf(c, "--timeout must be positive, e.g. --timeout 30s")
@@ -105,8 +90,102 @@ func kafkaConfig(c *cli.Context, e *env) (kafkaio.Config, error) {
 	if err != nil {
 		return kafkaio.Config{}, err
 	}
-	return kafkaio.Config{Brokers: c.String("brokers"), Properties: props, Timeout: c.Duration("timeout"), Log: e.log,
+	return kafkaio.Config{Brokers: bootstrapServers(c, props), Properties: props, Timeout: c.Duration("timeout"), Log: e.log,
 		Registry: registry}, nil
+}
+
+// bootstrapServers is --brokers, or the bootstrap.servers of --config or
+// -X when --brokers is not given (as in Confluent Cloud's file); it takes
+// bootstrap.servers out of props, so that one list is used and named.
+func bootstrapServers(c *cli.Context, props map[string]string) string {
+	brokers := c.String("brokers")
+	if fromProps, ok := props["bootstrap.servers"]; ok {
+		if !c.IsSet("brokers") {
+			brokers = fromProps
+		}
+		delete(props, "bootstrap.servers")
+	}
+	return brokers
+}
+
+// clientProperties reads the client properties of --config and -X (which
+// wins), turns a Java client's settings into librdkafka's (as Confluent
+// Cloud's client.properties has them), and checks each with librdkafka, so
+// that a mistake is a usage error naming what was typed and where.
+func clientProperties(c *cli.Context, e *env) (map[string]string, error) {
+	var given []kafkaio.Property
+	if path := configPath(c); path != "" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, usageErrorf(c, "--config: %v", err)
+		}
+		given, err = kafkaio.ReadProperties(f, path)
+		f.Close()
+		if err != nil {
+			return nil, usageErrorf(c, "--config %v", err)
+		}
+	}
+	for _, kv := range c.StringSlice("X") {
+		k, v, err := kafkaio.ParseProperty(kv)
+		if err != nil {
+			return nil, usageErrorf(c, "-X %v: write -X key=value, e.g. -X linger.ms=0", err)
+		}
+		given = append(given, kafkaio.Property{Key: k, Value: v, From: "-X"})
+	}
+	given, notes, err := kafkaio.Normalize(given)
+	if err != nil {
+		return nil, usageErrorf(c, "%v", err)
+	}
+	for _, note := range notes {
+		e.log.Info().Msg("read " + note)
+	}
+	props := map[string]string{}
+	for _, p := range given {
+		if !strings.HasPrefix(p.Key, formats.RegistryPropertyPrefix) {
+			if err := kafkaio.CheckProperty(p); err != nil {
+				return nil, propertyMistake(c, err)
+			}
+		}
+		props[p.Key] = p.Value
+	}
+	return props, nil
+}
+
+// propertyMistake turns a property librdkafka refuses into a usage error
+// that says where it was typed, and for a name it does not know, the
+// nearest one it does.
+func propertyMistake(c *cli.Context, err error) error {
+	var pe *kafkaio.PropertyError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	where := "-X " + pe.Key + "=" + kafkaio.Redact(pe.Key + "=" + pe.Value)[len(pe.Key)+1:]
+	if pe.From != "-X" {
+		where = "--config " + pe.From + ": " + where[3:]
+	}
+	if pe.Unknown {
+		hint := ""
+		if near := closest(pe.Key, propertyNames()); near != "" {
+			hint = "did you mean " + near + "? "
+		}
+		return usageErrorf(c, "%s: librdkafka has no property %s; %s-X list prints them all", where, pe.Key, hint)
+	}
+	return usageErrorf(c, "%s: %s (-X list prints each property's range)", where, pe.Reason)
+}
+
+// propertyNames are librdkafka's property names, from its table.
+func propertyNames() []string {
+	table, err := kafkaio.PropertiesTable()
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, line := range strings.Split(table, "\n") {
+		if f := strings.Fields(line); len(f) > 2 && f[1] == "|" && strings.Contains(f[0], ".") {
+			names = append(names, f[0])
+		}
+	}
+	return names
 }
 
 // registryConfig takes the Schema Registry properties (schema.registry.*)

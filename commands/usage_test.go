@@ -11,7 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/pitchkafka/pitchkafka/internal/testkit"
+	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 )
 
@@ -40,6 +42,13 @@ func TestCommandLineMistakesAreUsageErrors(t *testing.T) {
 		{"bad registry address", []string{"broker", "--schema-registry", "nowhere"}, "--schema-registry", "broker"},
 		{"unknown user role", []string{"broker", "--user", "alice:pw:root"}, "admin, producer, consumer, client", "broker"},
 		{"missing league file", []string{"publish", "--league", "/nonexistent.json"}, "--league", "publish"},
+		{"a property librdkafka has not", []string{"publish", "-X", "foo.bar=1"}, "-X list", "publish"},
+		{"a misspelt property", []string{"publish", "-X", "linger.mss=5"}, "did you mean linger.ms?", "publish"},
+		{"a bad value, named as typed", []string{"publish", "-X", "linger.ms=abc"}, `property "linger.ms"`, "publish"},
+		{"a misspelt flag", []string{"publish", "--rat", "10"}, "did you mean --rate?", "publish"},
+		{"a misspelt command", []string{"publsh"}, "did you mean publish?", ""},
+		{"a duration without its unit", []string{"publish", "--duration", "10"}, "e.g. 10s", "publish"},
+		{"a count that is no number", []string{"publish", "--count", "many"}, "whole number", "publish"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -180,4 +189,56 @@ func commandNames(cmds []*cli.Command) []string {
 		names = append(names, c.Name)
 	}
 	return names
+}
+
+// A bad property in --config is named with its file and line, as typed.
+func TestABadPropertyInTheConfigFileIsNamedWithItsLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "client.properties")
+	if err := os.WriteFile(path, []byte("# mine\nacks=all\n\nlinger.ms=soon\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := mustFail(t, "publish", "--config", path)
+	var usage *UsageError
+	if !errors.As(err, &usage) || !strings.Contains(err.Error(), path+":4") || !strings.Contains(err.Error(), "linger.ms=soon") ||
+		strings.Contains(err.Error(), "queue.buffering") {
+		t.Errorf("error %v, want a usage error naming %s:4 and linger.ms=soon", err, path)
+	}
+}
+
+// The client.properties Confluent Cloud hands out, for a Java client, works
+// as it comes: its JAAS line is read as the SASL login, and the Schema
+// Registry's settings as the registry's, credentials and all.
+func TestAJavaClientPropertiesFileWorksAsItComes(t *testing.T) {
+	b := testkit.StartBrokerWith(t, embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1, Log: zerolog.Nop(),
+		Users: []embedded.BrokerUser{{Name: "ABCDEFGH12345678", Password: "cflt+secret/x=", Role: embedded.RoleClient}}})
+	reg, err := embedded.StartRegistry(embedded.RegistryServerOptions{Listen: "127.0.0.1:0", BasicAuth: "SRKEY:sr+secret", Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	file := "# Required connection configs for Kafka producer, consumer, and admin\n" +
+		"bootstrap.servers=" + b.Bootstrap() + "\n" +
+		"security.protocol=SASL_PLAINTEXT\n" + // Confluent Cloud's is SASL_SSL; the embedded broker here speaks no TLS
+		"sasl.mechanisms=PLAIN\n" +
+		"sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username='ABCDEFGH12345678' password='cflt+secret/x=';\n" +
+		"client.dns.lookup=use_all_dns_ips\nsession.timeout.ms=45000\nacks=all\n" +
+		"schema.registry.url=" + reg.URL() + "\n" +
+		"basic.auth.credentials.source=USER_INFO\nbasic.auth.user.info=SRKEY:sr+secret\n"
+	path := filepath.Join(t.TempDir(), "client.properties")
+	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pub := mustRun(t, "publish", "--config", path, "--format", "avro", "--rate", "0", "--count", "50", "--seed", "2")
+	if !strings.Contains(pub.stderr.String(), `"delivered":50`) {
+		t.Fatalf("publish with Confluent Cloud's file did not deliver 50:\n%s", pub.stderr)
+	}
+	lp := mustRun(t, "last-pitch", "--config", path, "--from-beginning", "--once", "--output", "json")
+	if len(decodeArray(t, lp.stdout.String())) == 0 {
+		t.Fatal("last-pitch with Confluent Cloud's file read nothing")
+	}
+	for _, secret := range []string{"cflt+secret/x=", "sr+secret"} {
+		if strings.Contains(pub.stderr.String()+lp.stderr.String(), secret) {
+			t.Errorf("a secret of the file reached the logs")
+		}
+	}
 }

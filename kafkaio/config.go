@@ -16,9 +16,7 @@
 package kafkaio
 
 import (
-	"bufio"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"time"
@@ -43,35 +41,6 @@ type Config struct {
 	// Registry is the Schema Registry, if any: publish registers its schema
 	// there, and consumers read records in its wire format through it.
 	Registry formats.RegistryConfig
-}
-
-// ParseProperties reads librdkafka properties, one key=value a line. Blank
-// lines and lines starting with # are skipped. Errors name the line.
-func ParseProperties(r io.Reader) (map[string]string, error) {
-	props := map[string]string{}
-	sc := bufio.NewScanner(r)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		key, value, err := ParseProperty(line)
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", n, err)
-		}
-		props[key] = value
-	}
-	return props, sc.Err()
-}
-
-// ParseProperty splits one "key=value" property, as -X takes it.
-func ParseProperty(kv string) (key, value string, err error) {
-	key, value, ok := strings.Cut(kv, "=")
-	key = strings.TrimSpace(key)
-	if !ok || key == "" {
-		return "", "", fmt.Errorf("%q is not key=value", Redact(kv))
-	}
-	return key, strings.TrimSpace(value), nil
 }
 
 // IsSecret reports whether a property holds a secret that must never be

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -277,17 +278,19 @@ func TestUnreachableBrokerFailsWithinTheTimeoutWithOneClearLine(t *testing.T) {
 	}
 }
 
-func TestParseProperties(t *testing.T) {
-	props, err := ParseProperties(strings.NewReader("# comment\n\nlinger.ms = 0\nsasl.password=p=w\n"))
+func TestReadProperties(t *testing.T) {
+	props, err := ReadProperties(strings.NewReader("# comment\n! also\n\nlinger.ms = 0\nsasl.password=p=w\nacks: all\n"), "client.properties")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if props["linger.ms"] != "0" || props["sasl.password"] != "p=w" || len(props) != 2 {
-		t.Errorf("props %v", props)
+	want := []Property{{"linger.ms", "0", "client.properties:4"}, {"sasl.password", "p=w", "client.properties:5"},
+		{"acks", "all", "client.properties:6"}}
+	if !slices.Equal(props, want) {
+		t.Errorf("props %v, want %v", props, want)
 	}
-	_, err = ParseProperties(strings.NewReader("ok=1\nsasl.password\n"))
-	if err == nil || !strings.Contains(err.Error(), "line 2") {
-		t.Errorf("error %v, want one naming line 2", err)
+	_, err = ReadProperties(strings.NewReader("ok=1\nsasl.password\n"), "my.properties")
+	if err == nil || !strings.Contains(err.Error(), "my.properties:2") {
+		t.Errorf("error %v, want one naming my.properties:2", err)
 	}
 	if got := Redact("sasl.password=hunter2"); strings.Contains(got, "hunter2") {
 		t.Errorf("Redact left the secret: %s", got)

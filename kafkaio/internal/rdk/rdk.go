@@ -23,6 +23,7 @@ package rdk
 import "C"
 
 import (
+	"errors"
 	"fmt"
 	"runtime/cgo"
 	"sort"
@@ -198,4 +199,24 @@ func pkLog(h C.uintptr_t, level C.int, fac, msg *C.char) {
 	if t.events.Log != nil {
 		t.events.Log(LogLine{Level: int(level), Tag: C.GoString(fac), Message: C.GoString(msg), Time: time.Now()})
 	}
+}
+
+// CheckProperty sets one property on a fresh configuration, as a client
+// would. known is false for a name librdkafka does not know; err is
+// librdkafka's reason for refusing it, the name or the value.
+func CheckProperty(key, value string) (known bool, err error) {
+	conf := C.rd_kafka_conf_new()
+	defer C.rd_kafka_conf_destroy(conf)
+	errstr := (*C.char)(C.malloc(512))
+	defer C.free(unsafe.Pointer(errstr))
+	ck, cv := C.CString(key), C.CString(value)
+	defer C.free(unsafe.Pointer(ck))
+	defer C.free(unsafe.Pointer(cv))
+	switch C.rd_kafka_conf_set(conf, ck, cv, errstr, 512) {
+	case C.RD_KAFKA_CONF_OK:
+		return true, nil
+	case C.RD_KAFKA_CONF_UNKNOWN:
+		return false, errors.New(C.GoString(errstr))
+	}
+	return true, errors.New(C.GoString(errstr))
 }
