@@ -148,7 +148,9 @@ echo "| | pitches/s, median (range) | CPU s per million pitches, median (range) 
 echo "|---|---|---|"
 echo "| pitchkafka scores | $(cell 0 "${ps_rate[@]}") | $(cell 2 "${ps_cpu[@]}") |"
 echo "| Kafka Streams | $(cell 0 "${ks_rate[@]}") | $(cell 2 "${ks_cpu[@]}") |"
-echo "| scores / Kafka Streams, each round's pair | $(cell 2 "${ratio[@]}") | $(cell 2 "${cpu_ratio[@]}") |"
+echo "| scores / Kafka Streams, median (range) of the rounds' pairs | $(cell 2 "${ratio[@]}") | $(cell 2 "${cpu_ratio[@]}") |"
+echo
+echo "Above 1 in the ratio's first column, scores is faster; below 1 in its second, it uses less CPU."
 echo
 echo "Each round (wall: process start to exit; to N: start to N pitches committed; txns: transactions):"
 echo
