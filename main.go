@@ -37,7 +37,17 @@ func exitCode(err error) int {
 	return 1
 }
 
+// release is the version a release build stamps (scripts/release.sh:
+// -ldflags "-X main.release=v1.2.0").
+var release string
+
+// version is the release's version, else the module's as the build info
+// has it (go install …@v1.2.0 sets it, as go build does from the
+// repository's commit), else "dev".
 func version() string {
+	if release != "" {
+		return release
+	}
 	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
 		return info.Main.Version
 	}
