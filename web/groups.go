@@ -11,6 +11,12 @@ import (
 // changesKept is how many group changes the page lists.
 const changesKept = 10
 
+// idleAfter is how long a group keeps its place on the page once its last
+// member has left: long enough for a talk's "stop every announcer, watch
+// the lag grow, start one again"; after it the group is idle, and folds
+// away. A group with no member when the page first sees it is idle at once.
+const idleAfter = 5 * time.Minute
+
 // groupTracker turns the watch's snapshots into the page's group views, and
 // notices members joining and leaving and partitions changing owner.
 type groupTracker struct {
@@ -18,22 +24,43 @@ type groupTracker struct {
 	// without an owner, as in the middle of a rebalance, keeps its last.
 	owners  map[string]map[int32]string
 	members map[string][]string
+	// manned is when each group was last seen with a member.
+	manned  map[string]time.Time
 	changes []Change
 }
 
 func newGroupTracker() *groupTracker {
-	return &groupTracker{owners: map[string]map[int32]string{}, members: map[string][]string{}}
+	return &groupTracker{owners: map[string]map[int32]string{}, members: map[string][]string{}, manned: map[string]time.Time{}}
 }
 
-// update takes a new snapshot and returns the groups as the page shows them.
+// update takes a new snapshot and returns the groups as the page shows
+// them: those with members or recently left, in the snapshot's order (by
+// id), then the idle ones.
 func (t *groupTracker) update(st kafkaio.TopicState) []Group {
 	groups := make([]Group, 0, len(st.Groups))
 	for _, gs := range st.Groups {
 		g := groupView(gs, st.High)
 		t.notice(g, st.At)
+		if len(g.Members) > 0 {
+			t.manned[g.ID] = st.At
+		}
+		last, ever := t.manned[g.ID]
+		g.Idle = len(g.Members) == 0 && (!ever || st.At.Sub(last) >= idleAfter)
 		groups = append(groups, g)
 	}
+	slices.SortStableFunc(groups, func(a, b Group) int { return compareBool(a.Idle, b.Idle) })
 	return groups
+}
+
+// compareBool orders false before true.
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // notice records a change of the group's members or owners since the last

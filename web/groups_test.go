@@ -66,3 +66,45 @@ func TestGroupTrackerNoticesJoinsAndMoves(t *testing.T) {
 		t.Errorf("%d changes, want 3", len(tr.changes))
 	}
 }
+
+// A group with no member when the page first sees it is idle, and listed
+// after the others; one whose members leave keeps its place for
+// idleAfter, then is idle too.
+func TestGroupsWithNoMemberTurnIdle(t *testing.T) {
+	t0 := time.Date(2026, 4, 1, 19, 5, 0, 0, time.UTC)
+	at := func(d time.Duration, talkMembers int) kafkaio.TopicState {
+		talk := kafkaio.GroupState{ID: "talk", Protocol: kafkaio.GroupProtocolClassic, State: "Empty"}
+		for i := range talkMembers {
+			talk.State = "Stable"
+			talk.Members = append(talk.Members, kafkaio.GroupMember{ID: fmt.Sprintf("member-%04d", i), ClientID: "announce", Partitions: []int32{0}})
+		}
+		earlier := kafkaio.GroupState{ID: "earlier", Protocol: kafkaio.GroupProtocolClassic, State: "Empty", Committed: map[int32]int64{0: 3}}
+		return kafkaio.TopicState{Topic: "pitches", At: t0.Add(d), High: map[int32]int64{0: 10}, Groups: []kafkaio.GroupState{earlier, talk}}
+	}
+	tr := newGroupTracker()
+	for _, step := range []struct {
+		after       time.Duration
+		talkMembers int
+		want        string
+	}{
+		{0, 1, "talk, earlier idle"},
+		{time.Second, 0, "talk, earlier idle"}, // the members left
+		{idleAfter - time.Millisecond, 0, "talk, earlier idle"},
+		{idleAfter + time.Second, 0, "earlier idle, talk idle"},
+		{idleAfter + 2*time.Second, 1, "talk, earlier idle"},
+	} {
+		got := ""
+		for i, g := range tr.update(at(step.after, step.talkMembers)) {
+			if i > 0 {
+				got += ", "
+			}
+			got += g.ID
+			if g.Idle {
+				got += " idle"
+			}
+		}
+		if got != step.want {
+			t.Errorf("after %v with %d members in talk: %q, want %q", step.after, step.talkMembers, got, step.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
@@ -15,12 +16,28 @@ import (
 const paletteSize = 8
 
 const (
-	finalsShown    = 4  // final games that keep a card
+	finalsShown    = 4  // final games that keep a card; older ones fold away
+	finalsSent     = 24 // final games sent to the page, folded or not
 	finalsKept     = 64 // final games remembered, for their segments' tags
+	staleSent      = 64 // stale games sent to the page, all folded
 	maxSegments    = 24 // games drawn per partition
 	recentRecords  = 24 // latest records drawn one by one per partition
 	pitchersShown  = 10 // rows of the last-pitch table
 	olderSegmentPK = 0  // game_pk of the merged older runs
+)
+
+// A game in progress is stale when it has stopped while the topic went on
+// without it: the newest pitch on the topic is more than staleAfter, and
+// more than stalePaces of the game's own gaps between pitches, later than
+// its last pitch. Time is the pitches' ts, not the clock, so a pause of
+// every publisher folds nothing, and a log read again long after, from its
+// beginning, folds what had stopped when it was written. A game's gap is
+// its time from first pitch to last over its pitches less one; a game of
+// one pitch has none yet and takes the median gap of the games in
+// progress, so that at a slow --rate nothing live folds between pitches.
+const (
+	staleAfter = 20 * time.Second
+	stalePaces = 10
 )
 
 // live is the page's view of the pitch log, folded record by record: the
@@ -31,7 +48,9 @@ type live struct {
 	partitions map[int32]*partitionLog
 	table      *game.LastPitches
 	records    int64
-	version    uint64 // counts changes, so unchanged state is not sent again
+	finished   int       // games read to their end
+	newest     time.Time // the latest ts of a pitch read
+	version    uint64    // counts changes, so unchanged state is not sent again
 }
 
 // liveGame is a game with where the page draws it.
@@ -39,6 +58,44 @@ type liveGame struct {
 	game.LiveGame
 	colour    int
 	partition int32
+	first     time.Time // the ts of its first pitch
+	pitches   int       // pitches folded in
+}
+
+// pace is the game's mean gap between pitches, 0 when it has one pitch.
+func (g *liveGame) pace() time.Duration {
+	if g.pitches < 2 {
+		return 0
+	}
+	return g.TS.Sub(g.first) / time.Duration(g.pitches-1)
+}
+
+// typicalPace is the median pace of the games in progress that have one.
+func (l *live) typicalPace() time.Duration {
+	var paces []time.Duration
+	for _, g := range l.games {
+		if !g.Final && g.pitches > 1 {
+			paces = append(paces, g.pace())
+		}
+	}
+	if len(paces) == 0 {
+		return 0
+	}
+	slices.Sort(paces)
+	return paces[len(paces)/2]
+}
+
+// stale reports whether a game in progress has stopped while the topic
+// went on without it (see staleAfter); typical is typicalPace().
+func (l *live) stale(g *liveGame, typical time.Duration) bool {
+	if g.Final {
+		return false
+	}
+	pace := g.pace()
+	if g.pitches < 2 {
+		pace = typical
+	}
+	return l.newest.Sub(g.TS) > max(staleAfter, stalePaces*pace)
 }
 
 // partitionLog is what the page knows of one partition's records: its
@@ -59,26 +116,34 @@ func (l *live) apply(r kafkaio.Record) {
 	l.records++
 	l.version++
 	p := &r.Pitch
+	if p.TS.After(l.newest) {
+		l.newest = p.TS
+	}
 	g := l.games[p.GamePK]
 	if g == nil {
-		g = &liveGame{colour: l.freeColour(), partition: r.Partition}
+		g = &liveGame{colour: l.freeColour(), partition: r.Partition, first: p.TS}
 		l.games[p.GamePK] = g
 	}
-	g.Apply(p)
+	wasFinal := g.Final
+	if g.Apply(p) {
+		g.pitches++
+	}
 	g.partition = r.Partition
 	l.table.Apply(p)
 	l.addToPartition(r.Partition, r.Offset, p.GamePK, g)
-	if g.Final {
+	if g.Final && !wasFinal {
+		l.finished++
 		l.forgetOldFinals()
 	}
 }
 
-// freeColour returns the first colour no game in progress has, or the
-// least used one when every colour is taken.
+// freeColour returns the first colour no live game has (in progress and
+// not stale), or the least used one when every colour is taken.
 func (l *live) freeColour() int {
 	var used [paletteSize]int
+	typical := l.typicalPace()
 	for _, g := range l.games {
-		if !g.Final {
+		if !g.Final && !l.stale(g, typical) {
 			used[g.colour]++
 		}
 	}
@@ -141,36 +206,59 @@ func (l *live) finals() []int64 {
 
 func tag(g *game.LiveGame) string { return g.AwayTeam + "@" + g.HomeTeam }
 
+// gamesView is the games as the page lists them: the live ones in the
+// order they started, so that a card keeps its place; then the finished
+// ones, the latest to end first, the first finalsShown with a card and the
+// rest folded; then the stale ones, folded, the latest to pitch first. It
+// sends at most finalsSent finished and staleSent stale games, and counts
+// them all.
+type gamesView struct {
+	games           []Game
+	stale, finished int
+}
+
 // view returns the games, the partitions' runs and the last-pitch table.
-func (l *live) view() (games []Game, runs map[int32]partitionLog, pitchers []Pitcher, records int64) {
+func (l *live) view() (games gamesView, runs map[int32]partitionLog, pitchers []Pitcher, records int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	finals := l.finals()
-	shown := finals[:min(len(finals), finalsShown)]
-	for pk, g := range l.games {
-		if !g.Final || slices.Contains(shown, pk) {
-			games = append(games, gameView(g))
+	var live, stale []*liveGame
+	typical := l.typicalPace()
+	for _, g := range l.games {
+		switch {
+		case g.Final:
+		case l.stale(g, typical):
+			stale = append(stale, g)
+		default:
+			live = append(live, g)
 		}
 	}
-	slices.SortFunc(games, func(a, b Game) int {
-		return cmp.Or(compareBool(a.Final, b.Final), cmp.Compare(a.GamePK, b.GamePK))
+	slices.SortFunc(live, func(a, b *liveGame) int {
+		return cmp.Or(a.first.Compare(b.first), cmp.Compare(a.GamePK, b.GamePK))
 	})
+	slices.SortFunc(stale, func(a, b *liveGame) int {
+		return cmp.Or(b.TS.Compare(a.TS), cmp.Compare(a.GamePK, b.GamePK))
+	})
+	games.games = make([]Game, 0, len(live)+finalsSent+min(len(stale), staleSent))
+	for _, g := range live {
+		games.games = append(games.games, gameView(g))
+	}
+	finals := l.finals()
+	for i, pk := range finals[:min(len(finals), finalsSent)] {
+		v := gameView(l.games[pk])
+		v.Folded = i >= finalsShown
+		games.games = append(games.games, v)
+	}
+	for _, g := range stale[:min(len(stale), staleSent)] {
+		v := gameView(g)
+		v.Stale, v.Folded = true, true
+		games.games = append(games.games, v)
+	}
+	games.stale, games.finished = len(stale), l.finished
 	runs = make(map[int32]partitionLog, len(l.partitions))
 	for id, pl := range l.partitions {
 		runs[id] = partitionLog{segments: slices.Clone(pl.segments), recent: slices.Clone(pl.recent)}
 	}
 	return games, runs, l.pitchers(), l.records
-}
-
-// compareBool orders false before true.
-func compareBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
 }
 
 func gameView(g *liveGame) Game {

@@ -107,14 +107,21 @@ func loopback(addr net.Addr) bool {
 	return ok && tcp.IP.IsLoopback()
 }
 
-// Handler serves the page, its assets, /state (the State as JSON) and
-// /events (the State as server-sent events). With onLoopback, requests
-// whose Host is not a loopback name are refused, so that a web site cannot
-// reach the page through a DNS name rebound to 127.0.0.1.
+// Handler serves the page, its assets (its icon at /favicon.ico too),
+// /state (the State as JSON) and /events (the State as server-sent
+// events). With onLoopback, requests whose Host is not a loopback name are
+// refused, so that a web site cannot reach the page through a DNS name
+// rebound to 127.0.0.1.
 func (s *Server) Handler(onLoopback bool) http.Handler {
 	sub, _ := fs.Sub(static, "static")
 	mux := http.NewServeMux()
 	mux.Handle("GET /", http.FileServerFS(sub))
+	// The page links favicon.svg; a browser, a bookmark or a tool that
+	// asks for /favicon.ico gets it too, rather than a 404.
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/svg+xml")
+		http.ServeFileFS(w, r, sub, "favicon.svg")
+	})
 	mux.HandleFunc("GET /state", s.serveState)
 	mux.HandleFunc("GET /events", s.serveEvents)
 	return guard(mux, onLoopback)
@@ -334,7 +341,9 @@ func (s *Server) state() State {
 	high := s.high
 	s.mu.Unlock()
 	var runs map[int32]partitionLog
-	st.Games, runs, st.Pitchers, st.Records = l.view()
+	var games gamesView
+	games, runs, st.Pitchers, st.Records = l.view()
+	st.Games, st.StaleGames, st.FinishedGames = games.games, games.stale, games.finished
 	st.Partitions = partitions(high, runs)
 	st.At = time.Now().UTC().Format(time.RFC3339)
 	if st.Games == nil {

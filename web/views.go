@@ -6,11 +6,18 @@ package web
 type State struct {
 	Topic string `json:"topic"`
 	// At is when the state was built, RFC 3339.
-	At         string      `json:"at"`
-	Records    int64       `json:"records"` // pitches folded in
-	Games      []Game      `json:"games"`
-	Partitions []Partition `json:"partitions"`
-	Groups     []Group     `json:"groups"`
+	At      string `json:"at"`
+	Records int64  `json:"records"` // pitches folded in
+	// Games are the live games, in the order they started; then the
+	// finished ones, the latest to end first, all but the latest four
+	// folded; then the stale ones (see live.go), folded, the latest to
+	// pitch first. Not every finished or stale game is sent: StaleGames and
+	// FinishedGames count them all.
+	Games         []Game      `json:"games"`
+	StaleGames    int         `json:"stale_games"`
+	FinishedGames int         `json:"finished_games"` // games read to their end
+	Partitions    []Partition `json:"partitions"`
+	Groups        []Group     `json:"groups"`
 	// Changes are the latest changes of the groups' membership and
 	// assignments, newest first.
 	Changes  []Change  `json:"changes"`
@@ -37,9 +44,13 @@ type Game struct {
 	Balls     int    `json:"balls"`
 	Strikes   int    `json:"strikes"`
 	// Bases says which of first, second and third has a runner.
-	Bases [3]bool    `json:"bases"`
-	Final bool       `json:"final"`
-	Last  *LastPitch `json:"last,omitempty"`
+	Bases [3]bool `json:"bases"`
+	Final bool    `json:"final"`
+	// Stale says the game stopped in progress while the topic went on;
+	// Folded that the page lists it folded away, under a count.
+	Stale  bool       `json:"stale,omitempty"`
+	Folded bool       `json:"folded,omitempty"`
+	Last   *LastPitch `json:"last,omitempty"`
 	// Line is the line score, sent once the game is final.
 	Line *LineScore `json:"line,omitempty"`
 }
@@ -101,6 +112,10 @@ type Group struct {
 	Members    []Member         `json:"members"`
 	Partitions []GroupPartition `json:"partitions"`
 	Lag        int64            `json:"lag"` // summed over the partitions with a committed offset
+	// Idle says the group has had no member for idleAfter, or none since
+	// the page started: a group of an earlier run. The page folds it away,
+	// below the others.
+	Idle bool `json:"idle,omitempty"`
 }
 
 // Member is a group member and the partitions it owns.

@@ -48,39 +48,66 @@ function lineScore(g) {
     h("tr", {}, h("td", {}, g.home), cells(g.line.home), h("td", {class: "rhe"}, g.line.home_rhe[0]), h("td", {}, g.line.home_rhe[1]), h("td", {}, g.line.home_rhe[2])));
 }
 
+const plural = (n, what) => `${fmt(n)} ${what}${n === 1 ? "" : "s"}`;
+
 function gameCard(g) {
   const where = g.final ? "Final" + (g.inning !== 9 ? ` (${g.inning})` : "") :
     `${g.half === "Top" ? "▲ Top" : "▼ Bot"} ${ordinal(g.inning)}`;
   const last = g.last ? h("div", {class: "last"}, h("b", {}, g.last.pitcher || "pitcher"), " to ", g.last.batter || "batter", ": ",
     g.last.type || "pitch", g.last.mph ? ` ${g.last.mph.toFixed(1)} mph` : "", " — ", h("b", {class: "result"}, g.last.result)) : null;
-  return h("article", {class: "game" + (g.final ? " final" : ""), "data-game-pk": g.game_pk, "data-final": g.final},
+  return h("article", {class: "game" + (g.final ? " final" : "") + (g.stale ? " stale" : ""), "data-game-pk": g.game_pk,
+    "data-final": g.final, "data-stale": g.stale},
     h("div", {class: "tag " + colourClass(g.colour)}, h("span", {}, g.tag), h("span", {class: "part"}, "partition " + g.partition)),
     h("div", {class: "body"},
       h("div", {class: "teams"},
         h("div", {}, h("span", {}, g.away), h("span", {class: "score away"}, g.away_score)),
         h("div", {}, h("span", {}, g.home), h("span", {class: "score home"}, g.home_score))),
       g.final ? null : diamond(g.bases, g.outs),
-      h("div", {class: "state"}, where, g.final ? "" : ` · ${g.outs} out`),
+      h("div", {class: "state"}, where, g.final ? "" : ` · ${g.outs} out`, g.stale ? h("b", {class: "stopped"}, " · stopped") : ""),
       g.final ? null : h("div", {class: "count"}, `${g.balls}-${g.strikes}`),
       g.final ? lineScore(g) : last));
 }
 
-function drawGames(games) {
-  const box = $("games");
+// drawGames draws the live games' cards and the latest finished ones; the
+// stale games and the earlier finished ones fold into one line, their
+// cards drawn only while it is open.
+function drawGames(st) {
+  const games = st.games;
   if (!games.length) return;
-  box.replaceChildren(...games.map(gameCard));
+  const shown = games.filter((g) => !g.folded), folded = games.filter((g) => g.folded);
+  $("games").replaceChildren(...(shown.length ? shown.map(gameCard) :
+    [h("p", {class: "empty"}, "No game in progress: start ", h("code", {}, "pitchkafka publish"), ".")]));
+  const earlier = Math.max(0, st.finished_games - shown.filter((g) => g.final).length);
+  const counts = [];
+  if (st.stale_games) counts.push(h("b", {}, plural(st.stale_games, "stale game")), " (stopped while the topic went on)");
+  if (st.stale_games && earlier) counts.push(" · ");
+  if (earlier) counts.push(h("b", {}, plural(earlier, "earlier finished game")));
+  const fold = $("games-folded");
+  fold.hidden = !counts.length;
+  $("games-folded-count").replaceChildren(...counts);
+  const unlisted = st.stale_games + earlier - folded.length;
+  $("games-folded-list").replaceChildren(...(fold.open && !fold.hidden ? [...folded.map(gameCard),
+    unlisted > 0 ? h("p", {class: "empty"}, `and ${plural(unlisted, "older game")}, not listed`) : ""] : []));
 }
 
-// markers places each group's committed offset under a partition's log.
-function markers(p, groups, maxHigh) {
-  return groups.flatMap((g, gi) => g.partitions.filter((gp) => gp.id === p.id && gp.committed >= 0).map((gp) =>
-    h("span", {class: "marker", style: `left:${maxHigh ? (100 * gp.committed / maxHigh) : 0}%`,
-      title: `${g.id} committed ${gp.committed}, lag ${gp.lag}`}, `▲${String.fromCharCode(65 + gi)}`)));
+// markers places the marked groups' committed offsets under a partition's
+// log, each group in its own lane so that none hides another; a marker in
+// the right half hangs to the left of its arrow, so none leaves the log.
+function markers(p, marked, maxHigh) {
+  return marked.flatMap((g, lane) => g.partitions.filter((gp) => gp.id === p.id && gp.committed >= 0).map((gp) => {
+    const at = maxHigh ? Math.min(100, 100 * gp.committed / maxHigh) : 0;
+    const letter = String.fromCharCode(65 + lane), tip = h("span", {class: "tip"}, "▲");
+    const right = at > 50;
+    return h("span", {class: "marker" + (right ? " right" : ""), "data-group": g.id,
+      style: (right ? `right:${100 - at}%` : `left:${at}%`) + `;--lane:${lane}`,
+      title: `${g.id} committed ${gp.committed}, lag ${gp.lag}`}, right ? [letter, tip] : [tip, letter]);
+  }));
 }
 
 function drawLog(parts, groups, games) {
   const maxHigh = Math.max(1, ...parts.map((p) => p.high));
-  const tags = new Map(games.filter((g) => !g.final).map((g) => [g.game_pk, g]));
+  const marked = groups.filter((g) => !g.idle);
+  const tags = new Map(games.filter((g) => !g.final && !g.stale).map((g) => [g.game_pk, g]));
   const tagOf = new Map(parts.flatMap((p) => p.segments.map((s) => [s.game_pk, s.tag])));
   const rows = parts.map((p) => {
     const segs = p.segments.map((s) => h("div", {class: "seg " + colourClass(s.colour), "data-game-pk": s.game_pk,
@@ -91,12 +118,15 @@ function drawLog(parts, groups, games) {
     const now = [...new Set(p.segments.filter((s) => tags.has(s.game_pk) && tags.get(s.game_pk).partition === p.id).map((s) => s.game_pk))];
     return [h("div", {class: "row", "data-partition": p.id},
       h("span", {class: "pid"}, "P" + p.id),
-      h("div", {class: "track"}, bar, markers(p, groups, maxHigh)),
+      h("div", {class: "track"}, bar, markers(p, marked, maxHigh)),
       h("span", {class: "high", title: "high watermark"}, fmt(p.high)),
       h("div", {class: "games-on"}, recent, now.length ? [" newest records · playing here: ", now.map((pk) => h("span", {class: "chip " + colourClass(tags.get(pk).colour)}, tags.get(pk).tag))] : " newest records · no game in progress here"))];
   });
-  const legend = groups.length ? h("p", {class: "games-on"}, "▲ committed offset of ",
-    groups.map((g, gi) => `${String.fromCharCode(65 + gi)} = ${g.id}`).join(", ")) : null;
+  const idle = groups.length - marked.length;
+  const legend = groups.length ? h("p", {class: "games-on legend"}, marked.length ? "▲ committed offset of " : "",
+    marked.map((g, gi) => `${String.fromCharCode(65 + gi)} = ${g.id}`).join(", "),
+    idle ? `${marked.length ? "; " : ""}${plural(idle, "idle group")} not marked` : "") : null;
+  $("log").style.setProperty("--lanes", Math.max(1, marked.length));
   $("log").replaceChildren(...rows.flat(), legend || "");
 }
 
@@ -141,8 +171,16 @@ function change(c) {
     " ", h("b", {}, c.group), ` (${c.protocol}): `, parts.join("; "));
 }
 
+// drawGroups draws the groups with members, or that had one lately; the
+// idle ones fold into one line after them, drawn only while it is open.
 function drawGroups(groups, changes) {
-  if (groups.length) $("groups").replaceChildren(...groups.map(groupCard));
+  const live = groups.filter((g) => !g.idle), idle = groups.filter((g) => g.idle);
+  if (groups.length) $("groups").replaceChildren(...(live.length ? live.map(groupCard) :
+    [h("p", {class: "empty"}, "No group has a member: start ", h("code", {}, "pitchkafka announce"), ".")]));
+  const fold = $("groups-idle");
+  fold.hidden = !idle.length;
+  $("groups-idle-count").replaceChildren(h("b", {}, plural(idle.length, "idle group")), " (no member lately)");
+  $("groups-idle-list").replaceChildren(...(fold.open && !fold.hidden ? idle.map(groupCard) : []));
   $("changes").replaceChildren(...(changes.length ? changes.map(change) : [h("li", {class: "empty"}, "none yet: start or stop an announcer")]));
 }
 
@@ -164,13 +202,17 @@ function drawPitchers(rows) {
     h("td", {}, h("span", {class: "chip " + colourClass(p.colour)}, p.game)), h("td", {}, p.inning))));
 }
 
+// lastState is the state drawn last, drawn again when a fold opens or closes.
+let lastState = null;
+
 function draw(st) {
+  lastState = st;
   $("topic").textContent = st.topic;
   $("records").textContent = fmt(st.records);
   $("at").textContent = "updated " + new Date(st.at).toLocaleTimeString("en-GB");
   $("problem").hidden = !st.problem;
   $("problem").textContent = st.problem || "";
-  drawGames(st.games);
+  drawGames(st);
   drawLog(st.partitions, st.groups, st.games);
   drawGroups(st.groups, st.changes);
   drawPitchers(st.pitchers);
@@ -201,5 +243,6 @@ function showOnly() {
   for (const sec of document.querySelectorAll("main > section")) sec.hidden = !wanted.includes(sec.id);
 }
 
+for (const id of ["games-folded", "groups-idle"]) $(id).addEventListener("toggle", () => lastState && draw(lastState));
 showOnly();
 connect();
