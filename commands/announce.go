@@ -42,6 +42,7 @@ func announceCommand(e *env) *cli.Command {
 			"  pitchkafka announce --group-protocol consumer         # KIP-848: the broker assigns",
 		Flags: append(kafkaFlags(),
 			&cli.StringFlag{Name: "group", Aliases: []string{"g"}, Value: "announcers", Usage: "consumer group to join"},
+			nameFlag(),
 			&cli.BoolFlag{Name: "from-beginning", Usage: "a group with no committed offsets starts at the earliest offset", DefaultText: "latest"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", Usage: "text or json"},
 			&cli.BoolFlag{Name: "once", Usage: "stop once this member's partitions are read up to the end of the log as it was at start"},
@@ -75,6 +76,9 @@ func parseAnnounce(c *cli.Context, e *env) (announceOptions, error) {
 		return announceOptions{}, usageErrorf(c, "--stats-interval must be positive, e.g. 10s")
 	}
 	if err := applyGroupProtocol(c, &kcfg); err != nil {
+		return announceOptions{}, err
+	}
+	if kcfg, err = namedClient(c, kcfg, ""); err != nil {
 		return announceOptions{}, err
 	}
 	return announceOptions{kafka: kcfg, topic: c.String("topic"), group: c.String("group"),

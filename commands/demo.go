@@ -43,7 +43,8 @@ func demoCommand(e *env) *cli.Command {
 			&cli.DurationFlag{Name: "duration", Usage: "stop after this long (0: until Ctrl-C)"},
 			&cli.DurationFlag{Name: "interval", Value: 10 * time.Second, Usage: "how often last-pitch prints its table"},
 			&cli.Uint64Flag{Name: "seed", Usage: "seed of the simulation", DefaultText: "random"},
-			formatFlag(),
+			&cli.StringFlag{Name: "format", Value: string(formats.FormatJSON),
+				Usage: "record values as json, avro, protobuf or json-schema (the last three through a Schema Registry: the demo starts one unless --schema-registry names yours)"},
 			&cli.StringFlag{Name: "web", Value: "127.0.0.1:8080",
 				Usage: "serve the live page on `HOST:PORT` (a free loopback port if taken; \"\" for none)"},
 			&cli.StringFlag{Name: "schema-registry", EnvVars: []string{"PITCHKAFKA_SCHEMA_REGISTRY"},
@@ -219,6 +220,9 @@ func withLog(cfg kafkaio.Config, e *env) kafkaio.Config {
 // withClientID names a component's clients, so that the live page and the
 // broker's logs tell the members of a group apart.
 func withClientID(cfg kafkaio.Config, id string) kafkaio.Config {
+	if id == "" {
+		return cfg
+	}
 	props := maps.Clone(cfg.Properties)
 	if props == nil {
 		props = map[string]string{}

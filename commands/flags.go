@@ -56,6 +56,29 @@ func parseFormat(c *cli.Context, kcfg kafkaio.Config) (formats.Format, error) {
 	return f, nil
 }
 
+// nameFlag names a group member: its client.id, which the live page, the
+// broker's logs and kafka-consumer-groups --describe show.
+func nameFlag() cli.Flag {
+	return &cli.StringFlag{Name: "name", Usage: "this member's `NAME` (its client.id), shown on the live page and by kafka-consumer-groups --describe",
+		DefaultText: "pitchkafka, or -X client.id"}
+}
+
+// namedClient gives the client the name --name asks for, or else the
+// fallback, unless -X client.id or --config already named it.
+func namedClient(c *cli.Context, cfg kafkaio.Config, fallback string) (kafkaio.Config, error) {
+	name := c.String("name")
+	if c.IsSet("name") && name == "" {
+		return cfg, usageErrorf(c, "--name must not be empty")
+	}
+	if _, named := cfg.Properties["client.id"]; named && !c.IsSet("name") {
+		return cfg, nil
+	}
+	if name == "" {
+		name = fallback
+	}
+	return withClientID(cfg, name), nil
+}
+
 // errListed says that -X list printed the properties and there is nothing
 // more to do.
 var errListed = errors.New("properties listed")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os/exec"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -349,4 +350,34 @@ func tail(s string, n int) string {
 		return s[len(s)-n:]
 	}
 	return s
+}
+
+// A member is named as --name (announce) or --instance (scores) say, so
+// the page and kafka-consumer-groups tell the members apart; -X client.id
+// still names one that has neither.
+func TestGroupMembersGoByTheNamesGiven(t *testing.T) {
+	c := groupCluster(t)
+	w := where{c.Bootstrap, c.Name("pitches")}
+	talk, processors := c.Group(t, "talk"), c.Group(t, "processors")
+	mustCreateTopic(t, w.brokers, w.topic, 2)
+	startGroupProcess(t, "alice", "classic", append([]string{"announce", "--group", talk, "--name", "alice"}, w.at()...)...)
+	startGroupProcess(t, "x", "classic", append([]string{"announce", "--group", talk, "-X", "client.id=bob"}, w.at()...)...)
+	startGroupProcess(t, "carol", "classic", append([]string{"scores", "--group", processors, "--instance", "carol",
+		"--to", c.Name("games")}, w.at()...)...)
+
+	names := func(group string) []string {
+		var out []string
+		for id := range groupAssignment(t, w.brokers, group) {
+			name, _, _ := strings.Cut(id, "/")
+			out = append(out, name)
+		}
+		slices.Sort(out)
+		return out
+	}
+	testkit.WaitFor(t, 60*time.Second, "alice and bob in the announcers, carol in the processors", func() bool {
+		return slices.Equal(names(talk), []string{"alice", "bob"}) && slices.Equal(names(processors), []string{"carol"})
+	})
+	if err := mustFail(t, "announce", "--name", "", "--brokers", w.brokers); !strings.Contains(err.Error(), "--name must not be empty") {
+		t.Errorf("announce --name \"\": %v", err)
+	}
 }

@@ -20,7 +20,7 @@ func newProgressBar(e *env, total int64, description, units string) *progressBar
 	if !e.stderrIsTerminal || total <= 0 {
 		return &progressBar{}
 	}
-	return &progressBar{bar: progressbar.NewOptions64(total,
+	bar := progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(e.stderr),
 		progressbar.OptionSetDescription(description),
 		progressbar.OptionShowCount(),
@@ -30,7 +30,13 @@ func newProgressBar(e *env, total int64, description, units string) *progressBar
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionOnCompletion(func() { e.stderr.Write([]byte("\n")) }),
-	)}
+		// Drawing the empty bar starts its clock now: otherwise the
+		// first update starts it, and the rate shown divides what was
+		// done by almost no time at all.
+		progressbar.OptionSetRenderBlankState(true),
+	)
+	bar.Add64(0) // starts the clock of the rolling rate too
+	return &progressBar{bar: bar}
 }
 
 // shown reports whether the bar is drawn.

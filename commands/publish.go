@@ -68,7 +68,7 @@ func publishCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "replication-factor", Value: -1, Usage: "replication factor if publish creates the topic (-1: the broker's default)"},
 			&cli.BoolFlag{Name: "classic-extras", Usage: "play extra innings without the automatic runner on second (pre-2020 rules)"},
 			&cli.StringFlag{Name: "league", Usage: "`FILE` with your own league, in the format docs/simulation.md gives", DefaultText: "built in"},
-			&cli.BoolFlag{Name: "dry-run", Usage: "write the events to stdout, one JSON object a line, instead of publishing (no broker needed)"},
+			&cli.BoolFlag{Name: "dry-run", Usage: "write the events to stdout, one JSON object a line, instead of publishing (no broker or registry needed; --format is ignored)"},
 			&cli.StringSliceFlag{Name: "replay", Usage: "publish the pitches of Baseball Savant (Statcast) CSV `FILE`s instead of simulating; more files may follow as arguments"},
 			&cli.DurationFlag{Name: "stats-interval", Value: 5 * time.Second, Usage: "how often to log progress on stderr"},
 			formatFlag(),
@@ -88,6 +88,22 @@ func publishCommand(e *env) *cli.Command {
 			return runPublish(c.Context, e, opts)
 		},
 	}
+}
+
+// parseDryRunFormat checks --format; a dry run writes JSON lines whatever
+// it says, and needs no Schema Registry.
+func parseDryRunFormat(c *cli.Context, e *env, dryRun bool, kcfg kafkaio.Config) (formats.Format, error) {
+	if !dryRun {
+		return parseFormat(c, kcfg)
+	}
+	f, err := formats.ParseFormat(c.String("format"))
+	if err != nil {
+		return f, usageErrorf(c, "--format %q: use json, avro, protobuf or json-schema", c.String("format"))
+	}
+	if f != formats.FormatJSON {
+		e.log.Info().Str("format", string(f)).Msg("--dry-run writes JSON lines, one pitch a line: --format applies only when publishing")
+	}
+	return formats.FormatJSON, nil
 }
 
 func parsePublish(c *cli.Context, e *env) (publishOptions, error) {
@@ -113,11 +129,8 @@ func parsePublish(c *cli.Context, e *env) (publishOptions, error) {
 	}
 	opts.replay = c.StringSlice("replay")
 	opts.dryRun = c.Bool("dry-run")
-	if opts.format, err = parseFormat(c, kcfg); err != nil {
+	if opts.format, err = parseDryRunFormat(c, e, opts.dryRun, kcfg); err != nil {
 		return opts, err
-	}
-	if opts.dryRun && opts.format != formats.FormatJSON {
-		return opts, usageErrorf(c, "--dry-run writes JSON lines; drop --format %s, or --dry-run", opts.format)
 	}
 	if c.Args().Present() {
 		if len(opts.replay) == 0 {

@@ -61,3 +61,22 @@ func TestPacedDryRunWritesEachPitchWhenDue(t *testing.T) {
 			len(out.times), out.times[len(out.times)-1].Sub(out.times[0]))
 	}
 }
+
+// A dry run shows the pitches as JSON lines whatever --format says, and
+// says so, rather than refusing the flags a user would publish with.
+func TestADryRunInAvroWritesJSONAndSaysSo(t *testing.T) {
+	r := mustRun(t, "publish", "--dry-run", "--format", "avro", "--rate", "0", "--count", "5", "--seed", "4")
+	lines := strings.Split(strings.TrimSuffix(r.stdout.String(), "\n"), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("%d lines, want 5:\n%s", len(lines), r.stdout)
+	}
+	for _, line := range lines {
+		if _, err := game.Decode([]byte(line)); err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+	}
+	if !strings.Contains(r.stderr.String(), "--format applies only when publishing") {
+		t.Errorf("stderr does not say the dry run ignores --format:\n%s", r.stderr)
+	}
+	mustFail(t, "publish", "--dry-run", "--format", "xml", "--count", "5")
+}

@@ -53,7 +53,7 @@ func scoresCommand(e *env) *cli.Command {
 		Flags: append(kafkaFlags(),
 			&cli.StringFlag{Name: "group", Aliases: []string{"g"}, Value: "scores", Usage: "consumer group to join"},
 			&cli.StringFlag{Name: "to", Value: "games", Usage: "the games `TOPIC` to write (created compacted if missing)"},
-			&cli.StringFlag{Name: "instance", Usage: "this processor's name in the group, stable across restarts", DefaultText: "the host name"},
+			&cli.StringFlag{Name: "instance", Usage: "this processor's name in the group, stable across restarts; its client.id too, unless -X client.id", DefaultText: "the host name"},
 			&cli.DurationFlag{Name: "commit-interval", Value: 100 * time.Millisecond, Usage: "commit a transaction at least this often"},
 			&cli.IntFlag{Name: "commit-records", Value: 1000, Usage: "commit a transaction once it holds this many pitches"},
 			formatFlag(),
@@ -100,6 +100,9 @@ func parseScores(c *cli.Context, e *env) (scoresOptions, error) {
 		if instance, err = os.Hostname(); err != nil || instance == "" {
 			return scoresOptions{}, usageErrorf(c, "no host name to name this processor: pass --instance")
 		}
+	}
+	if kcfg, err = namedClient(c, kcfg, instance); err != nil {
+		return scoresOptions{}, err
 	}
 	return scoresOptions{kafka: kcfg, output: output, processor: kafkaio.ScoresOptions{
 		Input: c.String("topic"), Output: c.String("to"), Group: c.String("group"), Instance: instance, Format: format,

@@ -264,7 +264,7 @@ func startAnnouncer(tb testing.TB, w where, group, name, protocol string) *membe
 	tb.Helper()
 	return startGroupProcess(tb, name, protocol, "--log-format", "json", "announce", "--brokers", w.brokers, "--topic", w.topic, "--group", group,
 		"--from-beginning", "--output", "json", "--stats-interval", "1h", "--group-protocol", protocol,
-		"-X", "client.id="+name, "-X", "auto.commit.interval.ms=500")
+		"--name", name, "-X", "auto.commit.interval.ms=500")
 }
 
 // groupOn returns the group with the given id on the page.
