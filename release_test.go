@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -55,8 +56,11 @@ func TestTheReleaseBinaryRunsAlone(t *testing.T) {
 		t.Fatalf("version: %v\n%s", err, out)
 	}
 	out, logs, err := run("demo", "--duration", "5s", "--rate", "100", "--web", "", "--listen", "127.0.0.1:0")
-	if err != nil || !strings.Contains(out, "announce-1 | [") || !strings.Contains(out, "last-pitch | PITCHER") {
-		t.Fatalf("demo --duration 5s, alone (chroot %v): %v\nstdout:\n%.2000s\nstderr:\n%.2000s", chrootable(), err, out, logs)
+	// Which announcer the group gives the partitions to is the group's
+	// business: either narrating shows the binary at work.
+	narrated := regexp.MustCompile(`(?m)^announce-\d \| \[`).MatchString(out)
+	if err != nil || !narrated || !strings.Contains(out, "last-pitch | PITCHER") {
+		t.Fatalf("demo --duration 5s, alone (chroot %v): %v\nstdout (its end):\n%s\nstderr (its end):\n%s", chrootable(), err, tail(out, 3000), tail(logs, 3000))
 	}
 	t.Logf("the release binary ran the demo alone (chroot %v)", chrootable())
 }
@@ -83,4 +87,9 @@ func assertStatic(t *testing.T, bin string) {
 // chrootable reports whether the test may run a process in a chroot.
 func chrootable() bool {
 	return os.Geteuid() == 0 && exec.Command("chroot", "/", "true").Run() == nil
+}
+
+// tail is the end of s, at most n bytes.
+func tail(s string, n int) string {
+	return s[max(0, len(s)-n):]
 }

@@ -63,7 +63,7 @@ func TestTheTableNarrationAndStatsAreTheSameWhateverTheFormat(t *testing.T) {
 		mustRun(t, "publish", "--brokers", b.Bootstrap(), "--topic", topic, "--format", format,
 			"--schema-registry", reg.URL(), "--seed", "2016", "--games", "4", "--concurrent", "4", "--rate", "0")
 		got := viewOf(t, b.Bootstrap(), reg.URL(), topic)
-		if got.table == "null" || !strings.Contains(got.narration, "FINAL") || !strings.Contains(got.stats, "4 complete games") {
+		if got.table == "null" || !strings.Contains(got.narration, "FINAL") || !strings.Contains(got.stats, "4 games complete") {
 			t.Fatalf("%s: the consumers saw too little:\n%s\n%s\n%s", format, got.table, got.narration, got.stats)
 		}
 		if format == "json" {
