@@ -16,6 +16,9 @@ type Pace struct {
 	// Rate is pitches per second in total; 0 hands them on as fast as emit
 	// takes them.
 	Rate float64
+	// Throttle, if set, stands in for Rate: its rate, and its pauses,
+	// count from the moment they change.
+	Throttle *Throttle
 	// Count stops after this many pitches; 0 is no limit.
 	Count int64
 }
@@ -27,7 +30,7 @@ type Pace struct {
 // pitches can send what it holds: pacing adds no latency. It returns the
 // first error of emit or idle, or ctx's.
 func Emit(ctx context.Context, source Source, pace Pace, emit func(*Pitch) error, idle func() error) error {
-	due := newPacer(pace.Rate)
+	due := newPacer(pace)
 	var p Pitch
 	var clock Clock
 	for n := int64(0); pace.Count == 0 || n < pace.Count; n++ {
@@ -50,39 +53,78 @@ func Emit(ctx context.Context, source Source, pace Pace, emit func(*Pitch) error
 	return nil
 }
 
-// pacer spaces pitches evenly at a rate; rate 0 never waits.
+// pacer spaces pitches evenly at a rate, from pitch base on at start;
+// rate 0 never waits. With a throttle, a change of its rate or pause
+// starts the spacing again from the pitch then due.
 type pacer struct {
-	start time.Time
-	rate  float64
+	start    time.Time
+	base     int64
+	rate     float64
+	paused   bool
+	throttle *Throttle
+	changed  <-chan struct{}
 }
 
-func newPacer(rate float64) *pacer { return &pacer{start: time.Now(), rate: rate} }
+func newPacer(pace Pace) *pacer {
+	p := &pacer{start: time.Now(), rate: pace.Rate, throttle: pace.Throttle}
+	if p.throttle != nil {
+		p.rate, p.paused, p.changed = p.throttle.State()
+	}
+	return p
+}
+
+// follow takes up the throttle's change, if there was one, from pitch n.
+func (p *pacer) follow(n int64) {
+	if p.throttle == nil {
+		return
+	}
+	select {
+	case <-p.changed:
+		p.rate, p.paused, p.changed = p.throttle.State()
+		p.start, p.base = time.Now(), n
+	default:
+	}
+}
 
 // due is when pitch n is due.
 func (p *pacer) due(n int64) time.Time {
-	return p.start.Add(time.Duration(float64(n) / p.rate * float64(time.Second)))
+	return p.start.Add(time.Duration(float64(n-p.base) / p.rate * float64(time.Second)))
 }
 
 // isDue reports whether pitch n is due now.
 func (p *pacer) isDue(n int64) bool {
-	return p.rate == 0 || !time.Now().Before(p.due(n))
+	p.follow(n)
+	return !p.paused && (p.rate == 0 || !time.Now().Before(p.due(n)))
 }
 
 // wait blocks until pitch n is due, or ctx ends.
 func (p *pacer) wait(ctx context.Context, n int64) error {
-	if p.rate == 0 {
-		return ctx.Err()
+	for {
+		p.follow(n)
+		if !p.paused && (p.rate == 0 || !time.Now().Before(p.due(n))) {
+			return ctx.Err()
+		}
+		if p.sleep(ctx, n) {
+			return ctx.Err()
+		}
 	}
-	d := time.Until(p.due(n))
-	if d <= 0 {
-		return ctx.Err()
+}
+
+// sleep waits for pitch n to fall due, or ctx to end, and reports true;
+// or for the throttle to change, and reports false.
+func (p *pacer) sleep(ctx context.Context, n int64) bool {
+	var due <-chan time.Time
+	if !p.paused {
+		t := time.NewTimer(time.Until(p.due(n)))
+		defer t.Stop()
+		due = t.C
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
 	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+		return true
+	case <-due:
+		return true
+	case <-p.changed: // nil without a throttle: never
+		return false
 	}
 }
