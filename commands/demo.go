@@ -42,6 +42,8 @@ func demoCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "concurrent", Value: 4, Usage: "games in progress at once (1-15); fewer games finish sooner"},
 			&cli.DurationFlag{Name: "duration", Usage: "stop after this long (0: until Ctrl-C)"},
 			&cli.DurationFlag{Name: "interval", Value: 10 * time.Second, Usage: "how often last-pitch prints its table"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text",
+				Usage: "text, or json: each component's lines as announce, scores and last-pitch write them with --output json"},
 			&cli.Uint64Flag{Name: "seed", Usage: "seed of the simulation", DefaultText: "random"},
 			&cli.StringFlag{Name: "format", Value: string(formats.FormatJSON),
 				Usage: "record values as json, avro, protobuf or json-schema (the last three through a Schema Registry: the demo starts one unless --schema-registry names yours)"},
@@ -87,6 +89,10 @@ func runDemo(c *cli.Context, e *env) error {
 	if err != nil {
 		return usageErrorf(c, "--format %q: use json, avro, protobuf or json-schema", c.String("format"))
 	}
+	output, err := oneOf(c, "output", "text", "json")
+	if err != nil {
+		return err
+	}
 	page, err := demoPage(c, e)
 	if err != nil {
 		return err
@@ -115,6 +121,7 @@ func runDemo(c *cli.Context, e *env) error {
 		season:        game.SeasonConfig{Seed: c.Uint64("seed"), Concurrent: c.Int("concurrent"), Rules: game.Rules{ExtraInningsRunner: true}},
 		league:        game.DefaultLeague(),
 		rate:          c.Float64("rate"),
+		throttle:      game.NewThrottle(c.Float64("rate")),
 		statsInterval: 10 * time.Second,
 		format:        format,
 	}
@@ -122,14 +129,39 @@ func runDemo(c *cli.Context, e *env) error {
 		pub.season.Seed = uint64(time.Now().UnixNano())
 	}
 	out := lineWriter{mu: &sync.Mutex{}, out: e.stdout}
+	stage, err := newDemoStage(e, out, kcfg, memberSettings{topic: topic, format: format, output: output,
+		logLevel: c.String("log-level")}, pub.throttle, nil)
+	if err != nil {
+		return err
+	}
+	pub.started = func(p *kafkaio.Publisher) { stage.publisherStarted(func() int64 { return p.Stats().Delivered }) }
+	err = runDemoCast(ctx, c, e, demoCast{out: out, kcfg: kcfg, pub: pub, stage: stage, page: page, output: output})
+	return errors.Join(err, stage.close(kcfg.Timeout))
+}
+
+// demoCast is what runDemoCast runs.
+type demoCast struct {
+	out    lineWriter
+	kcfg   kafkaio.Config
+	pub    publishOptions
+	stage  *demoStage
+	page   net.Listener // nil for no page
+	output string
+}
+
+// runDemoCast runs the publisher, last-pitch and the page in this process
+// and starts two announcers and a scores processor as processes of their
+// own, until ctx ends; it returns the first error of the components here.
+func runDemoCast(ctx context.Context, c *cli.Context, e *env, cast demoCast) error {
+	topic := cast.pub.topic.Name
 	var wg sync.WaitGroup
 	// One slot per component started below, so that none blocks on
 	// reporting its error while the others run on.
-	const components = 6 // publish, last-pitch, two announcers, scores, web
+	const components = 3 // publish, last-pitch, web
 	errs := make(chan error, components)
 	start := func(name string, run func(ctx context.Context, ce *env) error) {
 		ce := e.component(name)
-		ce.stdout = out.withPrefix(name + " | ")
+		ce.stdout = cast.out.withPrefix(name + " | ")
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -139,36 +171,41 @@ func runDemo(c *cli.Context, e *env) error {
 		}()
 	}
 	start("publish", func(ctx context.Context, ce *env) error {
-		pub.kafka = withClientID(withLog(kcfg, ce), "publish")
+		pub := cast.pub
+		pub.kafka = withClientID(withLog(cast.kcfg, ce), "publish")
 		return runPublish(ctx, ce, pub)
 	})
 	// The consumers start once the publisher has created the topic.
-	if err := waitForTopic(ctx, withLog(kcfg, e), topic); err != nil {
-		return err
+	if err := waitForTopic(ctx, withLog(cast.kcfg, e), topic); err != nil {
+		wg.Wait()
+		close(errs)
+		return errors.Join(err, <-errs)
 	}
 	start("last-pitch", func(ctx context.Context, ce *env) error {
-		return runLastPitch(ctx, ce, lastPitchOptions{kafka: withClientID(withLog(kcfg, ce), "last-pitch"), topic: topic, fromBeginning: true,
-			interval: c.Duration("interval"), output: "table"})
+		output := "table"
+		if cast.output == "json" {
+			output = "json"
+		}
+		return runLastPitch(ctx, ce, lastPitchOptions{kafka: withClientID(withLog(cast.kcfg, ce), "last-pitch"), topic: topic, fromBeginning: true,
+			interval: c.Duration("interval"), output: output})
 	})
-	for _, name := range []string{"announce-1", "announce-2"} {
-		start(name, func(ctx context.Context, ce *env) error {
-			return runAnnounce(ctx, ce, announceOptions{kafka: withClientID(withLog(kcfg, ce), name), topic: topic, group: demoAnnouncers,
-				fromBeginning: true, output: "text", statsInterval: 30 * time.Second})
-		})
+	var startErr error
+	for range 2 {
+		if _, err := cast.stage.addAnnouncer(); err != nil {
+			startErr = err
+		}
 	}
-	start("scores", func(ctx context.Context, ce *env) error {
-		return runScores(ctx, ce, scoresOptions{kafka: withClientID(withLog(kcfg, ce), "scores"), output: "text", processor: kafkaio.ScoresOptions{
-			Input: topic, Output: "games", Group: "demo-scores", Instance: "demo", Format: format, CommitInterval: 100 * time.Millisecond,
-			CommitRecords: 1000, StatsInterval: 30 * time.Second}})
-	})
-	if page != nil {
+	if _, err := cast.stage.startScores(); err != nil {
+		startErr = err
+	}
+	if cast.page != nil {
 		start("web", func(ctx context.Context, ce *env) error {
-			return serveDemoPage(ctx, ce, page, withClientID(withLog(kcfg, ce), "web"), topic)
+			return serveDemoPage(ctx, ce, cast.page, withClientID(withLog(cast.kcfg, ce), "web"), topic)
 		})
 	}
 	wg.Wait()
 	close(errs)
-	return <-errs
+	return errors.Join(startErr, <-errs)
 }
 
 // demoCluster is the cluster the tour runs on: --brokers with the client
@@ -198,8 +235,11 @@ func demoCluster(c *cli.Context, e *env) (kafkaio.Config, func(), error) {
 	return kcfg, b.Close, nil
 }
 
-// demoAnnouncers is the group of the demo's announcers.
-const demoAnnouncers = "demo-announcers"
+// The groups of the demo's announcers and scores processors.
+const (
+	demoAnnouncers = "demo-announcers"
+	demoScores     = "demo-scores"
+)
 
 // startDemoBroker starts the embedded broker on listen, or on a free
 // loopback port when that is taken (another broker on 9092, say).

@@ -241,8 +241,8 @@ func registryConfig(c *cli.Context, props map[string]string) (formats.RegistryCo
 // ~/.config/pitchkafka/client.properties when it exists, as kcat reads
 // ~/.config/kcat.conf.
 func configPath(c *cli.Context) string {
-	if path := c.String("config"); path != "" {
-		return path
+	if c.IsSet("config") {
+		return c.String("config") // --config "" reads no file, not even the default one
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {

@@ -20,14 +20,19 @@ import (
 
 // publishOptions is everything publish needs, checked.
 type publishOptions struct {
-	kafka         kafkaio.Config
-	topic         kafkaio.TopicSpec
-	season        game.SeasonConfig
-	league        *game.League
-	replay        []string // Savant CSV files to replay instead of simulating
-	dryRun        bool     // write the events to stdout instead of Kafka
-	format        formats.Format
-	rate          float64
+	kafka  kafkaio.Config
+	topic  kafkaio.TopicSpec
+	season game.SeasonConfig
+	league *game.League
+	replay []string // Savant CSV files to replay instead of simulating
+	dryRun bool     // write the events to stdout instead of Kafka
+	format formats.Format
+	rate   float64
+	// throttle, if set, paces the pitches instead of rate: the demo's page
+	// pauses the publisher and changes its rate with it.
+	throttle *game.Throttle
+	// started, if set, is given the publisher once it runs.
+	started       func(*kafkaio.Publisher)
 	count         int64
 	duration      time.Duration
 	statsInterval time.Duration
@@ -207,6 +212,9 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	}
 	if source, err = checkRerun(ctx, e, opts, source, pub.CreatedTopic()); err != nil {
 		return errors.Join(err, pub.Close(opts.kafka.Timeout))
+	}
+	if opts.started != nil {
+		opts.started(pub)
 	}
 	enc, err := formats.NewEncoder(opts.kafka.Formats(), opts.topic.Name, opts.format)
 	if err != nil {
@@ -394,7 +402,7 @@ func readStatcastFile(e *env, path string, skippedByKind map[string]int) ([]game
 // paced is the source's stream of pitches at --rate, up to --count.
 func paced(source game.Source, opts publishOptions) kafkaio.PitchStream {
 	return func(ctx context.Context, emit func(*game.Pitch) error, idle func() error) error {
-		return game.Emit(ctx, source, game.Pace{Rate: opts.rate, Count: opts.count}, emit, idle)
+		return game.Emit(ctx, source, game.Pace{Rate: opts.rate, Throttle: opts.throttle, Count: opts.count}, emit, idle)
 	}
 }
 

@@ -176,7 +176,7 @@ func watermarks(c *kafka.Consumer, cfg Config, topic string, partition int32) (l
 
 // withAdmin runs fn with an admin client on connections of its own.
 func withAdmin(cfg Config, fn func(*kafka.AdminClient) error) error {
-	p, err := kafka.NewProducer(cfg.configMap(nil))
+	p, err := kafka.NewProducer(forProducer(cfg.configMap(nil)))
 	if err != nil {
 		return fmt.Errorf("create client: %w", err)
 	}
@@ -193,8 +193,7 @@ func withAdmin(cfg Config, fn func(*kafka.AdminClient) error) error {
 
 // TopicExists reports whether the topic exists and has partitions.
 func TopicExists(ctx context.Context, cfg Config, topic string) (bool, error) {
-	cm := cfg.configMap(nil)
-	p, err := kafka.NewProducer(cm)
+	p, err := kafka.NewProducer(forProducer(cfg.configMap(nil)))
 	if err != nil {
 		return false, fmt.Errorf("create client: %w", err)
 	}

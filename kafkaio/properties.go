@@ -6,7 +6,9 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/pitchkafka/pitchkafka/kafkaio/internal/rdk"
 )
 
@@ -216,4 +218,34 @@ func redactedValue(key, value string) string {
 		return "[redacted]"
 	}
 	return value
+}
+
+// consumerOnly is the set of librdkafka's properties that only a consumer
+// takes (C in the C/P column of its table), read once from librdkafka.
+var consumerOnly = sync.OnceValue(func() map[string]bool {
+	table, err := rdk.PropertiesTable()
+	if err != nil {
+		return nil
+	}
+	only := map[string]bool{}
+	for line := range strings.Lines(table) {
+		name, rest, ok := strings.Cut(line, "|")
+		if scope, _, _ := strings.Cut(rest, "|"); ok && strings.TrimSpace(scope) == "C" {
+			only[strings.TrimSpace(name)] = true
+		}
+	}
+	return only
+})
+
+// forProducer drops from a consumer command's configuration the properties
+// only a consumer takes (session.timeout.ms, say), for the producers and
+// admin clients it also makes, which librdkafka would have warn of each.
+func forProducer(cm *kafka.ConfigMap) *kafka.ConfigMap {
+	only := consumerOnly()
+	for k := range *cm {
+		if only[k] {
+			delete(*cm, k)
+		}
+	}
+	return cm
 }

@@ -4,6 +4,8 @@ import (
 	"maps"
 	"strings"
 	"testing"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 )
 
 // confluentCloudFile is the client.properties Confluent Cloud hands out for
@@ -124,5 +126,16 @@ func TestCheckPropertyNamesThePropertyAsTyped(t *testing.T) {
 		if !ok || pe.Unknown != tc.unknown || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "queue.buffering") {
 			t.Errorf("%s=%s: %v, want %q", tc.p.Key, tc.p.Value, err, tc.want)
 		}
+	}
+}
+
+// The producers and admin clients of a consumer command leave out what
+// only a consumer takes, which librdkafka warns of, and keep the rest.
+func TestAProducerLeavesOutTheConsumersProperties(t *testing.T) {
+	cm := forProducer(&kafka.ConfigMap{"session.timeout.ms": "10000", "heartbeat.interval.ms": "1000", "group.protocol": "consumer",
+		"client.id": "scores-1", "linger.ms": "5", "security.protocol": "SASL_SSL"})
+	want := kafka.ConfigMap{"client.id": "scores-1", "linger.ms": "5", "security.protocol": "SASL_SSL"}
+	if !maps.Equal(*cm, want) {
+		t.Errorf("forProducer kept %v, want %v", *cm, want)
 	}
 }

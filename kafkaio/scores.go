@@ -197,8 +197,7 @@ func (s *Scores) openProducer(ctx context.Context, partitions int) error {
 	for k, v := range producerDefaults {
 		defaults[k] = v
 	}
-	cm := s.cfg.configMap(defaults)
-	delete(*cm, "group.protocol") // the consumer's; a producer warns of it
+	cm := forProducer(s.cfg.configMap(defaults)) // a producer warns of the consumer's
 	s.cfg.Log.Debug().Str("config", describe(cm)).Msg("scores producer")
 	p, err := kafka.NewProducer(cm)
 	if err != nil {

@@ -27,8 +27,19 @@ var (
 // TestMain, removes what Binary built.
 func Binary(tb testing.TB) string {
 	tb.Helper()
+	bin, err := BuildBinary()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return bin
+}
+
+// BuildBinary is Binary for code without a testing.TB, such as a TestMain
+// or a hook that runs pitchkafka: it builds the binary once, or returns
+// PITCHKAFKA_TEST_BINARY.
+func BuildBinary() (string, error) {
 	if prebuilt := os.Getenv("PITCHKAFKA_TEST_BINARY"); prebuilt != "" {
-		return prebuilt
+		return prebuilt, nil
 	}
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "pitchkafka-bin")
@@ -43,10 +54,7 @@ func Binary(tb testing.TB) string {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
 	})
-	if buildErr != nil {
-		tb.Fatal(buildErr)
-	}
-	return binary
+	return binary, buildErr
 }
 
 // RemoveBinary removes the binary Binary built, if any.

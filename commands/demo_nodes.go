@@ -1,0 +1,38 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/pitchkafka/pitchkafka/web"
+)
+
+// nodeControl stops and starts the nodes of the demo's embedded cluster.
+type nodeControl interface {
+	nodes() []web.Node
+	stopNode(id int32) error
+	startNode(id int32) error
+}
+
+// node stops or starts a node of the embedded cluster.
+func (s *demoStage) node(_ context.Context, a web.Action) (string, error) {
+	if s.nodes == nil {
+		return "", errors.New("the demo runs on a cluster of yours: its nodes are not the demo's to stop")
+	}
+	id, err := strconv.ParseInt(a.Target, 10, 32)
+	if err != nil {
+		return "", fmt.Errorf("node %q: name a node by its id, e.g. 1", a.Target)
+	}
+	if a.Verb == web.VerbStopNode {
+		if err := s.nodes.stopNode(int32(id)); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("node %d stopped: the partitions it led elect new leaders, their in-sync replicas shrink, the clients carry on", id), nil
+	}
+	if err := s.nodes.startNode(int32(id)); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("node %d started: it catches up and rejoins the in-sync replicas", id), nil
+}
