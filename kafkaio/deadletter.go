@@ -99,16 +99,16 @@ var errNotCopied = errors.New("dead-letter copy not written")
 // A copy over the topic's limit is written with its value cut to fit, and
 // a header giving the value's size as it was (headerTruncatedFrom), so that
 // a user reading the topic finds every poison record.
-func (d *deadLetters) send(ctx context.Context, m *kafka.Message, why error) error {
-	headers := append([]kafka.Header(nil), m.Headers...)
+func (d *deadLetters) send(ctx context.Context, m *polledRecord, why error) error {
+	headers := append([]kafka.Header(nil), m.headers...)
 	headers = append(headers, kafka.Header{Key: headerDLQError, Value: []byte(errorText(why))})
-	headers = append(headers, sourceHeaders(d.source, m.TopicPartition.Partition, int64(m.TopicPartition.Offset))...)
-	value := m.Value
-	if d.room(m.Key, headers) < len(value) {
+	headers = append(headers, sourceHeaders(d.source, m.partition, m.offset)...)
+	value := m.value
+	if d.room(m.key, headers) < len(value) {
 		headers = append(headers, kafka.Header{Key: headerTruncatedFrom, Value: strconv.AppendInt(nil, int64(len(value)), 10)})
-		value = value[:max(0, min(len(value), d.room(m.Key, headers)))]
+		value = value[:max(0, min(len(value), d.room(m.key, headers)))]
 	}
-	return d.write(ctx, m.Key, value, headers, m.Timestamp)
+	return d.write(ctx, m.key, value, headers, m.timestamp)
 }
 
 // room is how many bytes of value a dead letter with key and headers may

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"time"
 
-	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/kafkaio/internal/rdk"
 )
 
 // groupHandler is a GroupReader's handling goroutine while Run runs: it
@@ -26,8 +26,8 @@ type groupHandler struct {
 // handledAt is the offset after a handled record, and the epoch of the
 // batch it came in.
 type handledAt struct {
-	tp    kafka.TopicPartition
-	epoch uint64
+	offset int64
+	epoch  uint64
 }
 
 // run takes in every message the pipe brings, stores offsets every
@@ -61,8 +61,9 @@ func (h *groupHandler) run(ctx context.Context, pipe *pipe, handle func(Record) 
 // polled, gives b back for reuse and, if no batch is waiting, stores the
 // offsets handled.
 func (h *groupHandler) handleBatch(ctx context.Context, b *polledBatch) error {
-	for i, m := range b.records {
-		if h.givenUp.since(m.TopicPartition.Partition, b.epoch) {
+	for i := range b.records {
+		m := &b.records[i]
+		if h.givenUp.since(m.partition, b.epoch) {
 			continue // a revoke gave it up while the handler was stuck
 		}
 		p, err := b.pitch(i, h.decoder)
@@ -79,11 +80,11 @@ func (h *groupHandler) handleBatch(ctx context.Context, b *polledBatch) error {
 
 // accept hands a decoded record to handle, or logs, counts and skips one
 // that did not decode; then it notes the record handled.
-func (h *groupHandler) accept(ctx context.Context, m *kafka.Message, p game.Pitch, err error, epoch uint64) error {
+func (h *groupHandler) accept(ctx context.Context, m *polledRecord, p game.Pitch, err error, epoch uint64) error {
 	if isFatalDecodeErr(err) {
 		return err // not stored: read again once the registry answers
 	}
-	if !h.tally.count(m, err) {
+	if !h.tally.countAt(m.partition, m.offset, len(m.value), err) {
 		if h.dlq != nil {
 			if err := h.dlq.send(ctx, m, err); errors.Is(err, errNotCopied) {
 				h.tally.uncopied(m, err) // a poison record must never stop the group
@@ -91,10 +92,11 @@ func (h *groupHandler) accept(ctx context.Context, m *kafka.Message, p game.Pitc
 				return err // ctx ended: not stored, so the next owner copies it
 			}
 		}
-	} else if err := h.handle(recordOf(m, p)); err != nil {
+	} else if err := h.handle(Record{Partition: m.partition, Offset: m.offset, Timestamp: m.timestamp, Pitch: p,
+		headers: m.headers, value: m.value}); err != nil {
 		return err
 	}
-	return h.handled(m.TopicPartition, epoch)
+	return h.handled(m.partition, m.offset, epoch)
 }
 
 // storeEvery is how many handled records may wait before their offsets
@@ -102,12 +104,12 @@ func (h *groupHandler) accept(ctx context.Context, m *kafka.Message, p game.Pitc
 // eighth of a replay's time when made for every record.
 const storeEvery = 500
 
-// handled notes that the record at tp, polled in epoch, has been dealt
-// with, so its offset may be committed; the offsets are stored every
-// storeEvery records, when no batch is waiting, and before every commit.
-func (h *groupHandler) handled(tp kafka.TopicPartition, epoch uint64) error {
-	tp.Offset++ // a stored offset is the next one to read
-	h.unstored[tp.Partition] = handledAt{tp, epoch}
+// handled notes that the record at partition and offset, polled in epoch,
+// has been dealt with, so its offset may be committed; the offsets are
+// stored every storeEvery records, when no batch is waiting, and before
+// every commit.
+func (h *groupHandler) handled(partition int32, offset int64, epoch uint64) error {
+	h.unstored[partition] = handledAt{offset + 1, epoch} // a stored offset is the next one to read
 	if h.unstoredCount++; h.unstoredCount >= storeEvery {
 		return h.storeHandled()
 	}
@@ -126,20 +128,20 @@ func (h *groupHandler) storeHandled() error {
 			return err
 		}
 	}
-	tps := make([]kafka.TopicPartition, 0, len(h.unstored))
+	tps := make([]rdk.TopicPartition, 0, len(h.unstored))
 	for p, at := range h.unstored {
 		if !h.givenUp.since(p, at.epoch) {
-			tps = append(tps, at.tp)
+			tps = append(tps, rdk.TopicPartition{Topic: h.opts.Topic, Partition: p, Offset: at.offset})
 		}
 	}
 	h.dropHandled()
 	stored, err := h.consumer.StoreOffsets(tps)
 	if err != nil {
-		h.log.Warn().Err(err).Msg("store offsets")
+		h.log.Warn().Err(fromRdk(err)).Msg("store offsets")
 	}
 	for _, tp := range stored {
-		if tp.Error != nil {
-			h.log.Warn().Err(tp.Error).Int32("partition", tp.Partition).Msg("store offset")
+		if tp.Err != rdk.NoError {
+			h.log.Warn().Err(kafkaError(&rdk.Error{Code: tp.Err, Reason: tp.Err.String()})).Int32("partition", tp.Partition).Msg("store offset")
 		}
 	}
 	return nil

@@ -4,7 +4,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/kafkaio/internal/rdk"
 )
 
 // PartitionLag is one assigned partition's position and lag.
@@ -23,12 +23,12 @@ type GroupStats struct {
 
 // positions returns the member's position in each partition it owns, or
 // nothing if it owns none or the client cannot say.
-func (m *groupMember) positions() []kafka.TopicPartition {
+func (m *groupMember) positions() []rdk.TopicPartition {
 	assigned, err := m.consumer.Assignment()
 	if err != nil || len(assigned) == 0 {
 		return nil
 	}
-	positions, err := m.consumer.Position(assigned)
+	positions, err := m.consumer.Positions(assigned)
 	if err != nil {
 		return nil
 	}
@@ -41,24 +41,24 @@ func (m *groupMember) positions() []kafka.TopicPartition {
 // a partition's position only once it has handed out a record of it: a
 // group started at the end of a quiet partition would otherwise show the
 // whole partition as lag.)
-func (m *groupMember) startsOfUnread(positions []kafka.TopicPartition) map[int32]int64 {
-	var unread []kafka.TopicPartition
+func (m *groupMember) startsOfUnread(positions []rdk.TopicPartition) map[int32]int64 {
+	var unread []rdk.TopicPartition
 	for _, tp := range positions {
 		if tp.Offset < 0 {
-			unread = append(unread, kafka.TopicPartition{Topic: tp.Topic, Partition: tp.Partition})
+			unread = append(unread, rdk.TopicPartition{Topic: tp.Topic, Partition: tp.Partition, Offset: rdk.OffsetInvalid})
 		}
 	}
 	starts := map[int32]int64{}
 	if len(unread) == 0 {
 		return starts
 	}
-	committed, err := m.consumer.Committed(unread, int(min(m.cfg.timeout(), 2*time.Second).Milliseconds()))
+	committed, err := m.consumer.Committed(unread, min(m.cfg.timeout(), 2*time.Second))
 	if err != nil {
 		return starts
 	}
 	for _, tp := range committed {
 		if tp.Offset >= 0 {
-			starts[tp.Partition] = int64(tp.Offset)
+			starts[tp.Partition] = tp.Offset
 		}
 	}
 	return starts
@@ -71,11 +71,11 @@ func (m *groupMember) lag() GroupStats {
 	positions := m.positions()
 	starts := m.startsOfUnread(positions)
 	for _, tp := range positions {
-		low, high, err := m.consumer.GetWatermarkOffsets(m.opts.Topic, tp.Partition)
-		if err != nil || high < 0 {
+		low, high := m.consumer.Watermarks(m.opts.Topic, tp.Partition)
+		if high < 0 {
 			continue
 		}
-		pos := int64(tp.Offset)
+		pos := tp.Offset
 		if pos < 0 { // nothing consumed yet: it reads from where it starts
 			start, ok := starts[tp.Partition]
 			switch {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/pitchkafka/pitchkafka/formats"
+	"github.com/pitchkafka/pitchkafka/kafkaio/internal/rdk"
 	"github.com/rs/zerolog"
 )
 
@@ -47,15 +48,19 @@ type GroupOptions struct {
 // returned, the stored offsets are committed in the background, before
 // partitions are given up in a rebalance, and at shutdown.
 //
-// While Run runs, two goroutines share the work, so that the client's
-// per-record cost and the handler's overlap: the one that called Run polls
-// the client (groupPoller, grouppoll.go) and hands the records over in
-// batches through a pipe (grouppipe.go) to one that handles them and
-// stores their offsets (groupHandler, grouphandle.go). Each keeps its own
-// state in its own struct; what they share is in groupMember. Records are
-// decoded by the handling goroutine, or by the polling one when batches
-// are already waiting to be handled. A handler stuck writing holds up
-// neither the group's rebalances nor a shutdown (see groupstall.go).
+// It reads on the batch path (package rdk): each call to librdkafka
+// returns a batch of records, and the group's rebalances, served inside
+// that call, are acted on once the batch's records are in hand (see
+// rdk.TakeRebalance). While Run runs, two goroutines share the work, so
+// that the client's cost and the handler's overlap: the one that called
+// Run polls the client (groupPoller, grouppoller.go), copies each batch's
+// records out of librdkafka's memory and hands them over through a pipe
+// (grouppipe.go) to one that handles them and stores their offsets
+// (groupHandler, grouphandler.go). Each keeps its own state in its own
+// struct; what they share is in groupMember. Records are decoded by the
+// handling goroutine, or by the polling one when batches are already
+// waiting to be handled. A handler stuck writing holds up neither the
+// group's rebalances nor a shutdown (see groupstall.go).
 type GroupReader struct {
 	*groupMember
 	logsDone chan struct{}
@@ -69,12 +74,19 @@ type GroupReader struct {
 type groupMember struct {
 	cfg      Config
 	opts     GroupOptions
-	consumer *kafka.Consumer
-	log      zerolog.Logger
-	events   consumerEvents
-	tally    *tally
-	decoder  *formats.Decoder
-	dlq      *deadLetters
+	consumer *rdk.Consumer
+	// meta, a client that joins nothing and reads nothing, asks for the
+	// topic's metadata and end offsets.
+	meta    *kafka.Consumer
+	log     zerolog.Logger
+	events  consumerEvents
+	levelOf func(kafka.LogEvent) zerolog.Level
+	tally   *tally
+	decoder *formats.Decoder
+	dlq     *deadLetters
+	// fatal is an error the client reported that ends the member: a fatal
+	// one, or the group refused by its ACLs.
+	fatal atomic.Pointer[error]
 
 	// stopBy, once set, is when the member must be gone (Unix nanoseconds):
 	// the client timeout after Run's context ended or Close was called.
@@ -113,23 +125,27 @@ func NewGroupReader(ctx context.Context, cfg Config, opts GroupOptions) (*GroupR
 		"auto.commit.interval.ms": 1000,
 	}
 	cm := cfg.configMap(withoutAssignorIfBrokerAssigns(defaults, cfg))
-	userAsked := withGroupDebug(cm)
-	cfg.Log.Debug().Str("config", describe(cm)).Msg("group consumer")
-	c, err := kafka.NewConsumer(cm)
+	meta, err := kafka.NewConsumer(cfg.configMap(defaults))
 	if err != nil {
 		return nil, fmt.Errorf("create consumer: %w", err)
 	}
-	m := &groupMember{cfg: cfg, opts: opts, consumer: c, log: cfg.Log, events: newConsumerEvents(cfg.Log), tally: newTally(cfg.Log)}
+	userAsked := withGroupDebug(cm)
+	cfg.Log.Debug().Str("config", describe(cm)).Msg("group consumer")
+	m := &groupMember{cfg: cfg, opts: opts, meta: meta, log: cfg.Log, events: newConsumerEvents(cfg.Log), tally: newTally(cfg.Log)}
 	m.events.group = opts.Group
+	m.levelOf = m.events.brokers.codes.noting(groupLogLevel(userAsked, m.events.errs))
 	g := &GroupReader{groupMember: m, logsDone: make(chan struct{}), poller: groupPoller{groupMember: m},
 		handler: groupHandler{groupMember: m, unstored: map[int32]handledAt{}}}
-	go drainLogsAt(c.Logs(), cfg.Log, g.logsDone, g.events.brokers.codes.noting(groupLogLevel(userAsked, g.events.errs)))
-	if g.decoder, err = formats.NewDecoder(cfg.Formats(), opts.Topic); err == nil {
+	go drainLogs(meta.Logs(), cfg.Log, g.logsDone)
+	events := rdkEvents(m)
+	events.Committed = m.committed
+	if m.consumer, err = rdk.NewGroupConsumer(rdkConfig(cm), events); err != nil {
+		err = fmt.Errorf("create consumer: %w", fromRdk(err))
+	} else if g.decoder, err = formats.NewDecoder(cfg.Formats(), opts.Topic); err == nil {
 		err = g.subscribe(ctx)
 	}
 	if err != nil {
-		g.consumer.Close()
-		<-g.logsDone
+		g.closeClients(cfg.timeout())
 		g.decoder.Close()
 		return nil, err
 	}
@@ -142,12 +158,38 @@ func NewGroupReader(ctx context.Context, cfg Config, opts GroupOptions) (*GroupR
 	return g, nil
 }
 
+// deliveryFailed is never called: a consumer delivers nothing.
+func (m *groupMember) deliveryFailed(kafka.Error, int32, int64) {}
+
+// clientError logs a client error; one that ends the member is kept for
+// the polling goroutine, which stops on it.
+func (m *groupMember) clientError(e kafka.Error) {
+	if err := m.events.handle(e); err != nil {
+		m.fatal.CompareAndSwap(nil, &err)
+	}
+}
+
+// failed returns the error that ends the member, if the client reported one.
+func (m *groupMember) failed() error {
+	if err := m.fatal.Load(); err != nil {
+		return *err
+	}
+	return nil
+}
+
+// stats watches librdkafka's statistics for errors it handled silently.
+func (m *groupMember) stats(json string) { m.events.brokers.observe(json, -1) }
+
+// logLine logs one of librdkafka's log lines, the group protocol's as
+// groupLogLevel says.
+func (m *groupMember) logLine(ev kafka.LogEvent) { logEvent(m.log, ev, m.levelOf) }
+
 func (g *GroupReader) subscribe(ctx context.Context) error {
-	if _, err := existingTopic(ctx, g.consumer, g.cfg, g.opts.Topic); err != nil {
+	if _, err := existingTopic(ctx, g.meta, g.cfg, g.opts.Topic); err != nil {
 		return err
 	}
-	if err := g.consumer.Subscribe(g.opts.Topic, g.poller.rebalance); err != nil {
-		return fmt.Errorf("subscribe to %s: %w", g.opts.Topic, err)
+	if err := g.consumer.Subscribe(g.opts.Topic); err != nil {
+		return fmt.Errorf("subscribe to %s: %w", g.opts.Topic, fromRdk(err))
 	}
 	return nil
 }
@@ -162,20 +204,31 @@ func (g *GroupReader) subscribe(ctx context.Context) error {
 // those records again.
 func (m *groupMember) commit() {
 	wait := m.shutdownBudget()
-	type committed struct {
-		offsets []kafka.TopicPartition
-		err     error
-	}
-	done := make(chan committed, 1)
-	go func() {
-		offsets, err := m.consumer.Commit()
-		done <- committed{offsets, err}
-	}()
-	select {
-	case c := <-done:
-		m.logCommit(c.offsets, c.err)
-	case <-time.After(wait):
+	// Its outcome, failed or not, is reported to committed, as every
+	// commit's is; only the wait is this call's to report.
+	var re *rdk.Error
+	if err := m.consumer.Commit(wait); errors.As(err, &re) && re.Code == rdk.TimedOut {
 		m.log.Warn().Str("waited", wait.String()).Msg("commit unanswered in time; going on without it: the next owner may read some records again")
+	}
+}
+
+// committed logs the offsets a commit stored in the group, at debug: every
+// commit's, the automatic ones too, as the client reports them.
+func (m *groupMember) committed(err *rdk.Error, offsets []rdk.TopicPartition) {
+	if err != nil {
+		if err.Code != rdk.NoOffset {
+			m.log.Warn().Err(kafkaError(err)).Msg("commit failed; the next owner may read some records again")
+		}
+		return
+	}
+	done := map[string]int64{}
+	for _, tp := range offsets {
+		if tp.Err == rdk.NoError && tp.Offset >= 0 {
+			done[strconv.Itoa(int(tp.Partition))] = tp.Offset
+		}
+	}
+	if len(done) > 0 {
+		m.log.Debug().Interface("offsets", done).Msg("committed")
 	}
 }
 
@@ -242,25 +295,6 @@ func (g *GroupReader) Run(ctx context.Context, handle func(Record) error) error 
 	return pollErr
 }
 
-// logCommit logs the offsets a commit stored in the group, at debug.
-func (m *groupMember) logCommit(offsets []kafka.TopicPartition, err error) {
-	if err != nil {
-		if kafkaCode(err) != kafka.ErrNoOffset {
-			m.log.Warn().Err(err).Msg("commit failed; the next owner may read some records again")
-		}
-		return
-	}
-	committed := map[string]int64{}
-	for _, tp := range offsets {
-		if tp.Error == nil && tp.Offset >= 0 {
-			committed[strconv.Itoa(int(tp.Partition))] = int64(tp.Offset)
-		}
-	}
-	if len(committed) > 0 {
-		m.log.Debug().Interface("offsets", committed).Msg("committed")
-	}
-}
-
 // Stats returns the counts so far. It is safe to call at any time.
 func (g *GroupReader) Stats() ConsumerStats { return g.tally.stats() }
 
@@ -271,20 +305,32 @@ func (g *GroupReader) Stats() ConsumerStats { return g.tally.stats() }
 func (g *GroupReader) Close() error {
 	g.stopAt(time.Now())
 	g.leave(g.shutdownBudget() * 2 / 3) // the rest is for closing the client
-	closed := make(chan error, 1)
-	go func() { closed <- g.consumer.Close() }()
-	var err error
-	select {
-	case err = <-closed:
-		<-g.logsDone
-	case <-time.After(g.shutdownBudget()):
-		err = fmt.Errorf("leaving group %s took longer than %v; what was committed before stays committed, the rest will be read again",
-			g.opts.Group, g.cfg.timeout())
-	}
+	err := g.closeClients(g.shutdownBudget())
 	if g.dlq != nil {
 		err = errors.Join(err, g.dlq.close(g.shutdownBudget()))
 	}
 	g.decoder.Close()
+	return err
+}
+
+// closeClients closes the member's client, waiting for it at most
+// timeout, and the metadata client.
+func (g *GroupReader) closeClients(timeout time.Duration) error {
+	var err error
+	if g.consumer != nil {
+		closed := make(chan struct{})
+		go func() { g.consumer.Close(); close(closed) }()
+		select {
+		case <-closed:
+		case <-time.After(timeout):
+			err = fmt.Errorf("leaving group %s took longer than %v; what was committed before stays committed, the rest will be read again",
+				g.opts.Group, g.cfg.timeout())
+		}
+	}
+	if metaErr := g.meta.Close(); err == nil {
+		err = metaErr
+	}
+	<-g.logsDone
 	return err
 }
 
@@ -297,21 +343,19 @@ func (g *GroupReader) Close() error {
 // owner reads them: none is lost.
 func (g *GroupReader) leave(timeout time.Duration) {
 	if err := g.consumer.Unsubscribe(); err != nil {
-		g.log.Warn().Err(err).Msg("unsubscribe")
+		g.log.Warn().Err(fromRdk(err)).Msg("unsubscribe")
 		return
 	}
 	unassigned := false
 	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); {
-		ev := g.consumer.Poll(100)
-		if committed, ok := ev.(kafka.OffsetsCommitted); ok {
-			g.logCommit(committed.Offsets, committed.Error)
-		}
+		g.poller.msgs = g.consumer.Consume(100*time.Millisecond, g.poller.msgs)
+		rebalanced := g.poller.rebalanceAll() > 0
 		// Once nothing is assigned, serve events until none comes for a
 		// poll: unassigning may have started a commit, and a client closed
 		// with a commit in flight may not send LeaveGroup, which leaves the
 		// group waiting a session timeout (45 s) before the next member
 		// can join.
-		if unassigned && ev == nil {
+		if unassigned && len(g.poller.msgs) == 0 && !rebalanced {
 			return
 		}
 		if assigned, err := g.consumer.Assignment(); err == nil && len(assigned) == 0 {

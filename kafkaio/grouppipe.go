@@ -1,6 +1,7 @@
 package kafkaio
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"slices"
@@ -9,14 +10,13 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/pitchkafka/pitchkafka/formats"
 	"github.com/pitchkafka/pitchkafka/game"
+	"github.com/pitchkafka/pitchkafka/kafkaio/internal/rdk"
 )
 
-// Records handed from the polling goroutine to the handling one: up to
-// batchRecords at a time, up to pipeBatches batches in flight.
-const (
-	batchRecords = 256
-	pipeBatches  = 4
-)
+// Records handed from the polling goroutine to the handling one: a batch
+// call's worth at a time (up to rdk.BatchCap), up to pipeBatches batches
+// in flight.
+const pipeBatches = 4
 
 // pipe connects a GroupReader's polling goroutine to its handling one
 // while Run runs. Only the polling goroutine sends, and only the handling
@@ -114,7 +114,7 @@ func (p *pipe) emptyBatch(epoch uint64) *polledBatch {
 	select {
 	case b = <-p.free:
 	default:
-		b = &polledBatch{records: make([]*kafka.Message, 0, batchRecords)}
+		b = &polledBatch{records: make([]polledRecord, 0, rdk.BatchCap)}
 	}
 	b.epoch = epoch
 	return b
@@ -129,26 +129,66 @@ func (p *pipe) recycle(b *polledBatch) {
 	}
 }
 
-// polledBatch is records polled together. The polling goroutine decodes them
-// itself when the handling goroutine is behind, which shares the decoding,
-// the heaviest part of handling, between the two.
+// polledBatch is records polled together, copied out of librdkafka's
+// batch into memory of its own, which is reused once the batch is handled.
+// The polling goroutine decodes them itself when the handling goroutine is
+// behind, which shares the decoding, the heaviest part of handling,
+// between the two.
 type polledBatch struct {
-	records []*kafka.Message
+	records []polledRecord
+	arena   []byte // the records' keys and values, back to back
 	epoch   uint64 // see givenUp
 	decoded bool
 	pitches []game.Pitch
 	errs    []error
 }
 
+// polledRecord is one record of a polledBatch; its key and value lie in
+// the batch's arena, valid until the batch is reused.
+type polledRecord struct {
+	partition  int32
+	offset     int64
+	timestamp  time.Time
+	key, value []byte // nil: null
+	headers    []kafka.Header
+}
+
 func (b *polledBatch) handledBy(ctx context.Context, h *groupHandler) error {
 	return h.handleBatch(ctx, b)
 }
 
+// add copies message m of c's current batch into b.
+func (b *polledBatch) add(c *rdk.Consumer, m *rdk.Message) {
+	r := polledRecord{partition: m.Partition, offset: m.Offset, timestamp: m.Timestamp}
+	r.key, r.value = b.keep(m.Key), b.keep(m.Value)
+	if m.HasHeaders() {
+		r.headers = kafkaHeaders(c.CopyHeaders(m))
+	}
+	b.records = append(b.records, r)
+}
+
+// keep copies v into the arena and returns the copy; nil stays nil. When
+// the arena grows, the copies made before keep the old one alive.
+func (b *polledBatch) keep(v []byte) []byte {
+	if v == nil {
+		return nil
+	}
+	if cap(b.arena)-len(b.arena) < len(v) {
+		b.arena = make([]byte, 0, max(2*cap(b.arena), len(v), arenaStart))
+	}
+	start := len(b.arena)
+	b.arena = append(b.arena, v...)
+	return b.arena[start:len(b.arena):len(b.arena)]
+}
+
+// arenaStart is a new arena's size: a batch call's worth of pitch events.
+const arenaStart = 1 << 20
+
 // decode decodes every record of the batch.
 func (b *polledBatch) decode(d *formats.Decoder) {
 	b.pitches, b.errs = slices.Grow(b.pitches[:0], len(b.records)), slices.Grow(b.errs[:0], len(b.records))
-	for _, m := range b.records {
-		p, err := d.Decode(m.Value)
+	for i := range b.records {
+		p, err := decodeValue(d, b.records[i].value)
 		b.pitches, b.errs = append(b.pitches, p), append(b.errs, err)
 	}
 	b.decoded = true
@@ -159,7 +199,17 @@ func (b *polledBatch) pitch(i int, d *formats.Decoder) (game.Pitch, error) {
 	if b.decoded && i < len(b.pitches) { // a stalled batch may grow after decoding
 		return b.pitches[i], b.errs[i]
 	}
-	return d.Decode(b.records[i].Value)
+	return decodeValue(d, b.records[i].value)
+}
+
+// decodeValue decodes a value that lies in a batch's arena. A value in the
+// Schema Registry's wire format is copied first: the deserializers may
+// keep parts of it, and the arena is reused.
+func decodeValue(d *formats.Decoder, v []byte) (game.Pitch, error) {
+	if formats.IsFramed(v) {
+		v = bytes.Clone(v)
+	}
+	return d.Decode(v)
 }
 
 // reset empties the batch for reuse, letting go of what it held.
@@ -168,4 +218,5 @@ func (b *polledBatch) reset() {
 	clear(b.pitches)
 	clear(b.errs)
 	b.records, b.pitches, b.errs, b.decoded = b.records[:0], b.pitches[:0], b.errs[:0], false
+	b.arena = b.arena[:0]
 }

@@ -2,16 +2,22 @@ package kafkaio
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/kafkaio/internal/rdk"
+	"github.com/rs/zerolog"
 )
 
 // groupPoller is a GroupReader's polling goroutine: the one that calls Run,
-// and Close, and inside whose Poll calls the group's rebalances run.
-// Nothing else uses it.
+// and Close, which reads the client's batches and acts on the group's
+// rebalances. Nothing else uses it.
 type groupPoller struct {
 	*groupMember
+	// msgs is the client's current batch, in librdkafka's memory until
+	// the next Consume.
+	msgs []rdk.Message
 	// pipe carries the polled records to the handling goroutine while Run
 	// runs; pending is the batch being filled; stalled says the handler is
 	// stuck and the partitions are paused (see groupstall.go).
@@ -20,77 +26,116 @@ type groupPoller struct {
 	stalled bool
 }
 
-// rebalance runs inside Poll on the polling goroutine. Before partitions
-// go, it waits until every record polled so far has been handled and its
-// offset stored, or a stuck handler has been waited for long enough, then
-// commits.
-func (p *groupPoller) rebalance(c *kafka.Consumer, ev kafka.Event) error {
-	switch e := ev.(type) {
-	case kafka.AssignedPartitions:
-		p.log.WithLevel(changeLevel(e.Partitions)).Ints32("partitions", ids(e.Partitions)).Msg("assigned")
-		err := c.IncrementalAssign(e.Partitions)
-		if err == nil && p.stalled {
-			p.pause(e.Partitions)
-		}
-		return err
-	case kafka.RevokedPartitions:
-		if c.AssignmentLost() {
-			p.sync(false, ids(e.Partitions)) // their offsets cannot be committed: the new owner reads them again
-			p.log.Warn().Ints32("partitions", ids(e.Partitions)).Msg("assignment lost; its uncommitted offsets will be read again by the new owner")
-		} else {
-			p.sync(true, ids(e.Partitions))
-			p.commit()
-			p.log.WithLevel(changeLevel(e.Partitions)).Ints32("partitions", ids(e.Partitions)).Msg("revoked")
-		}
-		if p.stalled {
-			p.resume(e.Partitions) // so that they are not paused if they come back
-		}
-		return c.IncrementalUnassign(e.Partitions)
+// rebalanceAll acts on the rebalances the last batch call was told of, in
+// order, and returns how many there were.
+func (p *groupPoller) rebalanceAll() int {
+	n := 0
+	for rb, ok := p.consumer.TakeRebalance(); ok; rb, ok = p.consumer.TakeRebalance() {
+		p.rebalance(rb)
+		n++
 	}
-	return nil
+	return n
 }
 
-// poll polls the client and sends the records on in batches: a batch goes
-// when it is full or when the client has no more records ready. While the
-// member is stalled, it polls for the group's events and hands the held
-// batch over once the handler has room. It returns when ctx ends, the
-// handling goroutine stops, or, with ends, the member's partitions are
-// read to their ends.
+// rebalance acts on a rebalance once every record polled before it is in
+// hand. Before partitions go, it waits until every record polled so far
+// has been handled and its offset stored, or a stuck handler has been
+// waited for long enough, then commits; a lost assignment commits nothing.
+func (p *groupPoller) rebalance(rb *rdk.Rebalance) {
+	partitions := idsOf(rb.Partitions)
+	level := zerolog.InfoLevel
+	if len(partitions) == 0 {
+		level = zerolog.DebugLevel // an empty increment of a cooperative rebalance
+	}
+	switch {
+	case rb.Assign:
+		p.log.WithLevel(level).Ints32("partitions", partitions).Msg("assigned")
+		p.apply(rb)
+		if p.stalled {
+			p.pause(rb.Partitions)
+		}
+		return
+	case rb.Lost:
+		p.sync(false, partitions) // their offsets cannot be committed: the new owner reads them again
+		p.log.Warn().Ints32("partitions", partitions).Msg("assignment lost; its uncommitted offsets will be read again by the new owner")
+	default:
+		p.sync(true, partitions)
+		p.commit()
+		p.log.WithLevel(level).Ints32("partitions", partitions).Msg("revoked")
+	}
+	if p.stalled {
+		p.resume(rb.Partitions) // so that they are not paused if they come back
+	}
+	p.apply(rb)
+}
+
+// idsOf returns the partitions' numbers, in order.
+func idsOf(tps []rdk.TopicPartition) []int32 {
+	out := make([]int32, len(tps))
+	for i, tp := range tps {
+		out[i] = tp.Partition
+	}
+	slices.Sort(out)
+	return out
+}
+
+// apply changes the assignment as rb says.
+func (p *groupPoller) apply(rb *rdk.Rebalance) {
+	if err := p.consumer.Apply(rb); err != nil {
+		p.log.Warn().Err(fromRdk(err)).Bool("assign", rb.Assign).Ints32("partitions", idsOf(rb.Partitions)).Msg("rebalance")
+	}
+}
+
+// poll reads the client's batches and sends their records on, a batch as
+// soon as it is read; then it acts on the rebalances served during the
+// call. While the member is stalled, it keeps the records, and hands them
+// over once the handler has room. It returns when ctx ends, the handling
+// goroutine stops, the client reports an error that ends the member, or,
+// with ends, the member's partitions are read to their ends.
 func (p *groupPoller) poll(ctx context.Context, ends map[int32]int64) error {
 	nextEndCheck := time.Now()
 	for ctx.Err() == nil {
 		if p.stalled && !p.unstall() {
 			return nil
 		}
-		timeout := 100
-		if p.pending != nil && !p.stalled {
-			timeout = 0 // send what there is as soon as nothing more is ready
+		p.msgs = p.consumer.Consume(100*time.Millisecond, p.msgs)
+		if err := p.take(p.msgs); err != nil {
+			return err
 		}
-		switch ev := p.consumer.Poll(timeout).(type) {
-		case *kafka.Message:
-			if p.pending == nil {
-				p.pending = p.pipe.emptyBatch(p.givenUp.epoch.Load())
-			}
-			p.pending.records = append(p.pending.records, ev)
-			if len(p.pending.records) >= batchRecords && !p.stalled && !p.offer() {
-				return nil
-			}
-		case nil:
-			if !p.stalled && !p.offer() {
-				return nil
-			}
-		case kafka.OffsetsCommitted:
-			p.logCommit(ev.Offsets, ev.Error)
-		case kafka.Event:
-			if err := p.events.handle(ev); err != nil {
-				return err
-			}
+		if err := p.failed(); err != nil {
+			return err
+		}
+		p.rebalanceAll()
+		if !p.stalled && !p.offer() {
+			return nil
 		}
 		if ends != nil && time.Now().After(nextEndCheck) {
 			if p.reachedEnds(ends) {
 				return nil
 			}
 			nextEndCheck = time.Now().Add(100 * time.Millisecond)
+		}
+	}
+	return nil
+}
+
+// take copies the batch's records into the batch being filled, out of
+// librdkafka's memory, and reports its errors; one that ends the member is
+// returned.
+func (p *groupPoller) take(msgs []rdk.Message) error {
+	for i := range msgs {
+		m := &msgs[i]
+		switch m.Err {
+		case rdk.NoError:
+			if p.pending == nil {
+				p.pending = p.pipe.emptyBatch(p.givenUp.epoch.Load())
+			}
+			p.pending.add(p.consumer, m)
+		case rdk.PartitionEOF:
+		default:
+			if err := p.events.handle(kafka.NewError(kafka.ErrorCode(m.Err), string(m.Value), false)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -134,13 +179,13 @@ func (p *groupPoller) handOverPending(wait time.Duration) handover {
 
 // logEnds returns the end offset of every partition of the topic now.
 func (p *groupPoller) logEnds(ctx context.Context) (map[int32]int64, error) {
-	tm, err := existingTopic(ctx, p.consumer, p.cfg, p.opts.Topic)
+	tm, err := existingTopic(ctx, p.meta, p.cfg, p.opts.Topic)
 	if err != nil {
 		return nil, err
 	}
 	ends := map[int32]int64{}
 	for _, id := range partitionIDs(tm) {
-		_, high, err := watermarks(p.consumer, p.cfg, p.opts.Topic, id)
+		_, high, err := watermarks(p.meta, p.cfg, p.opts.Topic, id)
 		if err != nil {
 			return nil, err
 		}
@@ -156,9 +201,9 @@ func (p *groupPoller) reachedEnds(ends map[int32]int64) bool {
 	if len(positions) == 0 {
 		return false
 	}
-	var unread []kafka.TopicPartition
+	var unread []rdk.TopicPartition
 	for _, tp := range positions {
-		switch pos := int64(tp.Offset); {
+		switch pos := tp.Offset; {
 		case pos < 0:
 			unread = append(unread, tp)
 		case pos < ends[tp.Partition]:
@@ -171,17 +216,17 @@ func (p *groupPoller) reachedEnds(ends map[int32]int64) bool {
 // nothingToRead reports whether partitions the member has read nothing
 // from have nothing to read: the group committed them up to their end, or
 // they hold no record before it.
-func (p *groupPoller) nothingToRead(tps []kafka.TopicPartition, ends map[int32]int64) bool {
-	committed, err := p.consumer.Committed(tps, int(p.cfg.timeout().Milliseconds()))
+func (p *groupPoller) nothingToRead(tps []rdk.TopicPartition, ends map[int32]int64) bool {
+	committed, err := p.consumer.Committed(tps, p.cfg.timeout())
 	if err != nil {
 		return false
 	}
 	for _, tp := range committed {
-		if int64(tp.Offset) >= ends[tp.Partition] {
+		if tp.Offset >= ends[tp.Partition] {
 			continue
 		}
-		low, _, err := p.consumer.GetWatermarkOffsets(p.opts.Topic, tp.Partition)
-		if err != nil || low < ends[tp.Partition] {
+		low, _ := p.consumer.Watermarks(p.opts.Topic, tp.Partition)
+		if low < 0 || low < ends[tp.Partition] {
 			return false
 		}
 	}

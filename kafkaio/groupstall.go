@@ -6,7 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/kafkaio/internal/rdk"
 )
 
 // A handler stuck writing (announce with its stdout on a pipe nobody
@@ -91,15 +91,15 @@ func (p *groupPoller) unstall() bool {
 	return true
 }
 
-func (p *groupPoller) pause(tps []kafka.TopicPartition) {
-	if err := p.consumer.Pause(tps); err != nil {
-		p.log.Warn().Err(err).Msg("pause partitions")
+func (p *groupPoller) pause(tps []rdk.TopicPartition) {
+	if _, err := p.consumer.Pause(tps); err != nil {
+		p.log.Warn().Err(fromRdk(err)).Msg("pause partitions")
 	}
 }
 
-func (p *groupPoller) resume(tps []kafka.TopicPartition) {
-	if err := p.consumer.Resume(tps); err != nil {
-		p.log.Warn().Err(err).Msg("resume partitions")
+func (p *groupPoller) resume(tps []rdk.TopicPartition) {
+	if _, err := p.consumer.Resume(tps); err != nil {
+		p.log.Warn().Err(fromRdk(err)).Msg("resume partitions")
 	}
 }
 
@@ -149,8 +149,8 @@ func (p *groupPoller) waitFor(done <-chan struct{}, deadline time.Time, partitio
 func (p *groupPoller) giveUp(partitions []int32) {
 	epoch := p.givenUp.add(partitions)
 	if b := p.pending; b != nil {
-		b.records = slices.DeleteFunc(b.records, func(m *kafka.Message) bool {
-			return slices.Contains(partitions, m.TopicPartition.Partition)
+		b.records = slices.DeleteFunc(b.records, func(m polledRecord) bool {
+			return slices.Contains(partitions, m.partition)
 		})
 		b.decoded, b.epoch = false, epoch
 	}

@@ -4,9 +4,7 @@ import (
 	"errors"
 	"sync/atomic"
 
-	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/pitchkafka/pitchkafka/formats"
-	"github.com/pitchkafka/pitchkafka/game"
 	"github.com/rs/zerolog"
 )
 
@@ -21,13 +19,9 @@ type tally struct {
 
 func newTally(log zerolog.Logger) *tally { return &tally{log: log} }
 
-// count counts record m, which decoded to a pitch or failed with err, and
-// reports whether it is good; a bad one is logged with where it lies.
-func (t *tally) count(m *kafka.Message, err error) bool {
-	return t.countAt(m.TopicPartition.Partition, int64(m.TopicPartition.Offset), len(m.Value), err)
-}
-
-// countAt is count for the record of size bytes at partition and offset.
+// countAt counts the record of size bytes at partition and offset, which
+// decoded to a pitch or failed with err, and reports whether it is good; a
+// bad one is logged with where it lies.
 func (t *tally) countAt(partition int32, offset int64, size int, err error) bool {
 	t.bytes.Add(int64(size))
 	if err == nil {
@@ -59,10 +53,10 @@ func (t *tally) countNoRegistry(partition int32, offset int64, skipped int64) {
 // uncopied counts and logs a skipped record whose dead-letter copy could
 // not be written: it is skipped all the same, so that it never stops the
 // group.
-func (t *tally) uncopied(m *kafka.Message, err error) {
+func (t *tally) uncopied(m *polledRecord, err error) {
 	n := t.notCopied.Add(1)
-	t.log.Warn().Int32("partition", m.TopicPartition.Partition).Int64("offset", int64(m.TopicPartition.Offset)).
-		Int("bytes", len(m.Value)).Int64("not_copied", n).Str("error", errorText(err)).
+	t.log.Warn().Int32("partition", m.partition).Int64("offset", m.offset).
+		Int("bytes", len(m.value)).Int64("not_copied", n).Str("error", errorText(err)).
 		Msg("could not write the dead-letter copy of a skipped record; skipped it without one")
 }
 
@@ -70,10 +64,4 @@ func (t *tally) uncopied(m *kafka.Message, err error) {
 func (t *tally) stats() ConsumerStats {
 	return ConsumerStats{Records: t.records.Load(), Skipped: t.skipped.Load(), NotCopied: t.notCopied.Load(),
 		Unchecked: t.unchecked.Load(), Bytes: t.bytes.Load()}
-}
-
-// recordOf is the Record of message m, decoded as p.
-func recordOf(m *kafka.Message, p game.Pitch) Record {
-	return Record{Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset),
-		Timestamp: m.Timestamp, Pitch: p, headers: m.Headers, value: m.Value}
 }

@@ -19,6 +19,7 @@ const BatchCap = 1024
 type Consumer struct {
 	c      *C.pk_consumer
 	handle cgo.Handle
+	taken  []*Rebalance // taken and not yet applied (group.go)
 }
 
 // Message is one message of the current batch. Value points into
@@ -32,14 +33,23 @@ type Message struct {
 	// or an error, whose text Value then holds.
 	Err     Code
 	Value   []byte // nil: a null value
+	Key     []byte // nil: a null key
 	index   int    // in the batch, for its headers
 	headers int
 }
+
+// HasHeaders reports whether the message has headers (CopyHeaders).
+func (m *Message) HasHeaders() bool { return m.headers > 0 }
 
 // NewConsumer creates a consumer; events receives its errors, statistics
 // and logs until Close returns. An unknown or bad property fails with an
 // *Error naming it.
 func NewConsumer(cfg Config, events Events) (*Consumer, error) {
+	return newConsumer(cfg, events, false)
+}
+
+// newConsumer creates a consumer, a group consumer if group is set.
+func newConsumer(cfg Config, events Events, group bool) (*Consumer, error) {
 	if err := CheckLibrary(); err != nil {
 		return nil, err
 	}
@@ -50,7 +60,7 @@ func NewConsumer(cfg Config, events Events) (*Consumer, error) {
 	r := &Consumer{handle: cgo.NewHandle(&callbackTarget{events: events})}
 	errstr := (*C.char)(C.malloc(512))
 	defer C.free(unsafe.Pointer(errstr))
-	r.c = C.pk_consumer_new(conf, C.uintptr_t(r.handle), BatchCap, errstr, 512)
+	r.c = C.pk_consumer_new(conf, C.uintptr_t(r.handle), BatchCap, cBool(group), errstr, 512)
 	if r.c == nil {
 		r.handle.Delete()
 		return nil, &Error{Code: InvalidArg, Reason: C.GoString(errstr)}
@@ -96,6 +106,9 @@ func (r *Consumer) Consume(timeout time.Duration, msgs []Message) []Message {
 		if m.value != nil {
 			msg.Value = unsafe.Slice((*byte)(unsafe.Pointer(m.value)), int(m.value_len))
 		}
+		if m.key != nil {
+			msg.Key = unsafe.Slice((*byte)(unsafe.Pointer(m.key)), int(m.key_len))
+		}
 		msgs = append(msgs, msg)
 	}
 	return msgs
@@ -128,8 +141,11 @@ func (r *Consumer) CopyHeaders(m *Message) []Header {
 // safe to call from any goroutine until Close.
 func (r *Consumer) Wake() { C.rd_kafka_queue_yield(r.c.q) }
 
-// Close releases the batch and closes the consumer.
+// Close releases the batch and closes the consumer. A group consumer
+// first acts on the rebalances it was told of and nobody took, and leaves
+// its group.
 func (r *Consumer) Close() {
+	r.applyTaken()
 	C.pk_consumer_destroy(r.c)
 	r.c = nil
 	r.handle.Delete()

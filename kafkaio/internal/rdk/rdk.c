@@ -158,12 +158,103 @@ void pk_producer_destroy(pk_producer *p) {
 }
 
 /*
+ * pk_rebalance_apply changes the assignment as a rebalance says:
+ * incrementally under the cooperative protocols (cooperative-sticky and
+ * KIP-848's), whole under the eager ones. It returns the error code, with
+ * its text in errstr.
+ */
+int pk_rebalance_apply(rd_kafka_t *rk, int assign, rd_kafka_topic_partition_list_t *parts,
+                       char *errstr, size_t errstr_size) {
+	const char *proto = rd_kafka_rebalance_protocol(rk);
+	errstr[0] = '\0';
+	if (proto != NULL && strcmp(proto, "COOPERATIVE") == 0) {
+		rd_kafka_error_t *e = assign ? rd_kafka_incremental_assign(rk, parts)
+		                             : rd_kafka_incremental_unassign(rk, parts);
+		int code = 0;
+		if (e != NULL) {
+			code = rd_kafka_error_code(e);
+			snprintf(errstr, errstr_size, "%s", rd_kafka_error_string(e));
+			rd_kafka_error_destroy(e);
+		}
+		return code;
+	}
+	rd_kafka_resp_err_t err = rd_kafka_assign(rk, assign ? parts : NULL);
+	if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+		snprintf(errstr, errstr_size, "%s", rd_kafka_err2str(err));
+	return err;
+}
+
+/*
+ * pk_rebalance_cb runs inside a batch call, where librdkafka serves the
+ * rebalance in the middle of filling the batch. It keeps the rebalance for
+ * Go, which acts on it once it has the batch's records, all polled before
+ * the partitions go; and it makes the call return as soon as the queue is
+ * empty. Closing, nobody is left to act on it, so it is acted on here.
+ */
+static void pk_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                            rd_kafka_topic_partition_list_t *parts, void *opaque) {
+	pk_consumer *c = opaque;
+	char errstr[256];
+	if (c->closing || c->nrb == PK_REBALANCES) {
+		pk_rebalance_apply(rk, err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, parts, errstr, sizeof(errstr));
+		return;
+	}
+	pk_rebalance *r = &c->rb[c->nrb++];
+	r->err = err;
+	r->lost = rd_kafka_assignment_lost(rk);
+	r->parts = rd_kafka_topic_partition_list_copy(parts);
+	rd_kafka_queue_yield(c->q);
+}
+
+/* pk_take_rebalance moves the oldest rebalance kept into *out, whose
+ * partitions the caller then owns; 0 if there is none. */
+int pk_take_rebalance(pk_consumer *c, pk_rebalance *out) {
+	if (c->nrb == 0)
+		return 0;
+	*out = c->rb[0];
+	memmove(&c->rb[0], &c->rb[1], (size_t)(c->nrb - 1) * sizeof(c->rb[0]));
+	c->nrb--;
+	return 1;
+}
+
+/* Offset commits, automatic and asked for, are reported to Go as they are
+ * served. */
+static void pk_committed(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                         rd_kafka_topic_partition_list_t *offsets, void *opaque) {
+	(void)rk;
+	pkCommitted(((pk_consumer *)opaque)->handle, err, offsets);
+}
+
+/*
+ * pk_commit commits the offsets stored for the current assignment and waits
+ * for the answer at most timeout_ms (then RD_KAFKA_RESP_ERR__TIMED_OUT: the
+ * commit may still complete). The offsets committed are reported by
+ * pk_committed, as every commit's.
+ */
+int pk_commit(pk_consumer *c, int timeout_ms) {
+	rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
+	rd_kafka_resp_err_t err = rd_kafka_commit_queue(c->rk, NULL, q, NULL, NULL);
+	if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+		rd_kafka_event_t *ev = rd_kafka_queue_poll(q, timeout_ms);
+		if (ev == NULL) {
+			err = RD_KAFKA_RESP_ERR__TIMED_OUT;
+		} else {
+			err = rd_kafka_event_error(ev);
+			rd_kafka_event_destroy(ev);
+		}
+	}
+	rd_kafka_queue_destroy(q); /* an answer coming later is dropped */
+	return err;
+}
+
+/*
  * pk_consumer_new creates a consumer from conf, which it owns from then on
  * (also on failure). Its callbacks and logs are served by pk_consume_batch,
- * on the goroutine that reads.
+ * on the goroutine that reads. A group consumer keeps the rebalances for Go
+ * (pk_rebalance_cb) and reports its commits.
  */
 pk_consumer *pk_consumer_new(rd_kafka_conf_t *conf, uintptr_t handle, int cap,
-                             char *errstr, size_t errstr_size) {
+                             int group, char *errstr, size_t errstr_size) {
 	pk_consumer *c = calloc(1, sizeof(*c));
 	if (c != NULL) {
 		c->msgs = calloc(cap, sizeof(*c->msgs));
@@ -181,6 +272,10 @@ pk_consumer *pk_consumer_new(rd_kafka_conf_t *conf, uintptr_t handle, int cap,
 	rd_kafka_conf_set_error_cb(conf, pk_error);
 	rd_kafka_conf_set_stats_cb(conf, pk_stats);
 	rd_kafka_conf_set_log_cb(conf, pk_log);
+	if (group) {
+		rd_kafka_conf_set_rebalance_cb(conf, pk_rebalance_cb);
+		rd_kafka_conf_set_offset_commit_cb(conf, pk_committed);
+	}
 	c->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, errstr_size);
 	if (c->rk == NULL)
 		goto fail;
@@ -221,6 +316,8 @@ int pk_consume_batch(pk_consumer *c, int timeout_ms) {
 		rd_kafka_headers_t *hdrs = NULL;
 		o->value = m->payload;
 		o->value_len = m->payload ? (int64_t)m->len : -1;
+		o->key = m->key;
+		o->key_len = m->key ? (int64_t)m->key_len : -1;
 		o->offset = m->offset;
 		o->ts_ms = rd_kafka_message_timestamp(m, NULL);
 		o->partition = m->partition;
@@ -247,9 +344,20 @@ int pk_msg_header(pk_consumer *c, int i, size_t idx, const char **name,
 	return rd_kafka_header_get_all(hdrs, idx, name, value, size) == RD_KAFKA_RESP_ERR_NO_ERROR ? 0 : -1;
 }
 
-/* pk_consumer_destroy releases the batch and closes the consumer. */
+/*
+ * pk_consumer_destroy releases the batch and closes the consumer. Rebalances
+ * kept and not taken are acted on first, and those closing serves after, so
+ * that the group is left.
+ */
 void pk_consumer_destroy(pk_consumer *c) {
+	pk_rebalance r;
+	char errstr[256];
 	pk_release(c);
+	c->closing = 1;
+	while (pk_take_rebalance(c, &r)) {
+		pk_rebalance_apply(c->rk, r.err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, r.parts, errstr, sizeof(errstr));
+		rd_kafka_topic_partition_list_destroy(r.parts);
+	}
 	rd_kafka_queue_destroy(c->q);
 	rd_kafka_consumer_close(c->rk);
 	rd_kafka_destroy(c->rk);

@@ -74,6 +74,8 @@ const (
 	InvalidArg              Code = C.RD_KAFKA_RESP_ERR__INVALID_ARG
 	UnknownTopicOrPartition Code = C.RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART
 	TopicAuthorization      Code = C.RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED
+	TimedOut                Code = C.RD_KAFKA_RESP_ERR__TIMED_OUT
+	NoOffset                Code = C.RD_KAFKA_RESP_ERR__NO_OFFSET
 )
 
 // String is librdkafka's text for the code.
@@ -139,6 +141,10 @@ type Events struct {
 	Stats func(json string)
 	// Log is one of librdkafka's log lines, at its syslog level.
 	Log func(line LogLine)
+	// Committed is an offset commit's outcome (group consumers only):
+	// err is nil or the commit's error, offsets what was committed, each
+	// with its own error.
+	Committed func(err *Error, offsets []TopicPartition)
 }
 
 // LogLine is one of librdkafka's log lines.
