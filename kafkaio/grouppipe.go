@@ -13,10 +13,15 @@ import (
 	"github.com/pitchkafka/pitchkafka/kafkaio/internal/rdk"
 )
 
-// Records handed from the polling goroutine to the handling one: a batch
-// call's worth at a time (up to rdk.BatchCap), up to pipeBatches batches
-// in flight.
-const pipeBatches = 4
+// Records handed from the polling goroutine to the handling one: up to
+// batchRecords at a time, up to pipeBatches batches in flight. A batch call
+// returns up to rdk.BatchCap records, handed over in several batches: the
+// handler starts sooner, and a stuck one is noticed (the pipe full) with
+// as few records in flight as when the member read record by record.
+const (
+	batchRecords = 256
+	pipeBatches  = 4
+)
 
 // pipe connects a GroupReader's polling goroutine to its handling one
 // while Run runs. Only the polling goroutine sends, and only the handling
@@ -114,7 +119,7 @@ func (p *pipe) emptyBatch(epoch uint64) *polledBatch {
 	select {
 	case b = <-p.free:
 	default:
-		b = &polledBatch{records: make([]polledRecord, 0, rdk.BatchCap)}
+		b = &polledBatch{records: make([]polledRecord, 0, batchRecords)}
 	}
 	b.epoch = epoch
 	return b
@@ -181,8 +186,8 @@ func (b *polledBatch) keep(v []byte) []byte {
 	return b.arena[start:len(b.arena):len(b.arena)]
 }
 
-// arenaStart is a new arena's size: a batch call's worth of pitch events.
-const arenaStart = 1 << 20
+// arenaStart is a new arena's size: a batch's worth of pitch events.
+const arenaStart = 256 << 10
 
 // decode decodes every record of the batch.
 func (b *polledBatch) decode(d *formats.Decoder) {

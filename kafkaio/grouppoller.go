@@ -86,9 +86,9 @@ func (p *groupPoller) apply(rb *rdk.Rebalance) {
 	}
 }
 
-// poll reads the client's batches and sends their records on, a batch as
-// soon as it is read; then it acts on the rebalances served during the
-// call. While the member is stalled, it keeps the records, and hands them
+// poll reads the client's batches and sends their records on, in batches
+// of up to batchRecords, the last as soon as the call's records are all in
+// hand; then it acts on the rebalances served during the call. While the member is stalled, it keeps the records, and hands them
 // over once the handler has room. It returns when ctx ends, the handling
 // goroutine stops, the client reports an error that ends the member, or,
 // with ends, the member's partitions are read to their ends.
@@ -99,7 +99,7 @@ func (p *groupPoller) poll(ctx context.Context, ends map[int32]int64) error {
 			return nil
 		}
 		p.msgs = p.consumer.Consume(100*time.Millisecond, p.msgs)
-		if err := p.take(p.msgs); err != nil {
+		if ok, err := p.take(p.msgs); !ok {
 			return err
 		}
 		if err := p.failed(); err != nil {
@@ -119,10 +119,11 @@ func (p *groupPoller) poll(ctx context.Context, ends map[int32]int64) error {
 	return nil
 }
 
-// take copies the batch's records into the batch being filled, out of
-// librdkafka's memory, and reports its errors; one that ends the member is
-// returned.
-func (p *groupPoller) take(msgs []rdk.Message) error {
+// take copies the batch's records out of librdkafka's memory into
+// batches of up to batchRecords, each handed over once full, and reports
+// the batch's errors. It returns false when the handling goroutine has
+// stopped, and an error that ends the member.
+func (p *groupPoller) take(msgs []rdk.Message) (bool, error) {
 	for i := range msgs {
 		m := &msgs[i]
 		switch m.Err {
@@ -131,14 +132,17 @@ func (p *groupPoller) take(msgs []rdk.Message) error {
 				p.pending = p.pipe.emptyBatch(p.givenUp.epoch.Load())
 			}
 			p.pending.add(p.consumer, m)
+			if len(p.pending.records) >= batchRecords && !p.stalled && !p.offer() {
+				return false, nil
+			}
 		case rdk.PartitionEOF:
 		default:
 			if err := p.events.handle(kafka.NewError(kafka.ErrorCode(m.Err), string(m.Value), false)); err != nil {
-				return err
+				return false, err
 			}
 		}
 	}
-	return nil
+	return true, nil
 }
 
 // offer hands the batch being filled over; if the handler takes no batch
