@@ -12,8 +12,8 @@ import (
 // A handler stuck writing (announce with its stdout on a pipe nobody
 // reads) must hold up neither the group nor a shutdown. Two things would
 // wait for it. The polling goroutine, blocked handing over a batch when
-// the pipe is full, would stop polling, and librdkafka delivers a
-// rebalance only from inside Poll; and a revoke waits until every record
+// the pipe is full, would stop polling, and librdkafka serves a rebalance
+// only from inside a batch call; and a revoke waits until every record
 // polled has been handled. So:
 //
 //   - when the handler takes no batch for handlerStuckAfter, the member
