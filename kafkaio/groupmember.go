@@ -124,7 +124,8 @@ func NewGroupReader(ctx context.Context, cfg Config, opts GroupOptions) (*GroupR
 		// second rather than every five.
 		"auto.commit.interval.ms": 1000,
 	}
-	cm := cfg.configMap(withoutAssignorIfBrokerAssigns(defaults, cfg))
+	defaults = withoutAssignorIfBrokerAssigns(defaults, cfg)
+	cm := cfg.configMap(defaults)
 	meta, err := kafka.NewConsumer(cfg.configMap(defaults))
 	if err != nil {
 		return nil, fmt.Errorf("create consumer: %w", err)

@@ -302,11 +302,20 @@ static void pk_release(pk_consumer *c) {
 
 /*
  * pk_consume_batch releases the previous batch and waits up to timeout_ms
- * for the next, which it describes in c->out; it returns its length.
+ * for the next, which it describes in c->out; it returns its length. The
+ * batch is what is ready once the first message comes: one call waits
+ * for that message, a second takes the rest without waiting.
+ * rd_kafka_consume_batch_queue alone waits until the batch is full or the
+ * timeout has passed, which held records arriving at a trickle for up to
+ * the whole timeout.
  */
 int pk_consume_batch(pk_consumer *c, int timeout_ms) {
 	pk_release(c);
-	ssize_t n = rd_kafka_consume_batch_queue(c->q, timeout_ms, c->msgs, c->cap);
+	ssize_t n = rd_kafka_consume_batch_queue(c->q, timeout_ms, c->msgs, 1);
+	if (n == 1 && c->cap > 1) {
+		ssize_t more = rd_kafka_consume_batch_queue(c->q, 0, c->msgs + 1, c->cap - 1);
+		n += more > 0 ? more : 0;
+	}
 	if (n < 0)
 		return 0;
 	c->n = (int)n;
