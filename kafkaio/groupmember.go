@@ -63,9 +63,11 @@ type GroupOptions struct {
 // group's rebalances nor a shutdown (see groupstall.go).
 type GroupReader struct {
 	*groupMember
-	logsDone chan struct{}
-	poller   groupPoller
-	handler  groupHandler
+	// logsDone closes once both clients are closed and their logs written.
+	logsDone     chan struct{}
+	metaLogsDone chan struct{}
+	poller       groupPoller
+	handler      groupHandler
 }
 
 // groupMember is what both goroutines of a GroupReader use: the client and
@@ -135,9 +137,9 @@ func NewGroupReader(ctx context.Context, cfg Config, opts GroupOptions) (*GroupR
 	m := &groupMember{cfg: cfg, opts: opts, meta: meta, log: cfg.Log, events: newConsumerEvents(cfg.Log), tally: newTally(cfg.Log)}
 	m.events.group = opts.Group
 	m.levelOf = m.events.brokers.codes.noting(groupLogLevel(userAsked, m.events.errs))
-	g := &GroupReader{groupMember: m, logsDone: make(chan struct{}), poller: groupPoller{groupMember: m},
+	g := &GroupReader{groupMember: m, logsDone: make(chan struct{}), metaLogsDone: make(chan struct{}), poller: groupPoller{groupMember: m},
 		handler: groupHandler{groupMember: m, unstored: map[int32]handledAt{}}}
-	go drainLogs(meta.Logs(), cfg.Log, g.logsDone)
+	go drainLogs(meta.Logs(), cfg.Log, g.metaLogsDone)
 	events := rdkEvents(m)
 	events.Committed = m.committed
 	if m.consumer, err = rdk.NewGroupConsumer(rdkConfig(cm), events); err != nil {
@@ -315,23 +317,36 @@ func (g *GroupReader) Close() error {
 }
 
 // closeClients closes the member's client, waiting for it at most
-// timeout, and the metadata client.
+// timeout, and the metadata client. logsDone closes once both are closed,
+// whether or not the member's client closed in time.
 func (g *GroupReader) closeClients(timeout time.Duration) error {
-	var err error
-	if g.consumer != nil {
-		closed := make(chan struct{})
-		go func() { g.consumer.Close(); close(closed) }()
-		select {
-		case <-closed:
-		case <-time.After(timeout):
-			err = fmt.Errorf("leaving group %s took longer than %v; what was committed before stays committed, the rest will be read again",
-				g.opts.Group, g.cfg.timeout())
+	closed := make(chan struct{})
+	go func() {
+		if g.consumer != nil {
+			g.consumer.Close()
 		}
+		close(closed)
+	}()
+	var err error
+	inTime := true
+	select {
+	case <-closed:
+	case <-time.After(timeout):
+		inTime = false
+		err = fmt.Errorf("leaving group %s took longer than %v; what was committed before stays committed, the rest will be read again",
+			g.opts.Group, g.cfg.timeout())
 	}
 	if metaErr := g.meta.Close(); err == nil {
 		err = metaErr
 	}
-	<-g.logsDone
+	go func() {
+		<-g.metaLogsDone
+		<-closed
+		close(g.logsDone)
+	}()
+	if inTime {
+		<-g.logsDone
+	}
 	return err
 }
 
