@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -381,19 +380,10 @@ func (g *GroupReader) leave(timeout time.Duration) {
 	g.log.Warn().Msg("partitions still assigned after leaving the group; closing anyway")
 }
 
-func ids(tps []kafka.TopicPartition) []int32 {
-	out := make([]int32, len(tps))
-	for i, tp := range tps {
-		out[i] = tp.Partition
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
-}
-
 // changeLevel logs real changes of assignment at info and the empty
 // increments of a cooperative rebalance at debug.
-func changeLevel(tps []kafka.TopicPartition) zerolog.Level {
-	if len(tps) == 0 {
+func changeLevel(partitions int) zerolog.Level {
+	if partitions == 0 {
 		return zerolog.DebugLevel
 	}
 	return zerolog.InfoLevel

@@ -7,7 +7,6 @@ import (
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/pitchkafka/pitchkafka/kafkaio/internal/rdk"
-	"github.com/rs/zerolog"
 )
 
 // groupPoller is a GroupReader's polling goroutine: the one that calls Run,
@@ -43,10 +42,7 @@ func (p *groupPoller) rebalanceAll() int {
 // waited for long enough, then commits; a lost assignment commits nothing.
 func (p *groupPoller) rebalance(rb *rdk.Rebalance) {
 	partitions := idsOf(rb.Partitions)
-	level := zerolog.InfoLevel
-	if len(partitions) == 0 {
-		level = zerolog.DebugLevel // an empty increment of a cooperative rebalance
-	}
+	level := changeLevel(len(partitions))
 	switch {
 	case rb.Assign:
 		p.log.WithLevel(level).Ints32("partitions", partitions).Msg("assigned")
@@ -88,8 +84,9 @@ func (p *groupPoller) apply(rb *rdk.Rebalance) {
 
 // poll reads the client's batches and sends their records on, in batches
 // of up to batchRecords, the last as soon as the call's records are all in
-// hand; then it acts on the rebalances served during the call. While the member is stalled, it keeps the records, and hands them
-// over once the handler has room. It returns when ctx ends, the handling
+// hand; then it acts on the rebalances served during the call. While the
+// member is stalled, it keeps the records, and hands them over once the
+// handler has room. It returns when ctx ends, the handling
 // goroutine stops, the client reports an error that ends the member, or,
 // with ends, the member's partitions are read to their ends.
 func (p *groupPoller) poll(ctx context.Context, ends map[int32]int64) error {

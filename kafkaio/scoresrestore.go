@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -28,7 +29,7 @@ func (s *Scores) rebalance(c *kafka.Consumer, ev kafka.Event) error {
 		if s.stop == nil && len(e.Partitions) > 0 {
 			s.stop = s.restore(ids(e.Partitions))
 		}
-		s.log.WithLevel(changeLevel(e.Partitions)).Ints32("partitions", ids(e.Partitions)).Msg("assigned")
+		s.log.WithLevel(changeLevel(len(e.Partitions))).Ints32("partitions", ids(e.Partitions)).Msg("assigned")
 		return c.IncrementalAssign(e.Partitions)
 	case kafka.RevokedPartitions:
 		lost := c.AssignmentLost()
@@ -43,7 +44,7 @@ func (s *Scores) rebalance(c *kafka.Consumer, ev kafka.Event) error {
 		if lost {
 			s.log.Warn().Ints32("partitions", ids(e.Partitions)).Msg("assignment lost")
 		} else {
-			s.log.WithLevel(changeLevel(e.Partitions)).Ints32("partitions", ids(e.Partitions)).Msg("revoked")
+			s.log.WithLevel(changeLevel(len(e.Partitions))).Ints32("partitions", ids(e.Partitions)).Msg("revoked")
 		}
 		return c.IncrementalUnassign(e.Partitions)
 	}
@@ -193,4 +194,14 @@ func readToEnds(c *kafka.Consumer, topic string, ends map[int32]int64, wait time
 		}
 	}
 	return nil
+}
+
+// ids returns the partitions' numbers, in order.
+func ids(tps []kafka.TopicPartition) []int32 {
+	out := make([]int32, len(tps))
+	for i, tp := range tps {
+		out[i] = tp.Partition
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
 }
