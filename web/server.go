@@ -165,6 +165,10 @@ func (s *Server) Handler(onLoopback bool) http.Handler {
 	mux.HandleFunc("GET /events", s.serveEvents)
 	if s.opts.Controls != nil {
 		mux.HandleFunc("POST /control", s.serveControl(onLoopback))
+		mux.HandleFunc("GET /control", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "POST an action here, as the page does", http.StatusMethodNotAllowed)
+		})
 	}
 	return guard(mux, onLoopback, s.opts.Controls != nil)
 }
