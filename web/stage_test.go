@@ -31,6 +31,8 @@ type stage struct {
 	st    Stage
 	done  []Action
 	clock func() time.Time
+	// held are verbs whose actions wait until their channel is closed.
+	held map[string]chan struct{}
 }
 
 // goneAfter is how long the test stage's group waits for a killed or
@@ -38,7 +40,7 @@ type stage struct {
 const goneAfter = 45 * time.Second
 
 func newStage() *stage {
-	return &stage{clock: time.Now, st: Stage{
+	return &stage{clock: time.Now, held: map[string]chan struct{}{}, st: Stage{
 		Publisher: Publisher{Rate: 10, Published: 1234},
 		Processes: []Process{
 			{Name: "announce-1", Kind: "announce", Group: "demo-announcers", PID: 4101, State: "running"},
@@ -64,7 +66,27 @@ func (s *stage) actions() []Action {
 	return slices.Clone(s.done)
 }
 
-func (s *stage) Do(_ context.Context, a Action) error {
+// hold makes the actions of a verb wait until the function it returns is
+// called.
+func (s *stage) hold(verb string) (release func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := make(chan struct{})
+	s.held[verb] = ch
+	return func() { close(ch) }
+}
+
+func (s *stage) Do(ctx context.Context, a Action) error {
+	s.mu.Lock()
+	held := s.held[a.Verb]
+	s.mu.Unlock()
+	if held != nil {
+		select {
+		case <-held:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.done = append(s.done, a)
@@ -109,6 +131,9 @@ func (s *stage) playNode(a Action) (string, error) {
 	n := &s.st.Nodes[i]
 	if up := a.Verb == VerbStartNode; n.Up == up {
 		return "", fmt.Errorf("node %s is %s already", a.Target, map[bool]string{true: "up", false: "down"}[up])
+	}
+	if up := slices.IndexFunc(s.st.Nodes, func(o Node) bool { return o.Up && o.ID != n.ID }); a.Verb == VerbStopNode && up < 0 {
+		return "", fmt.Errorf("node %s is the last node up: the cluster would stop", a.Target)
 	}
 	n.Up = !n.Up
 	return fmt.Sprintf("node %s %s", a.Target, map[bool]string{true: "started", false: "stopped"}[n.Up]), nil
