@@ -67,7 +67,9 @@ func (s *Server) serveControl(onLoopback bool) http.HandlerFunc {
 			s.answer(w, r, a, err.status, controlReply{Error: err.reason})
 			return
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), controlTimeout)
+		// An action goes on when the browser goes away: a page closed in
+		// the middle of a kill must not leave it half done.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), controlTimeout)
 		defer cancel()
 		if err := s.opts.Controls.Do(ctx, a); err != nil {
 			status := http.StatusConflict

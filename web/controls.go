@@ -14,8 +14,8 @@ type Controls interface {
 	// Result, is what the page says came of it.
 	Stage() Stage
 	// Do carries out one action; its error says in one line why it could
-	// not, for the page to show. Its ctx ends after 15 s, or when the
-	// browser goes away: the page then says it timed out.
+	// not, for the page to show. Its ctx ends after 15 s (the page then
+	// says the action timed out), not when the browser goes away.
 	Do(ctx context.Context, a Action) error
 }
 
