@@ -86,11 +86,10 @@ func (t *groupTracker) notice(h *groupHistory, g Group, at time.Time) {
 		h.quietSince = at
 	}
 	h.last = now
+	if h.open == nil && !h.rebalancing(now) {
+		return
+	}
 	if h.open == nil {
-		left := now.state != h.settled.state && now.state != stable
-		if !left && now.sameMembers(h.settled) {
-			return
-		}
 		h.open = &rebalance{start: at, from: h.settled, change: Change{At: stamp(at), Group: g.ID}}
 		t.changes = append([]*rebalance{h.open}, t.changes[:min(len(t.changes), changesKept-1)]...)
 	}
@@ -100,18 +99,32 @@ func (t *groupTracker) notice(h *groupHistory, g Group, at time.Time) {
 	switch {
 	case now.done():
 	case at.Sub(h.quietSince) >= settleAfter:
-		r.change.TookMs = h.quietSince.Sub(r.start).Milliseconds()
-		for id, o := range now.owners {
-			if o == "" {
-				r.change.Unowned = append(r.change.Unowned, id)
-			}
-		}
-		slices.Sort(r.change.Unowned)
+		r.stuck(now, h.quietSince)
 	default:
 		return
 	}
 	r.change.Settled = true
 	h.settled, h.open = now, nil
+}
+
+// rebalancing reports whether a group that had settled is rebalancing
+// now: it has left Stable for another state, or its members or owners
+// changed.
+func (h *groupHistory) rebalancing(now groupShape) bool {
+	left := now.state != h.settled.state && now.state != stable
+	return left || !now.sameMembers(h.settled)
+}
+
+// stuck settles a rebalance that never got done, timed to its last change,
+// with the partitions it left unowned.
+func (r *rebalance) stuck(now groupShape, lastChange time.Time) {
+	r.change.TookMs = lastChange.Sub(r.start).Milliseconds()
+	for id, o := range now.owners {
+		if o == "" {
+			r.change.Unowned = append(r.change.Unowned, id)
+		}
+	}
+	slices.Sort(r.change.Unowned)
 }
 
 // describe says what changed from the group as the rebalance found it to
