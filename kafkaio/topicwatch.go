@@ -25,7 +25,9 @@ type TopicState struct {
 	// will take, by partition.
 	High map[int32]int64
 	// Low is each partition's low watermark, the earliest offset still on
-	// the log: 0 until retention (or a DeleteRecords) removes records.
+	// the log: 0 until retention (or a DeleteRecords) removes records. A
+	// partition with no live leader, which no one can ask, keeps the
+	// watermarks last seen (0 if none were).
 	Low map[int32]int64
 	// Partitions are the topic's partitions as the cluster's metadata
 	// describes them, ordered by id.
@@ -96,6 +98,9 @@ type TopicWatch struct {
 
 	mu   sync.Mutex
 	last TopicState
+	// high and low are the watermarks last seen, for the partitions that
+	// have no live leader to ask.
+	high, low map[int32]int64
 	// idleChecked is when the offsets of a group owning none of the
 	// topic's partitions were last asked for: such groups are asked about
 	// every idleGroupInterval only, so that a cluster of many groups is not
@@ -171,10 +176,16 @@ func (w *TopicWatch) Snapshot(ctx context.Context) (TopicState, error) {
 		return st, err
 	}
 	st.Partitions, st.Brokers = replicas(md, w.topic)
-	if st.High, st.Low, err = w.watermarks(ctx, st.Partitions); err != nil {
+	if st.High, st.Low, err = w.watermarks(ctx, led(st.Partitions, st.Brokers)); err != nil {
 		st.High, st.Low = nil, nil
 		return st, err
 	}
+	for _, p := range st.Partitions {
+		if _, ok := st.High[p.ID]; !ok {
+			st.High[p.ID], st.Low[p.ID] = w.high[p.ID], w.low[p.ID]
+		}
+	}
+	w.high, w.low = st.High, st.Low
 	if st.Groups, err = w.groups(ctx, st.High); err != nil {
 		st.Groups = nil
 		return st, err
@@ -225,6 +236,15 @@ func replicas(md *kafka.Metadata, topic string) ([]PartitionState, []BrokerState
 	}
 	slices.SortFunc(ps, func(a, b PartitionState) int { return cmp.Compare(a.ID, b.ID) })
 	return ps, brokers
+}
+
+// led returns the partitions whose leader is a live broker: those whose
+// watermarks can be asked for, where asking the others would wait for a
+// leader until the timeout.
+func led(ps []PartitionState, brokers []BrokerState) []PartitionState {
+	return slices.DeleteFunc(slices.Clone(ps), func(p PartitionState) bool {
+		return !slices.ContainsFunc(brokers, func(b BrokerState) bool { return b.ID == p.Leader })
+	})
 }
 
 // watermarks asks every partition's leader for its latest and earliest

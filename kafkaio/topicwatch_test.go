@@ -150,3 +150,18 @@ func mustDeleteRecords(tb testing.TB, cfg Config, topic string, partition int32,
 		}
 	}
 }
+
+// The watch asks for the watermarks of the partitions led by a live
+// broker only: asking for one with no leader, or whose leader is down,
+// would wait for a leader until the timeout.
+func TestTopicWatchAsksLedPartitionsOnly(t *testing.T) {
+	brokers := []BrokerState{{ID: 1, Addr: "a:9092"}, {ID: 2, Addr: "b:9092"}}
+	ps := []PartitionState{{ID: 0, Leader: 1}, {ID: 1, Leader: -1}, {ID: 2, Leader: 3}, {ID: 3, Leader: 2}}
+	var got []int32
+	for _, p := range led(ps, brokers) {
+		got = append(got, p.ID)
+	}
+	if want := []int32{0, 3}; !slices.Equal(got, want) || len(ps) != 4 {
+		t.Errorf("asked for partitions %v, want %v", got, want)
+	}
+}
