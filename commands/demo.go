@@ -200,7 +200,7 @@ func runDemoCast(ctx context.Context, c *cli.Context, e *env, cast demoCast) err
 	}
 	if cast.page != nil {
 		start("web", func(ctx context.Context, ce *env) error {
-			return serveDemoPage(ctx, ce, cast.page, withClientID(withLog(cast.kcfg, ce), "web"), topic)
+			return serveDemoPage(ctx, ce, cast.page, withClientID(withLog(cast.kcfg, ce), "web"), topic, cast.stage)
 		})
 	}
 	wg.Wait()
@@ -286,10 +286,11 @@ func demoPage(c *cli.Context, e *env) (net.Listener, error) {
 	return ln, nil
 }
 
-// serveDemoPage serves the live page on ln until ctx ends.
-func serveDemoPage(ctx context.Context, e *env, ln net.Listener, kcfg kafkaio.Config, topic string) error {
+// serveDemoPage serves the live page on ln until ctx ends, with the
+// stage's controls.
+func serveDemoPage(ctx context.Context, e *env, ln net.Listener, kcfg kafkaio.Config, topic string, stage web.Controls) error {
 	defer ln.Close()
-	srv, err := web.New(ctx, web.Options{Kafka: kcfg, Topic: topic, Log: e.log})
+	srv, err := web.New(ctx, web.Options{Kafka: kcfg, Topic: topic, Log: e.log, Controls: stage})
 	if err != nil {
 		return err
 	}

@@ -121,7 +121,7 @@ const idleGroupInterval = 10 * time.Second
 // NewTopicWatch connects to the cluster; it fails within cfg.Timeout when
 // no broker answers, and at once when ctx ends first.
 func NewTopicWatch(ctx context.Context, cfg Config, topic string) (*TopicWatch, error) {
-	p, err := kafka.NewProducer(cfg.configMap(kafka.ConfigMap{"statistics.interval.ms": 0}))
+	p, err := kafka.NewProducer(forProducer(cfg.configMap(kafka.ConfigMap{"statistics.interval.ms": 0})))
 	if err != nil {
 		return nil, fmt.Errorf("create client: %w", err)
 	}
