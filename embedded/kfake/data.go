@@ -123,6 +123,9 @@ type (
 
 		leader    *broker
 		followers followers
+		// pitchkafka: the preferred leader (first replica) while it is
+		// stopped and the partition led elsewhere; see nodes.go.
+		preferred *broker
 
 		watch      map[*watchFetch]struct{}
 		shareWatch map[*watchShareFetch]struct{}
@@ -243,11 +246,12 @@ func (c *Cluster) noLeader() *broker {
 }
 
 func (c *Cluster) newPartData(p int32) func() *partData {
+	live := c.liveBrokers() // pitchkafka: never a stopped node, see nodes.go
 	return func() *partData {
 		return &partData{
 			p:          p,
 			dir:        defLogDir,
-			leader:     c.bs[rand.Intn(len(c.bs))],
+			leader:     live[rand.Intn(len(live))],
 			watch:      make(map[*watchFetch]struct{}),
 			shareWatch: make(map[*watchShareFetch]struct{}),
 			createdAt:  time.Now(),
