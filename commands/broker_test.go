@@ -15,7 +15,7 @@ import (
 func TestABrokerRefusesADataDirItCannotOwn(t *testing.T) {
 	testkit.SkipOnKafka(t, "it runs the embedded broker itself")
 	dir := t.TempDir()
-	first := startBrokerProcess(t, "--listen", freeLoopbackAddr(t), "--data-dir", dir)
+	first := testkit.StartBrokerProcess(t, "--listen", testkit.FreeAddr(t), "--data-dir", dir)
 	aFile := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(aFile, nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -25,12 +25,12 @@ func TestABrokerRefusesADataDirItCannotOwn(t *testing.T) {
 	}{
 		{"in use by another broker", dir,
 			fmt.Sprintf("--data-dir %s is in use by another pitchkafka broker (pid %d): stop that broker, or give this one another --data-dir",
-				dir, first.cmd.Process.Pid)},
+				dir, first.Cmd.Process.Pid)},
 		{"a file", aFile, "--data-dir " + aFile + " is not writable ("},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cmd := exec.Command(testkit.Binary(t), "--log-format", "json", "broker", "--listen", freeLoopbackAddr(t), "--data-dir", tc.dir)
+			cmd := exec.Command(testkit.Binary(t), "--log-format", "json", "broker", "--listen", testkit.FreeAddr(t), "--data-dir", tc.dir)
 			out, err := cmd.CombinedOutput()
 			var exit *exec.ExitError
 			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
@@ -42,5 +42,5 @@ func TestABrokerRefusesADataDirItCannotOwn(t *testing.T) {
 			}
 		})
 	}
-	first.stop(t)
+	first.Stop(t)
 }

@@ -51,6 +51,7 @@ func demoCommand(e *env) *cli.Command {
 				Usage: "serve the live page on `HOST:PORT` (a free loopback port if taken; \"\" for none)"},
 			&cli.StringFlag{Name: "schema-registry", EnvVars: []string{"PITCHKAFKA_SCHEMA_REGISTRY"},
 				Usage: "Schema Registry `URL` to use with --format", DefaultText: "an embedded one on a free loopback port"},
+			&cli.IntFlag{Name: "nodes", Value: 1, Usage: "nodes of the embedded cluster (1-5); with 3 or more the pitch topic has 3 replicas, and the page stops and starts nodes"},
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:9092",
 				Usage: "the embedded broker's `HOST:PORT`, for other terminals to join (a free loopback port if taken)"},
 			&cli.StringFlag{Name: "brokers", Aliases: []string{"b"},
@@ -100,11 +101,15 @@ func runDemo(c *cli.Context, e *env) error {
 	if page != nil {
 		defer page.Close()
 	}
-	kcfg, stopBroker, err := demoCluster(c, e)
+	kcfg, broker, err := demoCluster(c, e)
 	if err != nil {
 		return err
 	}
-	defer stopBroker()
+	var nodes nodeControl
+	if broker != nil {
+		defer broker.Close()
+		nodes = embeddedNodes{broker}
+	}
 	topic := c.String("topic")
 	if format.NeedsRegistry() && kcfg.Registry.URL == "" {
 		reg, err := startRegistry(e, embedded.RegistryServerOptions{Listen: "127.0.0.1:0"})
@@ -130,7 +135,7 @@ func runDemo(c *cli.Context, e *env) error {
 	}
 	out := lineWriter{mu: &sync.Mutex{}, out: e.stdout}
 	stage, err := newDemoStage(e, out, kcfg, memberSettings{topic: topic, format: format, output: output,
-		logLevel: c.String("log-level")}, pub.throttle, nil)
+		logLevel: c.String("log-level")}, pub.throttle, nodes)
 	if err != nil {
 		return err
 	}
@@ -200,7 +205,7 @@ func runDemoCast(ctx context.Context, c *cli.Context, e *env, cast demoCast) err
 	}
 	if cast.page != nil {
 		start("web", func(ctx context.Context, ce *env) error {
-			return serveDemoPage(ctx, ce, cast.page, withClientID(withLog(cast.kcfg, ce), "web"), topic)
+			return serveDemoPage(ctx, ce, cast.page, withClientID(withLog(cast.kcfg, ce), "web"), topic, cast.stage)
 		})
 	}
 	wg.Wait()
@@ -209,22 +214,27 @@ func runDemoCast(ctx context.Context, c *cli.Context, e *env, cast demoCast) err
 }
 
 // demoCluster is the cluster the tour runs on: --brokers with the client
-// flags, or else the embedded broker, started on a free loopback port, and
-// what stops it.
-func demoCluster(c *cli.Context, e *env) (kafkaio.Config, func(), error) {
+// flags, or else the embedded broker of --nodes nodes, started on a free
+// loopback port if --listen's is taken; nil for a cluster of yours.
+func demoCluster(c *cli.Context, e *env) (kafkaio.Config, *embedded.Broker, error) {
 	if c.IsSet("brokers") {
-		if c.IsSet("listen") {
-			return kafkaio.Config{}, nil, usageErrorf(c, "--listen is the embedded broker's address; with --brokers there is none")
+		for _, name := range []string{"listen", "nodes"} {
+			if c.IsSet(name) {
+				return kafkaio.Config{}, nil, usageErrorf(c, "--%s is for the embedded broker; with --brokers there is none", name)
+			}
 		}
 		kcfg, err := kafkaConfig(c, e)
-		return kcfg, func() {}, err
+		return kcfg, nil, err
 	}
 	for _, name := range []string{"X", "config", "timeout"} {
 		if c.IsSet(name) {
 			return kafkaio.Config{}, nil, usageErrorf(c, "--%s is for a cluster of yours, with --brokers; the embedded broker needs none", name)
 		}
 	}
-	b, err := startDemoBroker(e, c.String("listen"))
+	if n := c.Int("nodes"); n < 1 || n > maxDemoNodes {
+		return kafkaio.Config{}, nil, usageErrorf(c, "--nodes %d: the embedded cluster has 1 to %d nodes", n, maxDemoNodes)
+	}
+	b, err := startDemoBroker(e, c.String("listen"), c.Int("nodes"))
 	if err != nil {
 		return kafkaio.Config{}, nil, err
 	}
@@ -232,8 +242,12 @@ func demoCluster(c *cli.Context, e *env) (kafkaio.Config, func(), error) {
 		b.Bootstrap(), b.Bootstrap(), demoAnnouncers)
 	kcfg := kafkaio.Config{Brokers: b.Bootstrap(), Timeout: kafkaio.DefaultTimeout,
 		Registry: formats.RegistryConfig{URL: c.String("schema-registry")}}
-	return kcfg, b.Close, nil
+	return kcfg, b, nil
 }
+
+// maxDemoNodes is the most nodes the demo's embedded cluster has: enough
+// to show replication, few enough to follow on one page.
+const maxDemoNodes = 5
 
 // The groups of the demo's announcers and scores processors.
 const (
@@ -243,11 +257,11 @@ const (
 
 // startDemoBroker starts the embedded broker on listen, or on a free
 // loopback port when that is taken (another broker on 9092, say).
-func startDemoBroker(e *env, listen string) (*embedded.Broker, error) {
-	b, err := startBroker(e, embedded.BrokerOptions{Listen: listen, Nodes: 1})
+func startDemoBroker(e *env, listen string, nodes int) (*embedded.Broker, error) {
+	b, err := startBroker(e, embedded.BrokerOptions{Listen: listen, Nodes: nodes})
 	if err != nil && errors.Is(err, syscall.EADDRINUSE) {
 		e.log.Info().Str("listen", listen).Msg("the broker's address is taken: listening on a free loopback port instead")
-		b, err = startBroker(e, embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 1})
+		b, err = startBroker(e, embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: nodes})
 	}
 	return b, err
 }
@@ -286,10 +300,11 @@ func demoPage(c *cli.Context, e *env) (net.Listener, error) {
 	return ln, nil
 }
 
-// serveDemoPage serves the live page on ln until ctx ends.
-func serveDemoPage(ctx context.Context, e *env, ln net.Listener, kcfg kafkaio.Config, topic string) error {
+// serveDemoPage serves the live page on ln until ctx ends, with the
+// stage's controls.
+func serveDemoPage(ctx context.Context, e *env, ln net.Listener, kcfg kafkaio.Config, topic string, stage web.Controls) error {
 	defer ln.Close()
-	srv, err := web.New(ctx, web.Options{Kafka: kcfg, Topic: topic, Log: e.log})
+	srv, err := web.New(ctx, web.Options{Kafka: kcfg, Topic: topic, Log: e.log, Controls: stage})
 	if err != nil {
 		return err
 	}

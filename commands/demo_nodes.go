@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/pitchkafka/pitchkafka/web"
 )
 
@@ -35,4 +36,18 @@ func (s *demoStage) node(_ context.Context, a web.Action) (string, error) {
 		return "", err
 	}
 	return fmt.Sprintf("node %d started: it catches up and rejoins the in-sync replicas", id), nil
+}
+
+// embeddedNodes are the nodes of the demo's embedded cluster.
+type embeddedNodes struct{ b *embedded.Broker }
+
+func (n embeddedNodes) stopNode(id int32) error  { return n.b.StopNode(id) }
+func (n embeddedNodes) startNode(id int32) error { return n.b.StartNode(id) }
+
+func (n embeddedNodes) nodes() []web.Node {
+	var out []web.Node
+	for _, node := range n.b.Nodes() {
+		out = append(out, web.Node{ID: node.ID, Addr: node.Addr, Up: node.Up})
+	}
+	return out
 }

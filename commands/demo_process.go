@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -71,6 +72,9 @@ func startMemberProcess(name, kind, group string, sessionTimeout time.Duration, 
 	p := &memberProcess{name: name, kind: kind, group: group, sessionTimeout: sessionTimeout, state: procStarting,
 		done: make(chan struct{})}
 	p.cmd = exec.Command(bin, args...)
+	// The members are given their client properties: none read a file
+	// the environment names.
+	p.cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, configEnv+"=") })
 	p.cmd.Stdout = out
 	p.cmd.Stdin = strings.NewReader("") // it reads nothing; and a bare chroot has no /dev/null
 	p.cmd.SysProcAttr = memberProcAttr()

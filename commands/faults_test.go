@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -15,48 +14,6 @@ import (
 	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 )
-
-// brokerProcess is `pitchkafka broker` running as its own process.
-type brokerProcess struct {
-	cmd    *exec.Cmd
-	stdout *testkit.Buffer
-	done   chan error
-}
-
-func freeLoopbackAddr(tb testing.TB) string {
-	tb.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-func startBrokerProcess(tb testing.TB, args ...string) *brokerProcess {
-	tb.Helper()
-	testkit.SkipOnKafka(tb, "it runs pitchkafka broker as a process, to kill it")
-	b := &brokerProcess{stdout: &testkit.Buffer{}, done: make(chan error, 1)}
-	b.cmd = exec.Command(testkit.Binary(tb), append([]string{"broker"}, args...)...)
-	b.cmd.Stdout = b.stdout
-	if err := b.cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	go func() { b.done <- b.cmd.Wait() }()
-	tb.Cleanup(func() { b.cmd.Process.Kill() })
-	testkit.WaitFor(tb, 30*time.Second, "the broker to listen", func() bool { return strings.Contains(b.stdout.String(), "listening on") })
-	return b
-}
-
-func (b *brokerProcess) stop(tb testing.TB) {
-	tb.Helper()
-	b.cmd.Process.Signal(syscall.SIGINT)
-	select {
-	case <-b.done:
-	case <-time.After(30 * time.Second):
-		tb.Fatal("the broker did not stop")
-	}
-}
 
 // assertExactlyOnceInOrder checks every game's pitches are on the topic
 // once each, game_seq 1, 2, 3… without a gap.
@@ -71,8 +28,8 @@ func assertExactlyOnceInOrder(tb testing.TB, pitches []game.Pitch, want int) {
 }
 
 func TestPublishRidesOutABrokerRestart(t *testing.T) {
-	addr, dir := freeLoopbackAddr(t), t.TempDir()
-	broker := startBrokerProcess(t, "--listen", addr, "--data-dir", dir)
+	addr, dir := testkit.FreeAddr(t), t.TempDir()
+	broker := testkit.StartBrokerProcess(t, "--listen", addr, "--data-dir", dir)
 	const n = 15000
 	mustCreateTopic(t, addr, "pitches", 6)
 	ctx, stopConsumers := context.WithCancel(t.Context())
@@ -84,9 +41,9 @@ func TestPublishRidesOutABrokerRestart(t *testing.T) {
 		published <- runCLI(t.Context(), "publish", "--brokers", addr, "--rate", "3000", "--count", fmt.Sprint(n), "--seed", "5")
 	}()
 	time.Sleep(2 * time.Second)
-	broker.stop(t)
+	broker.Stop(t)
 	time.Sleep(time.Second)
-	startBrokerProcess(t, "--listen", addr, "--data-dir", dir)
+	testkit.StartBrokerProcess(t, "--listen", addr, "--data-dir", dir)
 	var pub result
 	select {
 	case pub = <-published:

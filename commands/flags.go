@@ -21,7 +21,7 @@ func kafkaFlags() []cli.Flag {
 		&cli.StringFlag{Name: "topic", Aliases: []string{"t"}, Value: "pitches", EnvVars: []string{"PITCHKAFKA_TOPIC"},
 			Usage: "the topic of pitch events"},
 		&cli.StringSliceFlag{Name: "X", Usage: "librdkafka property `key=value`, repeatable; wins over --config; -X list prints them all"},
-		&cli.StringFlag{Name: "config", EnvVars: []string{"PITCHKAFKA_CONFIG"},
+		&cli.StringFlag{Name: "config", EnvVars: []string{configEnv},
 			Usage: "`FILE` of librdkafka key=value properties, # comments allowed", DefaultText: "~/.config/pitchkafka/client.properties if it exists"},
 		&cli.DurationFlag{Name: "timeout", Value: kafkaio.DefaultTimeout, Usage: "give up when no broker answers within this long"},
 		schemaRegistryFlag(),
@@ -55,6 +55,9 @@ func parseFormat(c *cli.Context, kcfg kafkaio.Config) (formats.Format, error) {
 	}
 	return f, nil
 }
+
+// configEnv names the file of client properties when --config does not.
+const configEnv = "PITCHKAFKA_CONFIG"
 
 // nameFlag names a group member: its client.id, which the live page, the
 // broker's logs and kafka-consumer-groups --describe show.
@@ -241,8 +244,11 @@ func registryConfig(c *cli.Context, props map[string]string) (formats.RegistryCo
 // ~/.config/pitchkafka/client.properties when it exists, as kcat reads
 // ~/.config/kcat.conf.
 func configPath(c *cli.Context) string {
-	if c.IsSet("config") {
-		return c.String("config") // --config "" reads no file, not even the default one
+	if path := c.String("config"); path != "" {
+		return path
+	}
+	if _, fromEnv := os.LookupEnv(configEnv); c.IsSet("config") && !fromEnv {
+		return "" // --config "" reads no file, not even the default one
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {

@@ -178,7 +178,7 @@ func (t *terminal) exited(tb testing.TB, within time.Duration) (string, time.Dur
 // saying what it was waiting for, and a name that does not resolve fails
 // at once, saying so.
 func TestCtrlCEndsTheWaitForABrokerAtOnce(t *testing.T) {
-	nobody := freeLoopbackAddr(t) // nothing listens there
+	nobody := testkit.FreeAddr(t) // nothing listens there
 	for _, args := range [][]string{
 		{"publish"}, {"last-pitch", "--from-beginning"}, {"announce"}, {"stats", "--from-beginning"}, {"scores"}, {"web", "--listen", "127.0.0.1:0"},
 	} {
@@ -215,13 +215,13 @@ func TestASecondCtrlCQuitsAtOnceSayingWhatMayBeLost(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			addr := freeLoopbackAddr(t)
-			broker := startBrokerProcess(t, "--listen", addr)
+			addr := testkit.FreeAddr(t)
+			broker := testkit.StartBrokerProcess(t, "--listen", addr)
 			mustRun(t, "publish", "--brokers", addr, "--rate", "0", "--count", "300", "--seed", "1")
 			term := startInTerminal(t, nil, append(tc.args, "--brokers", addr, "--timeout", "60s")...)
 			term.waitFor(t, tc.ready)
-			broker.cmd.Process.Signal(syscall.SIGSTOP)
-			defer broker.cmd.Process.Signal(syscall.SIGCONT)
+			broker.Signal(syscall.SIGSTOP)
+			defer broker.Signal(syscall.SIGCONT)
 			time.Sleep(time.Second)
 			term.ctrlC(t)
 			term.waitFor(t, "press Ctrl-C again to quit now")

@@ -115,23 +115,28 @@ func waitForAllFolded(t *testing.T, r scoresRig, n int, procs []*member) {
 	}
 }
 
+// foldByGame folds each game's pitches, in game_seq order, into its state.
+func foldByGame(pitches []game.Pitch) map[int64]*game.GameState {
+	sort.Slice(pitches, func(i, j int) bool { return pitches[i].GameSeq < pitches[j].GameSeq })
+	states := map[int64]*game.GameState{}
+	for i := range pitches {
+		st := states[pitches[i].GamePK]
+		if st == nil {
+			st = &game.GameState{}
+			states[pitches[i].GamePK] = st
+		}
+		st.Apply(&pitches[i])
+	}
+	return states
+}
+
 // assertExactlyOnce checks the committed games records against the pitch
 // topic: per game, through_seq runs 1, 2, 3… up to the game's last pitch,
 // no repeat and no gap, and the last state equals the test's own fold of
 // the game's pitches.
 func assertExactlyOnce(t *testing.T, r scoresRig) []testkit.GameRecord {
 	t.Helper()
-	pitches := mustReadAll(t, r.brokers, r.input)
-	sort.Slice(pitches, func(i, j int) bool { return pitches[i].GameSeq < pitches[j].GameSeq })
-	want := map[int64]*game.GameState{}
-	for i := range pitches {
-		st := want[pitches[i].GamePK]
-		if st == nil {
-			st = &game.GameState{}
-			want[pitches[i].GamePK] = st
-		}
-		st.Apply(&pitches[i])
-	}
+	want := foldByGame(mustReadAll(t, r.brokers, r.input))
 	recs := mustReadGames(t, r, true)
 	got := map[int64][]*game.GameState{}
 	for i := range recs {

@@ -23,8 +23,8 @@ import (
 // the broker thaws, must hold every delivered pitch and no more than the
 // unconfirmed ones besides, each once.
 func TestCtrlCOfPublishWithABrokerFrozenSaysWhatIsUnconfirmed(t *testing.T) {
-	addr := freeLoopbackAddr(t)
-	broker := startBrokerProcess(t, "--listen", addr)
+	addr := testkit.FreeAddr(t)
+	broker := testkit.StartBrokerProcess(t, "--listen", addr)
 	mustCreateTopic(t, addr, "pitches", 6)
 	cmd := exec.Command(testkit.Binary(t), "--log-format", "json", "publish", "--brokers", addr, "--rate", "2000",
 		"--seed", "21", "--timeout", "3s", "--stats-interval", "100ms")
@@ -37,8 +37,8 @@ func TestCtrlCOfPublishWithABrokerFrozenSaysWhatIsUnconfirmed(t *testing.T) {
 	go func() { done <- cmd.Wait() }()
 	t.Cleanup(func() { cmd.Process.Kill() })
 	waitForDeliveries(t, stderr)
-	broker.cmd.Process.Signal(syscall.SIGSTOP)
-	t.Cleanup(func() { broker.cmd.Process.Signal(syscall.SIGCONT) })
+	broker.Signal(syscall.SIGSTOP)
+	t.Cleanup(func() { broker.Signal(syscall.SIGCONT) })
 	time.Sleep(time.Second) // a second's pitches queue up behind the frozen broker
 	stopped := time.Now()
 	cmd.Process.Signal(syscall.SIGINT)
@@ -63,7 +63,7 @@ func TestCtrlCOfPublishWithABrokerFrozenSaysWhatIsUnconfirmed(t *testing.T) {
 		t.Errorf("the error does not say the unconfirmed may or may not be written:\n%s", tail(stderr.String(), 2000))
 	}
 
-	broker.cmd.Process.Signal(syscall.SIGCONT)
+	broker.Signal(syscall.SIGCONT)
 	onTopic := mustReadAll(t, addr, "pitches")
 	if n := int64(len(onTopic)); n < delivered || n > delivered+unconfirmed {
 		t.Fatalf("the topic holds %d pitches; want from %d delivered to %d with every unconfirmed one",
@@ -160,11 +160,11 @@ func TestCtrlCEndsAMemberWhoseStdoutIsBlocked(t *testing.T) {
 // broker frozen (SIGSTOP) before the SIGINT, so that neither the commit
 // nor leaving the group is answered; it thaws once the member has ended.
 func TestCtrlCEndsAStuckMemberWhileItsBrokerIsFrozen(t *testing.T) {
-	addr := freeLoopbackAddr(t)
-	broker := startBrokerProcess(t, "--listen", addr)
-	thaw := func() { broker.cmd.Process.Signal(syscall.SIGCONT) }
+	addr := testkit.FreeAddr(t)
+	broker := testkit.StartBrokerProcess(t, "--listen", addr)
+	thaw := func() { broker.Signal(syscall.SIGCONT) }
 	t.Cleanup(thaw)
-	testCtrlCOfAStuckMember(t, addr, func() { broker.cmd.Process.Signal(syscall.SIGSTOP) }, thaw)
+	testCtrlCOfAStuckMember(t, addr, func() { broker.Signal(syscall.SIGSTOP) }, thaw)
 }
 
 // testCtrlCOfAStuckMember runs the Ctrl-C tests above: freeze runs once
@@ -223,8 +223,8 @@ func assertResumesAfterWhatWasWritten(t *testing.T, brokers string, m *stuckMemb
 // --timeout.
 func TestCtrlCOfScoresWithABrokerFrozenEndsWithinItsTimeout(t *testing.T) {
 	const timeout = 3 * time.Second
-	addr := freeLoopbackAddr(t)
-	broker := startBrokerProcess(t, "--listen", addr)
+	addr := testkit.FreeAddr(t)
+	broker := testkit.StartBrokerProcess(t, "--listen", addr)
 	mustCreateTopic(t, addr, "pitches", 6)
 	pub := exec.Command(testkit.Binary(t), "publish", "--brokers", addr, "--rate", "500", "--seed", "21", "--timeout", "3s")
 	if err := pub.Start(); err != nil {
@@ -233,8 +233,8 @@ func TestCtrlCOfScoresWithABrokerFrozenEndsWithinItsTimeout(t *testing.T) {
 	t.Cleanup(func() { pub.Process.Kill(); pub.Wait() })
 	m := startScoresWith(t, defaultScoresRig(addr), "a", "classic", "--timeout", timeout.String())
 	testkit.WaitFor(t, 60*time.Second, "scores to commit", func() bool { return committedSoFar(m) > 0 })
-	broker.cmd.Process.Signal(syscall.SIGSTOP)
-	t.Cleanup(func() { broker.cmd.Process.Signal(syscall.SIGCONT) })
+	broker.Signal(syscall.SIGSTOP)
+	t.Cleanup(func() { broker.Signal(syscall.SIGCONT) })
 	time.Sleep(500 * time.Millisecond) // pitches read before the freeze are folded into an open transaction
 	stopped := time.Now()
 	m.cmd.Process.Signal(syscall.SIGINT)

@@ -99,18 +99,24 @@ func TestConfigComesFromTheFlagTheEnvironmentOrTheHomeDirectory(t *testing.T) {
 	write(filepath.Join(home, ".config", "pitchkafka", "client.properties"), "from.home=1\n")
 	env := write(filepath.Join(home, "env.properties"), "from.env=1\n")
 	flag := write(filepath.Join(home, "flag.properties"), "from.flag=1\n")
+	const unset = "(unset)" // no PITCHKAFKA_CONFIG at all
 	tests := []struct {
 		name, env string
 		args      []string
 		want      string
 	}{
-		{"home directory", "", nil, "from.home"},
+		{"home directory", unset, nil, "from.home"},
+		{"an empty environment variable names no file", "", nil, "from.home"},
 		{"environment", env, nil, "from.env"},
 		{"flag wins", env, []string{"--config", flag}, "from.flag"},
+		{"an empty flag reads no file", unset, []string{"--config", ""}, "no broker at 127.0.0.1:1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("PITCHKAFKA_CONFIG", tc.env)
+			if tc.env == unset {
+				os.Unsetenv("PITCHKAFKA_CONFIG") // t.Setenv puts it back after
+			}
 			args := append([]string{"last-pitch", "--brokers", "127.0.0.1:1", "--timeout", "1s", "--once"}, tc.args...)
 			err := mustFail(t, args...)
 			if !strings.Contains(err.Error(), tc.want) {

@@ -420,7 +420,7 @@ func TestDemoRunsOnTheClusterItIsGiven(t *testing.T) {
 // address (--listen) and the command that joins its announcers.
 func TestASecondTerminalJoinsTheDemo(t *testing.T) {
 	testkit.SkipOnKafka(t, "it runs the embedded broker itself")
-	addr := freeLoopbackAddr(t)
+	addr := testkit.FreeAddr(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	demo := startInProcess(ctx, "demo", "--listen", addr, "--rate", "200", "--web", "", "--seed", "8")

@@ -14,6 +14,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/pitchkafka/pitchkafka/embedded/kfake"
@@ -61,6 +62,11 @@ type BrokerUser struct {
 type Broker struct {
 	cluster *kfake.Cluster
 	lock    *dataDirLock
+
+	// mu serializes stopping and starting nodes with each other and with
+	// Close: the cluster answers nothing once closed.
+	mu     sync.Mutex
+	closed bool
 }
 
 // StartBroker starts the cluster and returns once it is listening. With a
@@ -214,6 +220,9 @@ func (b *Broker) Compact() { b.cluster.Compact() }
 // Close stops the cluster, flushing to DataDir when it persists, and
 // releases the directory's lock.
 func (b *Broker) Close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closed = true
 	b.cluster.Close()
 	b.lock.unlock()
 	b.lock = nil

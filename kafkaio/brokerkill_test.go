@@ -5,9 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -17,33 +15,6 @@ import (
 	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
 )
-
-// brokerProcess is `pitchkafka broker --data-dir` as its own process, so
-// that it can be killed with SIGKILL.
-type brokerProcess struct {
-	cmd  *exec.Cmd
-	done chan struct{}
-}
-
-func startBrokerProcess(tb testing.TB, bin, addr, dir string) *brokerProcess {
-	tb.Helper()
-	testkit.SkipOnKafka(tb, "it runs pitchkafka broker as a process, to kill it")
-	out := &testkit.Buffer{}
-	b := &brokerProcess{cmd: exec.Command(bin, "broker", "--listen", addr, "--data-dir", dir), done: make(chan struct{})}
-	b.cmd.Stdout = out
-	if err := b.cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	go func() { b.cmd.Wait(); close(b.done) }()
-	tb.Cleanup(func() { b.cmd.Process.Kill(); <-b.done })
-	testkit.WaitFor(tb, 30*time.Second, "the broker to listen", func() bool { return strings.Contains(out.String(), "listening on") })
-	return b
-}
-
-func (b *brokerProcess) kill() {
-	b.cmd.Process.Signal(syscall.SIGKILL)
-	<-b.done
-}
 
 // publishPaced publishes pitches at about rate a second, and returns the
 // publisher's stats once every one is settled.
@@ -172,13 +143,13 @@ func killableBroker(t *testing.T) (addr, topic, group string, kill func()) {
 			c.RestartNode(t, 1)
 		}
 	}
-	bin := testkit.Binary(t)
 	addr, dir := testkit.FreeAddr(t), t.TempDir()
-	broker := startBrokerProcess(t, bin, addr, dir)
+	broker := testkit.StartBrokerProcess(t, "--listen", addr, "--data-dir", dir)
 	return addr, "pitches", "kills", func() {
-		broker.kill()
+		broker.Kill()
+		broker.Wait(time.Minute)
 		time.Sleep(time.Second)
-		broker = startBrokerProcess(t, bin, addr, dir)
+		broker = testkit.StartBrokerProcess(t, "--listen", addr, "--data-dir", dir)
 	}
 }
 

@@ -1,10 +1,13 @@
 package kafkaio
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -13,16 +16,48 @@ import (
 )
 
 // TopicState is what a TopicWatch saw of a topic at one moment: its
-// partitions' high watermarks and the consumer groups reading it.
+// partitions' watermarks and replicas, the cluster's brokers and the
+// consumer groups reading the topic.
 type TopicState struct {
 	Topic string
 	At    time.Time
 	// High is each partition's high watermark, the offset the next record
 	// will take, by partition.
 	High map[int32]int64
+	// Low is each partition's low watermark, the earliest offset still on
+	// the log: 0 until retention (or a DeleteRecords) removes records. A
+	// partition with no live leader, which no one can ask, keeps the
+	// watermarks last seen (0 if none were).
+	Low map[int32]int64
+	// Partitions are the topic's partitions as the cluster's metadata
+	// describes them, ordered by id.
+	Partitions []PartitionState
+	// Brokers are the brokers the metadata lists, the live ones, ordered
+	// by id.
+	Brokers []BrokerState
 	// Groups are the groups with a member assigned one of the topic's
 	// partitions, or offsets committed on it, ordered by id.
 	Groups []GroupState
+}
+
+// PartitionState is where one partition's replicas are.
+type PartitionState struct {
+	ID int32
+	// Leader is the broker that leads the partition, -1 when none does.
+	Leader   int32
+	Replicas []int32
+	// ISR are the replicas in sync with the leader.
+	ISR []int32
+	// Offline are the replicas on brokers the metadata does not list:
+	// brokers that are down. (The metadata librdkafka gives has no offline
+	// replicas of its own.)
+	Offline []int32
+}
+
+// BrokerState is one broker of the cluster.
+type BrokerState struct {
+	ID   int32
+	Addr string // host:port, as the broker advertises it
 }
 
 // GroupState is one consumer group as the Admin API describes it.
@@ -63,6 +98,9 @@ type TopicWatch struct {
 
 	mu   sync.Mutex
 	last TopicState
+	// high and low are the watermarks last seen, for the partitions that
+	// have no live leader to ask.
+	high, low map[int32]int64
 	// idleChecked is when the offsets of a group owning none of the
 	// topic's partitions were last asked for: such groups are asked about
 	// every idleGroupInterval only, so that a cluster of many groups is not
@@ -83,7 +121,7 @@ const idleGroupInterval = 10 * time.Second
 // NewTopicWatch connects to the cluster; it fails within cfg.Timeout when
 // no broker answers, and at once when ctx ends first.
 func NewTopicWatch(ctx context.Context, cfg Config, topic string) (*TopicWatch, error) {
-	p, err := kafka.NewProducer(cfg.configMap(kafka.ConfigMap{"statistics.interval.ms": 0}))
+	p, err := kafka.NewProducer(forProducer(cfg.configMap(kafka.ConfigMap{"statistics.interval.ms": 0})))
 	if err != nil {
 		return nil, fmt.Errorf("create client: %w", err)
 	}
@@ -133,10 +171,21 @@ func (w *TopicWatch) Snapshot(ctx context.Context) (TopicState, error) {
 	ctx, cancel := context.WithTimeout(ctx, w.cfg.timeout())
 	defer cancel()
 	st := TopicState{Topic: w.topic, At: time.Now()}
-	var err error
-	if st.High, err = w.highWatermarks(ctx); err != nil {
+	md, err := w.metadata()
+	if err != nil {
 		return st, err
 	}
+	st.Partitions, st.Brokers = replicas(md, w.topic)
+	if st.High, st.Low, err = w.watermarks(ctx, led(st.Partitions, st.Brokers)); err != nil {
+		st.High, st.Low = nil, nil
+		return st, err
+	}
+	for _, p := range st.Partitions {
+		if _, ok := st.High[p.ID]; !ok {
+			st.High[p.ID], st.Low[p.ID] = w.high[p.ID], w.low[p.ID]
+		}
+	}
+	w.high, w.low = st.High, st.Low
 	if st.Groups, err = w.groups(ctx, st.High); err != nil {
 		st.Groups = nil
 		return st, err
@@ -148,48 +197,91 @@ func (w *TopicWatch) Snapshot(ctx context.Context) (TopicState, error) {
 // TopicExists reports whether the watched topic exists and has
 // partitions, asking through the watch's own connections.
 func (w *TopicWatch) TopicExists() (bool, error) {
-	ids, err := w.partitions()
-	return len(ids) > 0, err
+	md, err := w.metadata()
+	if err != nil {
+		return false, err
+	}
+	ps, _ := replicas(md, w.topic)
+	return len(ps) > 0, nil
 }
 
-// partitions returns the topic's partitions, none if it does not exist.
-func (w *TopicWatch) partitions() ([]int32, error) {
+// metadata asks a broker for the cluster's brokers and the topic's
+// partitions, in one Metadata request.
+func (w *TopicWatch) metadata() (*kafka.Metadata, error) {
 	md, err := w.admin.GetMetadata(&w.topic, false, int(w.cfg.timeout().Milliseconds()))
 	if err != nil {
 		return nil, fmt.Errorf("read metadata of %s: %w", w.topic, err)
 	}
-	tm, ok := md.Topics[w.topic]
-	if !ok || tm.Error.Code() != kafka.ErrNoError {
-		return nil, nil
-	}
-	ids := partitionIDs(&tm)
-	slices.Sort(ids)
-	return ids, nil
+	return md, nil
 }
 
-// highWatermarks asks every partition's leader for its latest offset, in
-// one ListOffsets call.
-func (w *TopicWatch) highWatermarks(ctx context.Context) (map[int32]int64, error) {
-	ids, err := w.partitions()
-	if err != nil || len(ids) == 0 {
-		return map[int32]int64{}, err
+// replicas returns the topic's partitions, none if it does not exist, and
+// the brokers, both ordered by id.
+func replicas(md *kafka.Metadata, topic string) ([]PartitionState, []BrokerState) {
+	brokers := make([]BrokerState, 0, len(md.Brokers))
+	live := map[int32]bool{}
+	for _, b := range md.Brokers {
+		brokers = append(brokers, BrokerState{ID: b.ID, Addr: net.JoinHostPort(b.Host, strconv.Itoa(b.Port))})
+		live[b.ID] = true
 	}
-	req := map[kafka.TopicPartition]kafka.OffsetSpec{}
-	for _, p := range ids {
-		req[kafka.TopicPartition{Topic: &w.topic, Partition: p}] = kafka.LatestOffsetSpec
+	slices.SortFunc(brokers, func(a, b BrokerState) int { return cmp.Compare(a.ID, b.ID) })
+	tm, ok := md.Topics[topic]
+	if !ok || tm.Error.Code() != kafka.ErrNoError {
+		return nil, brokers
+	}
+	ps := make([]PartitionState, 0, len(tm.Partitions))
+	for _, p := range tm.Partitions {
+		ps = append(ps, PartitionState{ID: p.ID, Leader: p.Leader, Replicas: slices.Clone(p.Replicas), ISR: slices.Clone(p.Isrs),
+			Offline: slices.DeleteFunc(slices.Clone(p.Replicas), func(id int32) bool { return live[id] })})
+	}
+	slices.SortFunc(ps, func(a, b PartitionState) int { return cmp.Compare(a.ID, b.ID) })
+	return ps, brokers
+}
+
+// led returns the partitions whose leader is a live broker: those whose
+// watermarks can be asked for, where asking the others would wait for a
+// leader until the timeout.
+func led(ps []PartitionState, brokers []BrokerState) []PartitionState {
+	return slices.DeleteFunc(slices.Clone(ps), func(p PartitionState) bool {
+		return !slices.ContainsFunc(brokers, func(b BrokerState) bool { return b.ID == p.Leader })
+	})
+}
+
+// watermarks asks every partition's leader for its latest and earliest
+// offsets: two ListOffsets calls, as librdkafka takes one spec per
+// partition in a call.
+func (w *TopicWatch) watermarks(ctx context.Context, ps []PartitionState) (high, low map[int32]int64, err error) {
+	if high, err = w.offsets(ctx, ps, kafka.LatestOffsetSpec); err != nil {
+		return nil, nil, err
+	}
+	if low, err = w.offsets(ctx, ps, kafka.EarliestOffsetSpec); err != nil {
+		return nil, nil, err
+	}
+	return high, low, nil
+}
+
+// offsets lists the partitions' offsets of one spec, in one ListOffsets
+// call.
+func (w *TopicWatch) offsets(ctx context.Context, ps []PartitionState, spec kafka.OffsetSpec) (map[int32]int64, error) {
+	out := make(map[int32]int64, len(ps))
+	if len(ps) == 0 {
+		return out, nil
+	}
+	req := make(map[kafka.TopicPartition]kafka.OffsetSpec, len(ps))
+	for _, p := range ps {
+		req[kafka.TopicPartition{Topic: &w.topic, Partition: p.ID}] = spec
 	}
 	res, err := w.admin.ListOffsets(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("list offsets of %s: %w", w.topic, err)
 	}
-	high := make(map[int32]int64, len(ids))
 	for tp, info := range res.ResultInfos {
 		if info.Error.Code() != kafka.ErrNoError {
 			return nil, fmt.Errorf("list offsets of %s/%d: %w", w.topic, tp.Partition, info.Error)
 		}
-		high[tp.Partition] = int64(info.Offset)
+		out[tp.Partition] = int64(info.Offset)
 	}
-	return high, nil
+	return out, nil
 }
 
 // groups lists the cluster's consumer groups, describes them all, and keeps

@@ -2,9 +2,12 @@ package kafkaio
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/pitchkafka/pitchkafka/embedded"
 	"github.com/pitchkafka/pitchkafka/internal/testkit"
 	"github.com/rs/zerolog"
 )
@@ -79,5 +82,86 @@ func TestTopicWatchSeesAGroupThatLeftAndItsLag(t *testing.T) {
 	}
 	if lag != 50 {
 		t.Errorf("lag %d after 50 more records, want 50", lag)
+	}
+}
+
+// On a cluster of three brokers the watch sees each partition's leader
+// among its three replicas, all in sync, the brokers with their addresses,
+// and a partition's low watermark once records before it are deleted.
+func TestTopicWatchSeesReplicasAndLowWatermarks(t *testing.T) {
+	b := testkit.StartBrokerWith(t, embedded.BrokerOptions{Listen: "127.0.0.1:0", Nodes: 3, Log: zerolog.Nop()})
+	cfg := testConfig(b, zerolog.Nop())
+	mustPublish(t, cfg, "pitches", 300)
+	mustDeleteRecords(t, cfg, "pitches", 0, 10)
+
+	w, err := NewTopicWatch(context.Background(), cfg, "pitches")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	st, err := w.Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var addrs []string
+	for _, br := range st.Brokers {
+		addrs = append(addrs, br.Addr)
+	}
+	if want := b.Addrs(); !slices.Equal(addrs, want) {
+		t.Errorf("brokers %+v, want the cluster's %q", st.Brokers, want)
+	}
+	if len(st.Partitions) != 3 {
+		t.Fatalf("partitions %+v, want 3", st.Partitions)
+	}
+	for _, p := range st.Partitions {
+		if len(p.Replicas) != 3 || !slices.Contains(p.Replicas, p.Leader) || !slices.Equal(sorted(p.ISR), sorted(p.Replicas)) || len(p.Offline) != 0 {
+			t.Errorf("partition %+v: want a leader among three replicas, all in sync, none offline", p)
+		}
+	}
+	if st.Low[0] != 10 || st.Low[1] != 0 || st.Low[2] != 0 || st.High[0] < 10 {
+		t.Errorf("low watermarks %v, high %v: want 10 on partition 0, 0 elsewhere", st.Low, st.High)
+	}
+}
+
+func sorted(ids []int32) []int32 {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return out
+}
+
+// mustDeleteRecords deletes a partition's records before offset, as
+// retention would.
+func mustDeleteRecords(tb testing.TB, cfg Config, topic string, partition int32, before int64) {
+	tb.Helper()
+	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": cfg.Brokers, "log_level": 3})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer admin.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := admin.DeleteRecords(ctx, []kafka.TopicPartition{{Topic: &topic, Partition: partition, Offset: kafka.Offset(before)}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, r := range res.DeleteRecordsResults {
+		if r.TopicPartition.Error != nil {
+			tb.Fatalf("delete records of %s/%d: %v", topic, partition, r.TopicPartition.Error)
+		}
+	}
+}
+
+// The watch asks for the watermarks of the partitions led by a live
+// broker only: asking for one with no leader, or whose leader is down,
+// would wait for a leader until the timeout.
+func TestTopicWatchAsksLedPartitionsOnly(t *testing.T) {
+	brokers := []BrokerState{{ID: 1, Addr: "a:9092"}, {ID: 2, Addr: "b:9092"}}
+	ps := []PartitionState{{ID: 0, Leader: 1}, {ID: 1, Leader: -1}, {ID: 2, Leader: 3}, {ID: 3, Leader: 2}}
+	var got []int32
+	for _, p := range led(ps, brokers) {
+		got = append(got, p.ID)
+	}
+	if want := []int32{0, 3}; !slices.Equal(got, want) || len(ps) != 4 {
+		t.Errorf("asked for partitions %v, want %v", got, want)
 	}
 }

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Measures pitchkafka against the Kafka client's raw limit and against kcat,
-# all on one `pitchkafka broker` in its own process, A B A B, and prints the
-# medians and ratios. Run by hand (not by CI); installs nothing.
-#   bash scripts/bench.sh            # N=1000000 records
-#   N=200000 bash scripts/bench.sh   # quicker
+# all on one broker, A B A B, and prints the medians and ratios. Run by hand
+# (not by CI); installs nothing.
+#   bash scripts/bench.sh                # N=1000000 records, on `pitchkafka broker` (kfake)
+#   N=200000 bash scripts/bench.sh       # quicker
+#   BROKER=kafka bash scripts/bench.sh   # on Apache Kafka 4, one node, from scripts/kafka.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000000}
 REPS=${REPS:-3}
+BROKER=${BROKER:-kfake}
 port=${PORT:-19097}
 brokers="127.0.0.1:$port"
 registry="http://127.0.0.1:$((port + 100))"
@@ -15,17 +17,37 @@ work=$(mktemp -d)
 bin="$work/pitchkafka"
 go build -o "$bin" . || exit 1
 go test -c -o "$work/kafkaio.test" ./kafkaio || exit 1
-# The embedded broker keeps every record in memory, and its garbage
-# collector slows down as it fills; a fresh broker for each phase keeps
-# the measures from depending on what ran before.
 broker=
-restart_broker() {
-  [ -n "$broker" ] && kill "$broker" 2>/dev/null && wait "$broker" 2>/dev/null
-  "$bin" broker --listen "$brokers" --schema-registry "${registry#http://}" >/dev/null 2>&1 &
-  broker=$!
-  sleep 1
-}
 trap 'kill $broker 2>/dev/null; rm -rf "$work"' EXIT
+case $BROKER in
+kfake)
+  broker_name="pitchkafka broker (kfake), a fresh one for each producer run"
+  # The embedded broker keeps every record in memory, and its garbage
+  # collector slows down as it fills; a fresh broker for each phase keeps
+  # the measures from depending on what ran before.
+  restart_broker() {
+    [ -n "$broker" ] && kill "$broker" 2>/dev/null && wait "$broker" 2>/dev/null
+    "$bin" broker --listen "$brokers" --schema-registry "${registry#http://}" >/dev/null 2>&1 &
+    broker=$!
+    sleep 1
+  }
+  ;;
+kafka)
+  # Apache Kafka keeps records on disk: one broker for the whole run, each
+  # measure on topics of its own. It has no Schema Registry: the embedded
+  # one serves the Avro rows (its broker, on the next port, stays idle).
+  brokers=$(bash scripts/kafka.sh start --dir "$work/kafka" --parent $$ --ttl 6h) || exit 1
+  broker_name="Apache Kafka $(sed -n 's/^KAFKA_VERSION=//p' scripts/kafka.sh), one node (scripts/kafka.sh)"
+  "$bin" broker --listen "127.0.0.1:$((port + 1))" --schema-registry "${registry#http://}" >/dev/null 2>&1 &
+  broker=$!
+  trap 'kill $broker 2>/dev/null; bash scripts/kafka.sh stop --dir "$work/kafka" >/dev/null 2>&1; rm -rf "$work"' EXIT
+  restart_broker() { :; }
+  ;;
+*)
+  echo "BROKER=$BROKER: use kfake or kafka" >&2
+  exit 2
+  ;;
+esac
 
 have_kcat=true
 if ! command -v kcat >/dev/null; then
@@ -136,7 +158,8 @@ paired() {
 }
 printf '\n%s records of about %s bytes, %s rounds A B A B; rates are medians (range), ratios the median (range) of\n' "$N" \
   "$(head -c 100000 "$work/pitches.jsonl" | awk '{s+=length($0)} END {printf "%d", s/NR}')" "$REPS"
-printf 'each round'"'"'s pair; machine: %s cores, %s\n\n' "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+printf 'each round'"'"'s pair; broker: %s; machine: %s cores, %s\n\n' "$broker_name" "$(nproc)" \
+  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 printf '| measure | records/s | ratio |\n|---|---|---|\n'
 printf '| publish --rate 0 | %s | |\n' "$(span "${pub[@]}")"
 printf '| publish --rate 0 --format avro (Schema Registry) | %s | = %s publish |\n' "$(span "${puba[@]}")" "$(paired puba pub)"

@@ -4,12 +4,18 @@ import "context"
 
 // Controls are what the demo's page may do to the demo: add, stop and
 // kill its members, pace its publisher, stop and start the embedded
-// cluster's nodes. `web` has none: its page only watches.
+// cluster's nodes. `web` has none: its page only watches. The page calls
+// both methods from several goroutines at once.
 type Controls interface {
-	// Stage is what the controls act on, as it is now.
+	// Stage is what the controls act on, as it is now. The page asks for
+	// it every half second, and after each action done, so it must be
+	// quick: it pushes the stage to the browsers when it changed. The
+	// newest of its Actions that equals an action done, if it has a
+	// Result, is what the page says came of it.
 	Stage() Stage
 	// Do carries out one action; its error says in one line why it could
-	// not, for the page to show.
+	// not, for the page to show. Its ctx ends after 15 s (the page then
+	// says the action timed out), not when the browser goes away.
 	Do(ctx context.Context, a Action) error
 }
 

@@ -8,29 +8,41 @@ import (
 	"github.com/pitchkafka/pitchkafka/kafkaio"
 )
 
-// changesKept is how many group changes the page lists.
-const changesKept = 10
-
 // idleAfter is how long a group keeps its place on the page once its last
 // member has left: long enough for a talk's "stop every announcer, watch
 // the lag grow, start one again"; after it the group is idle, and folds
 // away. A group with no member when the page first sees it is idle at once.
 const idleAfter = 5 * time.Minute
 
-// groupTracker turns the watch's snapshots into the page's group views, and
-// notices members joining and leaving and partitions changing owner.
+// lagTrendLen is how many of a group's lags, one per look, the page draws:
+// the last minute.
+const lagTrendLen = 60
+
+// groupTracker turns the watch's snapshots into the page's group views:
+// each group's rebalances (see rebalances.go), its lag over the last
+// minute, and whether it is idle.
 type groupTracker struct {
-	// owners is each group's last owner of each partition; a partition
-	// without an owner, as in the middle of a rebalance, keeps its last.
-	owners  map[string]map[int32]string
-	members map[string][]string
-	// manned is when each group was last seen with a member.
-	manned  map[string]time.Time
-	changes []Change
+	groups map[string]*groupHistory
+	// changes are the latest rebalances, of every group, newest first.
+	changes []*rebalance
+}
+
+// groupHistory is what the tracker remembers of one group.
+type groupHistory struct {
+	seen bool
+	// settled is the group as it was when its last rebalance settled, or
+	// when the page first saw it; last as it was at the last look, and
+	// quietSince when it last looked different.
+	settled, last groupShape
+	quietSince    time.Time
+	open          *rebalance // the rebalance in progress, if any
+	// manned is when the group was last seen with a member.
+	manned time.Time
+	lags   []int64
 }
 
 func newGroupTracker() *groupTracker {
-	return &groupTracker{owners: map[string]map[int32]string{}, members: map[string][]string{}, manned: map[string]time.Time{}}
+	return &groupTracker{groups: map[string]*groupHistory{}}
 }
 
 // update takes a new snapshot and returns the groups as the page shows
@@ -39,13 +51,20 @@ func newGroupTracker() *groupTracker {
 func (t *groupTracker) update(st kafkaio.TopicState) []Group {
 	groups := make([]Group, 0, len(st.Groups))
 	for _, gs := range st.Groups {
-		g := groupView(gs, st.High)
-		t.notice(g, st.At)
-		if len(g.Members) > 0 {
-			t.manned[g.ID] = st.At
+		g := groupView(gs, st.High, st.Low)
+		h := t.groups[g.ID]
+		if h == nil {
+			h = &groupHistory{}
+			t.groups[g.ID] = h
 		}
-		last, ever := t.manned[g.ID]
-		g.Idle = len(g.Members) == 0 && (!ever || st.At.Sub(last) >= idleAfter)
+		t.notice(h, g, st.At)
+		h.lags = append(h.lags, g.Lag)
+		h.lags = h.lags[max(0, len(h.lags)-lagTrendLen):]
+		g.LagTrend = slices.Clone(h.lags)
+		if len(g.Members) > 0 {
+			h.manned = st.At
+		}
+		g.Idle = len(g.Members) == 0 && (h.manned.IsZero() || st.At.Sub(h.manned) >= idleAfter)
 		groups = append(groups, g)
 	}
 	slices.SortStableFunc(groups, func(a, b Group) int { return compareBool(a.Idle, b.Idle) })
@@ -63,52 +82,9 @@ func compareBool(a, b bool) int {
 	return -1
 }
 
-// notice records a change of the group's members or owners since the last
-// snapshot.
-func (t *groupTracker) notice(g Group, at time.Time) {
-	names := make([]string, len(g.Members))
-	for i, m := range g.Members {
-		names[i] = m.Name
-	}
-	prevNames, known := t.members[g.ID]
-	t.members[g.ID] = names
-	owners := t.owners[g.ID]
-	if owners == nil {
-		owners = map[int32]string{}
-		t.owners[g.ID] = owners
-	}
-	c := Change{At: at.UTC().Format("2006-01-02T15:04:05.000Z07:00"), Group: g.ID, Protocol: g.Protocol}
-	if known {
-		c.Joined, c.Left = missingFrom(prevNames, names), missingFrom(names, prevNames)
-	}
-	for _, p := range g.Partitions {
-		if p.Owner == "" || p.Owner == owners[p.ID] {
-			continue
-		}
-		if known {
-			c.Moves = append(c.Moves, Move{Partition: p.ID, From: owners[p.ID], To: p.Owner})
-		}
-		owners[p.ID] = p.Owner
-	}
-	if len(c.Joined)+len(c.Left)+len(c.Moves) > 0 {
-		t.changes = append([]Change{c}, t.changes[:min(len(t.changes), changesKept-1)]...)
-	}
-}
-
-// missingFrom returns the names in b that are not in a.
-func missingFrom(a, b []string) []string {
-	var out []string
-	for _, n := range b {
-		if !slices.Contains(a, n) {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-// groupView is a group with its members named and its position on every
-// partition of the topic.
-func groupView(gs kafkaio.GroupState, high map[int32]int64) Group {
+// groupView is a group with its members named, its position on every
+// partition of the topic, and its count of records handled.
+func groupView(gs kafkaio.GroupState, high, low map[int32]int64) Group {
 	g := Group{ID: gs.ID, Protocol: gs.Protocol, State: gs.State, Assignor: gs.Assignor, Members: []Member{}}
 	owner := map[int32]string{}
 	for _, m := range gs.Members {
@@ -125,13 +101,30 @@ func groupView(gs kafkaio.GroupState, high map[int32]int64) Group {
 	slices.Sort(ids)
 	for _, id := range ids {
 		gp := GroupPartition{ID: id, Owner: owner[id], Committed: -1, Lag: -1}
-		if c, ok := gs.Committed[id]; ok {
+		c, ok := gs.Committed[id]
+		if ok {
 			gp.Committed, gp.Lag = c, max(0, high[id]-c)
 			g.Lag += gp.Lag
 		}
+		g.tally(low[id], high[id], c, ok)
 		g.Partitions = append(g.Partitions, gp)
 	}
+	g.ToGo = g.OnTopic - g.Handled
 	return g
+}
+
+// tally counts one partition's records, those between its low and high
+// watermarks, in the group's OnTopic, and those of them below the
+// group's committed offset, if it has one, in Handled. Records retention
+// deleted before the group committed past them count in Expired.
+func (g *Group) tally(low, high, committed int64, ok bool) {
+	low = min(low, high)
+	g.OnTopic += high - low
+	if !ok {
+		return
+	}
+	g.Handled += min(max(committed, low), high) - low
+	g.Expired += max(0, low-committed)
 }
 
 // memberName is how the page names a member: its client id and the end of

@@ -1,16 +1,22 @@
 // Package web serves pitchkafka's live page: the games, the topic's
-// partitions as logs, the consumer groups reading it and the last-pitch
+// partitions as logs with their replicas, the consumer groups reading it
+// with their rebalances, lag and records handled, and the last-pitch
 // table, pushed to the browser as server-sent events. The page is static
-// HTML, CSS and JavaScript embedded in the binary; it is read-only, and
-// nothing of the client's configuration reaches it.
+// HTML, CSS and JavaScript embedded in the binary; nothing of the client's
+// configuration reaches it. It is read-only, unless it is given Controls
+// (the demo's) and listens on loopback: then it also takes actions, posted
+// to /control with a token only the page has (see actions.go).
 package web
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
 	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io/fs"
 	"net"
 	"net/http"
@@ -31,6 +37,9 @@ type Options struct {
 	Kafka kafkaio.Config
 	Topic string
 	Log   zerolog.Logger
+	// Controls, if set, are what the page may do: it shows them, and takes
+	// actions, when it listens on loopback. nil for a read-only page.
+	Controls Controls
 }
 
 // Server is the live page of one topic.
@@ -38,11 +47,23 @@ type Server struct {
 	opts  Options
 	watch *kafkaio.TopicWatch
 
+	// token is the page's secret for posting actions, "" without
+	// Controls.
+	token string
+	// controlsOn says the page offers its Controls: it has them, and
+	// listens on loopback. Run sets it before serving.
+	controlsOn bool
+
 	mu      sync.Mutex
 	live    *live
 	groups  []Group
 	tracker *groupTracker
+	cluster *clusterTracker
 	high    map[int32]int64
+	// stage is the Controls' stage as last asked, and stageJSON it encoded,
+	// to tell when it changed.
+	stage     *Stage
+	stageJSON []byte
 	// problems say why the page is stale, by what went wrong: reading
 	// the topic, or asking the cluster about it.
 	problems map[string]string
@@ -61,20 +82,30 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, watch: w, live: newLive(), tracker: newGroupTracker(), high: map[int32]int64{},
-		problems: map[string]string{}}
+	s := &Server{opts: opts, watch: w, live: newLive(), tracker: newGroupTracker(), cluster: newClusterTracker(),
+		high: map[int32]int64{}, problems: map[string]string{}}
+	if opts.Controls != nil {
+		s.token = rand.Text()
+	}
 	s.hub.init()
 	return s, nil
 }
 
 // Run serves the page on ln until ctx ends, reading the topic from its
 // beginning and watching its groups, then closes the listener and the
-// Kafka clients.
+// Kafka clients. A page with Controls offers them only on loopback, and
+// says so when it does not.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	defer s.watch.Close()
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	srv := &http.Server{Handler: s.Handler(loopback(ln.Addr())), ReadHeaderTimeout: 10 * time.Second,
+	onLoopback := loopback(ln.Addr())
+	s.controlsOn = s.opts.Controls != nil && onLoopback
+	if s.opts.Controls != nil && !onLoopback {
+		s.opts.Log.Warn().Str("listen", ln.Addr().String()).
+			Msg("the page is read-only: it listens beyond loopback, where anyone who reaches it could act on the demo; serve it on 127.0.0.1 for its controls")
+	}
+	srv := &http.Server{Handler: s.Handler(onLoopback), ReadHeaderTimeout: 10 * time.Second,
 		BaseContext: func(net.Listener) context.Context { return ctx }}
 	var wg sync.WaitGroup
 	errs := make(chan error, 1)
@@ -111,11 +142,19 @@ func loopback(addr net.Addr) bool {
 // /state (the State as JSON) and /events (the State as server-sent
 // events). With onLoopback, requests whose Host is not a loopback name are
 // refused, so that a web site cannot reach the page through a DNS name
-// rebound to 127.0.0.1.
+// rebound to 127.0.0.1. With Controls it also takes POST /control, which
+// refuses every action unless onLoopback (see actions.go); the page then
+// carries the token in a meta tag.
 func (s *Server) Handler(onLoopback bool) http.Handler {
 	sub, _ := fs.Sub(static, "static")
 	mux := http.NewServeMux()
 	mux.Handle("GET /", http.FileServerFS(sub))
+	index := pageHTML(s.opts.Controls != nil && onLoopback, s.token)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(index)
+	})
 	// The page links favicon.svg; a browser, a bookmark or a tool that
 	// asks for /favicon.ico gets it too, rather than a 404.
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
@@ -124,14 +163,37 @@ func (s *Server) Handler(onLoopback bool) http.Handler {
 	})
 	mux.HandleFunc("GET /state", s.serveState)
 	mux.HandleFunc("GET /events", s.serveEvents)
-	return guard(mux, onLoopback)
+	if s.opts.Controls != nil {
+		mux.HandleFunc("POST /control", s.serveControl(onLoopback))
+		mux.HandleFunc("GET /control", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "POST an action here, as the page does", http.StatusMethodNotAllowed)
+		})
+	}
+	return guard(mux, onLoopback, s.opts.Controls != nil)
 }
 
-// guard makes the page read-only, keeps it from loading anything from
-// elsewhere and, on loopback, checks the Host header.
-func guard(next http.Handler, onLoopback bool) http.Handler {
+// pageHTML is index.html, with the token for the page's script to post
+// actions with when it offers controls. The token goes in the page
+// itself, not in a response of its own: another site's script cannot read
+// the page (the same-origin policy), and the Host check keeps a rebound
+// name from loading it.
+func pageHTML(controls bool, token string) []byte {
+	b, _ := static.ReadFile("static/index.html")
+	if !controls {
+		return b
+	}
+	meta := `<meta name="pitchkafka-token" content="` + html.EscapeString(token) + `">` + "\n"
+	return bytes.Replace(b, []byte("</head>"), []byte(meta+"</head>"), 1)
+}
+
+// guard makes the page read-only, POST /control aside when it has
+// controls, keeps it from loading anything from elsewhere and, on
+// loopback, checks the Host header.
+func guard(next http.Handler, onLoopback, controls bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		post := controls && r.Method == http.MethodPost && r.URL.Path == "/control"
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && !post {
 			http.Error(w, "the page is read-only", http.StatusMethodNotAllowed)
 			return
 		}
@@ -265,6 +327,7 @@ func (s *Server) watchGroups(ctx context.Context) {
 			if err == nil {
 				s.groups = s.tracker.update(st)
 			}
+			s.cluster.update(st)
 			s.high = st.High
 			s.version++
 			s.mu.Unlock()
@@ -308,6 +371,7 @@ func (s *Server) publish(ctx context.Context) {
 	var last uint64
 	last--
 	for {
+		s.askStage()
 		if v := s.currentVersion(); v != last {
 			last = v
 			b, err := json.Marshal(s.state())
@@ -321,6 +385,37 @@ func (s *Server) publish(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// askStage asks the Controls for their stage, when the page offers them,
+// and counts a change of it as a change of the state.
+func (s *Server) askStage() {
+	if !s.controlsOn {
+		return
+	}
+	st := s.opts.Controls.Stage()
+	// Lists the page can take the length of, never null.
+	st.Processes, st.Nodes, st.Actions = orEmpty(st.Processes), orEmpty(st.Nodes), orEmpty(st.Actions)
+	b, err := json.Marshal(st)
+	if err != nil {
+		s.opts.Log.Error().Err(err).Msg("encode the stage")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !bytes.Equal(b, s.stageJSON) {
+		s.stage, s.stageJSON = &st, b
+		s.version++
+	}
+}
+
+// orEmpty returns an empty list for nil, which JSON encodes as [], not
+// null.
+func orEmpty[T any](l []T) []T {
+	if l == nil {
+		return []T{}
+	}
+	return l
 }
 
 // currentVersion sums the versions of everything the state is built from.
@@ -337,7 +432,8 @@ func (s *Server) currentVersion() uint64 {
 func (s *Server) state() State {
 	s.mu.Lock()
 	l := s.live
-	st := State{Topic: s.opts.Topic, Groups: s.groups, Changes: slices.Clone(s.tracker.changes), Problem: s.problem()}
+	st := State{Topic: s.opts.Topic, Groups: s.groups, Changes: s.tracker.list(), Problem: s.problem(),
+		Brokers: s.cluster.brokers, Stage: s.stage}
 	high := s.high
 	s.mu.Unlock()
 	var runs map[int32]partitionLog
@@ -345,7 +441,16 @@ func (s *Server) state() State {
 	games, runs, st.Pitchers, st.Records = l.view()
 	st.Games, st.StaleGames, st.FinishedGames = games.games, games.stale, games.finished
 	st.Partitions = partitions(high, runs)
-	st.At = time.Now().UTC().Format(time.RFC3339)
+	now := time.Now()
+	s.mu.Lock()
+	for i := range st.Partitions {
+		s.cluster.describe(&st.Partitions[i], now)
+	}
+	s.mu.Unlock()
+	st.At = now.UTC().Format(time.RFC3339)
+	if st.Brokers == nil {
+		st.Brokers = []Broker{}
+	}
 	if st.Games == nil {
 		st.Games = []Game{}
 	}

@@ -36,26 +36,35 @@ func TestLoopbackHost(t *testing.T) {
 
 // On loopback, a request whose Host is another name (a DNS name rebound
 // to 127.0.0.1) is refused; beyond loopback, Host is not checked. Any
-// method but GET and HEAD is refused: the page is read-only.
+// method but GET and HEAD is refused: the page is read-only, but for POST
+// /control when it has controls.
 func TestGuard(t *testing.T) {
 	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	for _, tc := range []struct {
 		name       string
 		onLoopback bool
+		controls   bool
 		method     string
+		path       string
 		host       string
 		want       int
 	}{
-		{"loopback name", true, "GET", "127.0.0.1:8080", http.StatusNoContent},
-		{"rebound name", true, "GET", "attacker.example:8080", http.StatusForbidden},
-		{"any name beyond loopback", false, "GET", "talk.example:8080", http.StatusNoContent},
-		{"post", true, "POST", "127.0.0.1:8080", http.StatusMethodNotAllowed},
+		{"loopback name", true, false, "GET", "/state", "127.0.0.1:8080", http.StatusNoContent},
+		{"rebound name", true, false, "GET", "/state", "attacker.example:8080", http.StatusForbidden},
+		{"any name beyond loopback", false, false, "GET", "/state", "talk.example:8080", http.StatusNoContent},
+		{"post", true, false, "POST", "/state", "127.0.0.1:8080", http.StatusMethodNotAllowed},
+		{"post /control without controls", true, false, "POST", "/control", "127.0.0.1:8080", http.StatusMethodNotAllowed},
+		{"post /control with controls", true, true, "POST", "/control", "127.0.0.1:8080", http.StatusNoContent},
+		{"post /control from a rebound name", true, true, "POST", "/control", "attacker.example:8080", http.StatusForbidden},
+		{"post elsewhere with controls", true, true, "POST", "/state", "127.0.0.1:8080", http.StatusMethodNotAllowed},
+		{"put /control with controls", true, true, "PUT", "/control", "127.0.0.1:8080", http.StatusMethodNotAllowed},
+		{"preflight /control with controls", true, true, "OPTIONS", "/control", "127.0.0.1:8080", http.StatusMethodNotAllowed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			req := httptest.NewRequest(tc.method, "/state", nil)
+			req := httptest.NewRequest(tc.method, tc.path, nil)
 			req.Host = tc.host
 			rec := httptest.NewRecorder()
-			guard(ok, tc.onLoopback).ServeHTTP(rec, req)
+			guard(ok, tc.onLoopback, tc.controls).ServeHTTP(rec, req)
 			if rec.Code != tc.want {
 				t.Errorf("status %d, want %d", rec.Code, tc.want)
 			}

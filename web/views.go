@@ -17,7 +17,9 @@ type State struct {
 	StaleGames    int         `json:"stale_games"`
 	FinishedGames int         `json:"finished_games"` // games read to their end
 	Partitions    []Partition `json:"partitions"`
-	Groups        []Group     `json:"groups"`
+	// Brokers are the cluster's live brokers, as its metadata lists them.
+	Brokers []Broker `json:"brokers"`
+	Groups  []Group  `json:"groups"`
 	// Changes are the latest changes of the groups' membership and
 	// assignments, newest first.
 	Changes  []Change  `json:"changes"`
@@ -25,6 +27,15 @@ type State struct {
 	// Problem says why part of the page is stale (a broker that does not
 	// answer), or is empty.
 	Problem string `json:"problem,omitempty"`
+	// Stage is what the page's controls act on; only a page with controls
+	// (the demo's, on loopback) has one.
+	Stage *Stage `json:"stage,omitempty"`
+}
+
+// Broker is one broker of the cluster.
+type Broker struct {
+	ID   int32  `json:"id"`
+	Addr string `json:"addr"` // host:port, as it advertises itself
 }
 
 // Game is one game's card.
@@ -77,12 +88,33 @@ type Partition struct {
 	ID int32 `json:"id"`
 	// High is the high watermark: the offset the next record will take.
 	High int64 `json:"high"`
+	// Low is the low watermark: the earliest offset still on the log, 0
+	// until retention deletes records.
+	Low int64 `json:"low"`
+	// Leader is the broker leading the partition, -1 when none does or
+	// the cluster has not been asked yet.
+	Leader   int32   `json:"leader"`
+	Replicas []int32 `json:"replicas"`
+	// ISR are the replicas in sync with the leader; fewer than Replicas
+	// means the partition is under-replicated.
+	ISR []int32 `json:"isr"`
+	// Offline are the replicas on brokers that are down.
+	Offline []int32 `json:"offline,omitempty"`
+	// LeaderMoved is set for leaderMovedFor after the page saw the leader
+	// change.
+	LeaderMoved *LeaderMove `json:"leader_moved,omitempty"`
 	// Segments are the games on the partition, in the order of their
 	// first record, each with how many records it has there; the oldest
 	// games are merged into one segment with game_pk 0.
 	Segments []Segment `json:"segments"`
 	// Recent are the partition's latest records, oldest first.
 	Recent []Mark `json:"recent"`
+}
+
+// LeaderMove is a partition's change of leader.
+type LeaderMove struct {
+	From int32  `json:"from"` // the previous leader, -1 for none
+	At   string `json:"at"`   // when the page saw it, RFC 3339 to the millisecond
 }
 
 // Segment is one game's records on a partition, at offsets From to To,
@@ -112,6 +144,19 @@ type Group struct {
 	Members    []Member         `json:"members"`
 	Partitions []GroupPartition `json:"partitions"`
 	Lag        int64            `json:"lag"` // summed over the partitions with a committed offset
+	// LagTrend is Lag at each of the watch's last looks, one a second,
+	// oldest first: up to lagTrendLen of them.
+	LagTrend []int64 `json:"lag_trend"`
+	// Handled, OnTopic and ToGo say that nothing is lost: OnTopic counts
+	// the records on the log (each partition's high watermark minus its
+	// low), Handled those of them the group has committed (its committed
+	// offset minus the low watermark, none on a partition it has committed
+	// nothing on), and ToGo is OnTopic minus Handled. Expired counts the
+	// records retention deleted before the group committed past them.
+	Handled int64 `json:"handled"`
+	OnTopic int64 `json:"on_topic"`
+	ToGo    int64 `json:"to_go"`
+	Expired int64 `json:"expired,omitempty"`
 	// Idle says the group has had no member for idleAfter, or none since
 	// the page started: a group of an earlier run. The page folds it away,
 	// below the others.
@@ -135,15 +180,40 @@ type GroupPartition struct {
 	Lag       int64 `json:"lag"`
 }
 
-// Change is a change of a group's membership or assignment.
+// Change is a rebalance: a change of a group's membership or assignment,
+// from the group as it was before to the group as it settled.
 type Change struct {
-	At       string `json:"at"` // RFC 3339, to the millisecond
+	// At is when the watch first saw it: the group leaving Stable, or its
+	// members or owners changed; RFC 3339, to the millisecond.
+	At       string `json:"at"`
 	Group    string `json:"group"`
 	Protocol string `json:"protocol"`
 	// Joined and Left name members that came and went.
 	Joined []string `json:"joined,omitempty"`
 	Left   []string `json:"left,omitempty"`
-	Moves  []Move   `json:"moves,omitempty"`
+	// Moves are the partitions that went from one member to another.
+	Moves []Move `json:"moves,omitempty"`
+	// Members say, for each member whose partitions changed, which it gave
+	// up and which it got.
+	Members []MemberMoves `json:"members,omitempty"`
+	// Settled says the rebalance is over: the group is Stable with every
+	// partition owned, or has no member left, or nothing changed for
+	// settleAfter.
+	Settled bool `json:"settled"`
+	// TookMs is how long it took, from At to the look that saw it settled;
+	// so far, while it is not. 0 when it settled between two looks.
+	TookMs int64 `json:"took_ms"`
+	// Unowned are the partitions no member owned when it settled, when some
+	// member was left.
+	Unowned []int32 `json:"unowned,omitempty"`
+}
+
+// MemberMoves are the partitions one member gave up and got in a
+// rebalance.
+type MemberMoves struct {
+	Name string  `json:"name"`
+	Gave []int32 `json:"gave,omitempty"`
+	Got  []int32 `json:"got,omitempty"`
 }
 
 // Move is a partition that changed owner; From is "" when it had none.

@@ -34,7 +34,7 @@ func (c *Cluster) handleMetadata(creq *clientReq) (kmsg.Response, error) {
 		return nil, err
 	}
 
-	for _, b := range c.bs {
+	for _, b := range c.liveBrokers() { // pitchkafka: not the stopped, see nodes.go
 		sb := kmsg.NewMetadataResponseBroker()
 		sb.NodeID = b.node
 		sb.Host, sb.Port = b.hostport()
@@ -82,20 +82,11 @@ func (c *Cluster) handleMetadata(creq *clientReq) (kmsg.Response, error) {
 			donep(t, id, p, e.Code)
 			return
 		}
-		nreplicas := c.data.treplicas[t]
-		if nreplicas > len(c.bs) {
-			nreplicas = len(c.bs)
-		}
-
 		sp := donep(t, id, p, 0)
 		sp.Leader = pd.leader.node
 		sp.LeaderEpoch = pd.epoch
-
-		for i := 0; i < nreplicas; i++ {
-			idx := (pd.leader.bsIdx + i) % len(c.bs)
-			sp.Replicas = append(sp.Replicas, c.bs[idx].node)
-		}
-		sp.ISR = sp.Replicas
+		// pitchkafka: stopped nodes stay replicas, out of the ISR; see nodes.go.
+		sp.Replicas, sp.ISR, sp.OfflineReplicas = c.replicaIDs(t, pd)
 	}
 
 	allowAuto := req.AllowAutoTopicCreation && c.cfg.allowAutoTopic

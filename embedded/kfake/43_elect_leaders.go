@@ -62,8 +62,14 @@ func (c *Cluster) handleElectLeaders(creq *clientReq) (kmsg.Response, error) {
 	}
 
 	elect := func(t string, p int32, pd *partData) {
-		next := (pd.leader.bsIdx + 1) % len(c.bs)
-		pd.leader = c.bs[next]
+		// pitchkafka: never to a stopped node; a partition whose
+		// preferred leader is stopped stays where it is, as on Kafka.
+		// See nodes.go.
+		if pd.preferred != nil {
+			donep(t, p, kerr.PreferredLeaderNotAvailable.Code)
+			return
+		}
+		pd.leader = c.nextLive(pd.leader.bsIdx)
 		pd.epoch++
 		donep(t, p, 0)
 	}

@@ -23,10 +23,14 @@ func (c *Cluster) handleDescribeCluster(creq *clientReq) (kmsg.Response, error) 
 	}
 
 	for _, b := range c.bs {
+		if b.stopped && !req.IncludeFencedBrokers { // pitchkafka: see nodes.go
+			continue
+		}
 		sb := kmsg.NewDescribeClusterResponseBroker()
 		sb.NodeID = b.node
 		sb.Host, sb.Port = b.hostport()
 		sb.Rack = &brokerRack
+		sb.IsFenced = b.stopped
 		resp.Brokers = append(resp.Brokers, sb)
 	}
 

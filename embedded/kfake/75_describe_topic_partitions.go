@@ -138,11 +138,6 @@ func (c *Cluster) handleDescribeTopicPartitions(creq *clientReq) (kmsg.Response,
 		}
 		slices.Sort(pids)
 
-		nreplicas := c.data.treplicas[topic]
-		if nreplicas > len(c.bs) {
-			nreplicas = len(c.bs)
-		}
-
 		for _, p := range pids {
 			if emitted >= limit {
 				nc := kmsg.NewDescribeTopicPartitionsResponseNextCursor()
@@ -156,11 +151,8 @@ func (c *Cluster) handleDescribeTopicPartitions(creq *clientReq) (kmsg.Response,
 			sp.Partition = p
 			sp.LeaderID = pd.leader.node
 			sp.LeaderEpoch = pd.epoch
-			for i := 0; i < nreplicas; i++ {
-				idx := (pd.leader.bsIdx + i) % len(c.bs)
-				sp.Replicas = append(sp.Replicas, c.bs[idx].node)
-			}
-			sp.ISR = sp.Replicas
+			// pitchkafka: stopped nodes stay replicas, out of the ISR; see nodes.go.
+			sp.Replicas, sp.ISR, sp.OfflineReplicas = c.replicaIDs(topic, pd)
 			st.Partitions = append(st.Partitions, sp)
 			emitted++
 		}

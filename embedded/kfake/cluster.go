@@ -97,6 +97,12 @@ type (
 		ln    net.Listener
 		node  int32
 		bsIdx int
+
+		// pitchkafka: a node can be stopped and started again, see
+		// nodes.go; conns are its clients' open connections.
+		mu      sync.Mutex
+		stopped bool
+		conns   map[*clientConn]struct{}
 	}
 
 	controlFn func(kmsg.Request) (kmsg.Response, error, bool)
@@ -424,9 +430,12 @@ func newListener(port int, tc *tls.Config, fn func(network, address string) (net
 }
 
 func (b *broker) listen() {
-	defer b.ln.Close()
+	b.mu.Lock()
+	ln := b.ln // StartNode gives a stopped node a new one
+	b.mu.Unlock()
+	defer ln.Close()
 	for {
-		conn, err := b.ln.Accept()
+		conn, err := ln.Accept()
 		if err != nil {
 			return
 		}
@@ -441,7 +450,14 @@ func (b *broker) listen() {
 			done:   make(chan struct{}),
 			mute:   mute,
 		}
-		go cc.read()
+		if !b.track(ln, cc) { // stopped since the Accept
+			conn.Close()
+			continue
+		}
+		go func() {
+			cc.read()
+			b.untrack(cc)
+		}()
 		go cc.write()
 	}
 }
@@ -1329,6 +1345,10 @@ func (c *Cluster) MoveTopicPartition(topic string, partition, nodeID int32) erro
 			err = fmt.Errorf("node %d not found", nodeID)
 			return
 		}
+		if br.stopped { // pitchkafka: see nodes.go
+			err = fmt.Errorf("node %d is stopped", nodeID)
+			return
+		}
 		pd, ok := c.data.tps.getp(topic, partition)
 		if !ok {
 			err = errors.New("topic/partition not found")
@@ -1463,14 +1483,16 @@ func (c *Cluster) ShufflePartitionLeaders() {
 }
 
 func (c *Cluster) shufflePartitions() {
+	live := c.liveBrokers() // pitchkafka: never a stopped node, see nodes.go
 	c.data.tps.each(func(_ string, _ int32, p *partData) {
 		var leader *broker
-		if len(c.bs) == 0 {
+		if len(live) == 0 {
 			leader = c.noLeader()
 		} else {
-			leader = c.bs[rand.Intn(len(c.bs))]
+			leader = live[rand.Intn(len(live))]
 		}
 		p.leader = leader
+		p.preferred = nil
 		p.epoch++
 	})
 }

@@ -123,6 +123,9 @@ type (
 
 		leader    *broker
 		followers followers
+		// pitchkafka: the preferred leader (first replica) while it is
+		// stopped and the partition led elsewhere; see nodes.go.
+		preferred *broker
 
 		watch      map[*watchFetch]struct{}
 		shareWatch map[*watchShareFetch]struct{}
@@ -243,11 +246,12 @@ func (c *Cluster) noLeader() *broker {
 }
 
 func (c *Cluster) newPartData(p int32) func() *partData {
+	live := c.liveBrokers() // pitchkafka: never a stopped node, see nodes.go
 	return func() *partData {
 		return &partData{
 			p:          p,
 			dir:        defLogDir,
-			leader:     c.bs[rand.Intn(len(c.bs))],
+			leader:     live[rand.Intn(len(live))],
 			watch:      make(map[*watchFetch]struct{}),
 			shareWatch: make(map[*watchShareFetch]struct{}),
 			createdAt:  time.Now(),
@@ -1353,7 +1357,16 @@ func (c *Cluster) compact(pd *partData, topic string) {
 	// Cleanable range is all batches except the last (active) batch.
 	// We stream batches from disk in each pass to avoid holding all
 	// decoded batches in memory at once.
-	cleanableEnd := total - 1
+	//
+	// pitchkafka: and none from the first unstable offset on, as Kafka's
+	// cleaner stops there. A transaction still open may yet be aborted:
+	// cleaning past its records would drop the committed records they
+	// supersede, and with its abort a key would lose its latest committed
+	// value (scores' game states, restored from the games topic).
+	cleanableEnd := min(total-1, pd.batchesBelow(pd.lastStableOffset))
+	if cleanableEnd == 0 {
+		return
+	}
 
 	// Pass 1: stream batches to build key => highest offset map.
 	keyOffsets := make(map[string]int64)
@@ -1470,15 +1483,26 @@ func (c *Cluster) compact(pd *partData, topic string) {
 	}
 	kept = filtered
 
-	// Read the last (active) batch - always kept unconditionally.
-	lastSeg := &pd.segments[len(pd.segments)-1]
-	lastIdx := len(lastSeg.index) - 1
-	lastBatch, err := c.readBatchFull(pd, len(pd.segments)-1, &lastSeg.index[lastIdx])
-	if err != nil {
-		c.cfg.logger.Logf(LogLevelWarn, "compact %s-%d: read last batch: %v", pd.t, pd.p, err)
+	// Keep the batches past the cleanable range as they are: the last
+	// (active) batch, and (pitchkafka) those from the first unstable
+	// offset on.
+	n = 0
+	pd.eachBatchMeta(func(si, _ int, m *batchMeta) bool {
+		if n++; n <= cleanableEnd {
+			return true
+		}
+		batch, err := c.readBatchFull(pd, si, m)
+		if err != nil {
+			c.cfg.logger.Logf(LogLevelWarn, "compact %s-%d: read batch past the cleanable range: %v", pd.t, pd.p, err)
+			ok = false
+			return false
+		}
+		kept = append(kept, batch)
+		return true
+	})
+	if !ok {
 		return
 	}
-	kept = append(kept, lastBatch)
 
 	// Rebuild partition metadata.
 	pd.nbytes = 0
@@ -1494,6 +1518,20 @@ func (c *Cluster) compact(pd *partData, topic string) {
 
 	// Prune aborted txn entries that are now before logStartOffset.
 	pd.trimAbortedTxns()
+}
+
+// batchesBelow counts the partition's leading batches whose records all
+// lie below offset (pitchkafka).
+func (pd *partData) batchesBelow(offset int64) int {
+	n := 0
+	pd.eachBatchMeta(func(_, _ int, m *batchMeta) bool {
+		if m.firstOffset+int64(m.lastOffsetDelta) >= offset {
+			return false
+		}
+		n++
+		return true
+	})
+	return n
 }
 
 // trimAbortedTxns prunes aborted txn entries fully before logStartOffset.

@@ -176,6 +176,12 @@ var emptyConsumerAssignment = func() []byte {
 func (c *Cluster) coordinator(id string) *broker {
 	gen := c.coordinatorGen.Load()
 	n := hashString(fmt.Sprintf("%d", gen)+"\x00\x00"+id) % uint64(len(c.bs))
+	// pitchkafka: a stopped node's groups and transactions move to the
+	// next live node, as the leadership of Kafka's __consumer_offsets and
+	// __transaction_state partitions would; see nodes.go.
+	if c.bs[n].stopped {
+		return c.nextLive(int(n))
+	}
 	return c.bs[n]
 }
 

@@ -114,14 +114,25 @@ func (p *Process) Wait(timeout time.Duration) bool {
 	}
 }
 
-// StartBrokerProcess runs `pitchkafka broker --listen addr --data-dir dir`
-// and waits until it listens, so that a test can SIGKILL a broker.
-func StartBrokerProcess(tb testing.TB, bin, addr, dir string) *Process {
+// StartBrokerProcess runs `pitchkafka broker` with args as a process of
+// its own, so that a test can stop, freeze or kill it, and waits until it
+// listens.
+func StartBrokerProcess(tb testing.TB, args ...string) *Process {
 	tb.Helper()
 	SkipOnKafka(tb, "it runs pitchkafka broker as a process, to kill it")
-	p := Start(tb, bin, "broker", "--listen", addr, "--data-dir", dir)
+	p := Start(tb, Binary(tb), append([]string{"broker"}, args...)...)
 	WaitFor(tb, 30*time.Second, "the broker to listen", func() bool { return strings.Contains(p.Stdout.String(), "listening on") })
 	return p
+}
+
+// Stop sends SIGINT and fails the test unless the process exits within
+// 30 s.
+func (p *Process) Stop(tb testing.TB) {
+	tb.Helper()
+	p.Signal(syscall.SIGINT)
+	if !p.Wait(30 * time.Second) {
+		tb.Fatalf("%s did not stop within 30 s of SIGINT", p.Cmd.Path)
+	}
 }
 
 // FreeAddr returns a loopback address whose port was free a moment ago.
