@@ -3,6 +3,7 @@ package game
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -181,16 +182,50 @@ type teamsOf[T any] struct {
 
 // MarshalJSON writes the state as a games record value.
 func (s *GameState) MarshalJSON() ([]byte, error) {
-	return json.Marshal(gameJSON{
-		Schema: GameSchemaV1, TS: s.TS.UTC().Format(TimestampLayout), GamePK: s.GamePK, GameDate: s.GameDate,
-		AwayTeam: s.AwayTeam, HomeTeam: s.HomeTeam, Status: s.Status(),
-		Inning: s.Inning, InningTopBot: s.TopBot(), Outs: s.Outs,
-		On1B: playerOrNull(s.On1B), On2B: playerOrNull(s.On2B), On3B: playerOrNull(s.On3B),
-		AwayScore: s.AwayScore, HomeScore: s.HomeScore,
-		RunsByInning: teamsOf[[]int]{emptyIfNil(s.runs[0]), emptyIfNil(s.runs[1])},
-		Hits:         teamsOf[int]{s.hits[0], s.hits[1]}, Errors: teamsOf[int]{s.errors[0], s.errors[1]},
-		ThroughSeq: s.ThroughSeq,
-	})
+	return s.AppendJSON(make([]byte, 0, 512)), nil
+}
+
+// AppendJSON appends the state as a games record value to buf, in
+// gameJSON's fields and order, and returns the extended buffer. It writes
+// field by field: encoding/json's reflection was a fifth of scores' time.
+func (s *GameState) AppendJSON(buf []byte) []byte {
+	b := append(buf, `{"schema":"`...)
+	b = append(b, GameSchemaV1...)
+	b = append(b, `","ts":"`...)
+	b = appendTimestamp(b, s.TS)
+	b = appendInt(b, `","game_pk":`, s.GamePK)
+	b = appendQuoted(append(b, `,"game_date":`...), s.GameDate)
+	b = appendQuoted(append(b, `,"away_team":`...), s.AwayTeam)
+	b = appendQuoted(append(b, `,"home_team":`...), s.HomeTeam)
+	b = appendQuoted(append(b, `,"status":`...), s.Status())
+	b = appendInt(b, `,"inning":`, int64(s.Inning))
+	b = appendQuoted(append(b, `,"inning_topbot":`...), s.TopBot())
+	b = appendInt(b, `,"outs":`, int64(s.Outs))
+	b = appendID(b, `,"on_1b":`, s.On1B)
+	b = appendID(b, `,"on_2b":`, s.On2B)
+	b = appendID(b, `,"on_3b":`, s.On3B)
+	b = appendInt(b, `,"away_score":`, int64(s.AwayScore))
+	b = appendInt(b, `,"home_score":`, int64(s.HomeScore))
+	b = appendInts(append(b, `,"runs_by_inning":{"away":`...), s.runs[0])
+	b = appendInts(append(b, `,"home":`...), s.runs[1])
+	b = appendInt(b, `},"hits":{"away":`, int64(s.hits[0]))
+	b = appendInt(b, `,"home":`, int64(s.hits[1]))
+	b = appendInt(b, `},"errors":{"away":`, int64(s.errors[0]))
+	b = appendInt(b, `,"home":`, int64(s.errors[1]))
+	b = appendInt(b, `},"through_seq":`, int64(s.ThroughSeq))
+	return append(b, '}')
+}
+
+// appendInts writes a JSON array of ints; nil is the empty array.
+func appendInts(b []byte, vs []int) []byte {
+	b = append(b, '[')
+	for i, v := range vs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(v), 10)
+	}
+	return append(b, ']')
 }
 
 // UnmarshalJSON reads a games record value, as MarshalJSON writes it.
@@ -212,25 +247,11 @@ func (s *GameState) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func playerOrNull(id int64) *int64 {
-	if id == 0 {
-		return nil
-	}
-	return &id
-}
-
 func deref(id *int64) int64 {
 	if id == nil {
 		return 0
 	}
 	return *id
-}
-
-func emptyIfNil(runs []int) []int {
-	if runs == nil {
-		return []int{}
-	}
-	return runs
 }
 
 func nilIfEmpty(runs []int) []int {

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestGameStateFollowsTheSimulator folds every pitch of simulated games and
@@ -123,6 +124,68 @@ func TestGameStateJSONRoundTrip(t *testing.T) {
 	if len(fields) != 19 {
 		t.Errorf("%d fields, want 19: %s", len(fields), b)
 	}
+}
+
+// TestGameStateJSONIsWhatEncodingJSONWrote: the hand-written encoder writes,
+// byte for byte, what encoding/json wrote of gameJSON before it, for every
+// state of simulated games (a games topic written by either reads the
+// same); for strings that encoding/json escapes as HTML, the same values.
+func TestGameStateJSONIsWhatEncodingJSONWrote(t *testing.T) {
+	for seed := range uint64(5) {
+		l := DefaultLeague()
+		away, home := l.Team("SEA"), l.Team("MIN")
+		g := NewGame(1, "2026-04-01", away, home, away.Rotation[0], home.Rotation[0], Rules{}, rand.New(rand.NewPCG(seed, 2)))
+		var s GameState
+		var p Pitch
+		for g.NextInto(&p) {
+			s.Apply(&p)
+			if got, want := s.AppendJSON(nil), reflectedGameJSON(t, &s); string(got) != string(want) {
+				t.Fatalf("seed %d, game_seq %d:\n got %s\nwant %s", seed, p.GameSeq, got, want)
+			}
+		}
+	}
+	odd := GameState{GamePK: -1, GameDate: "<&>\u2028\"\\\n\x01\xff", AwayTeam: "Ñü", HomeTeam: "",
+		TS: time.Date(2025, 4, 1, 19, 5, 0, 123456789, time.FixedZone("x", 3600))}
+	var got, want any
+	if err := json.Unmarshal(odd.AppendJSON(nil), &got); err != nil {
+		t.Fatalf("%s: %v", odd.AppendJSON(nil), err)
+	}
+	if err := json.Unmarshal(reflectedGameJSON(t, &odd), &want); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("odd strings:\n got %v\nwant %v", got, want)
+	}
+}
+
+// reflectedGameJSON is the state as encoding/json writes gameJSON.
+func reflectedGameJSON(t *testing.T, s *GameState) []byte {
+	t.Helper()
+	id := func(v int64) *int64 {
+		if v == 0 {
+			return nil
+		}
+		return &v
+	}
+	runs := func(r []int) []int {
+		if r == nil {
+			return []int{}
+		}
+		return r
+	}
+	b, err := json.Marshal(gameJSON{
+		Schema: GameSchemaV1, TS: s.TS.UTC().Format(TimestampLayout), GamePK: s.GamePK, GameDate: s.GameDate,
+		AwayTeam: s.AwayTeam, HomeTeam: s.HomeTeam, Status: s.Status(),
+		Inning: s.Inning, InningTopBot: s.TopBot(), Outs: s.Outs,
+		On1B: id(s.On1B), On2B: id(s.On2B), On3B: id(s.On3B), AwayScore: s.AwayScore, HomeScore: s.HomeScore,
+		RunsByInning: teamsOf[[]int]{runs(s.runs[0]), runs(s.runs[1])},
+		Hits:         teamsOf[int]{s.hits[0], s.hits[1]}, Errors: teamsOf[int]{s.errors[0], s.errors[1]},
+		ThroughSeq: s.ThroughSeq,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // TestGameStateCloneSharesNothing: a clone taken before pitches are folded

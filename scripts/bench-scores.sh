@@ -8,7 +8,10 @@
 #   bash scripts/bench-scores.sh              # N=1000000 pitches, REPS=3 rounds
 #   N=100000 REPS=1 bash scripts/bench-scores.sh   # quick
 # Environment: N, REPS, KS_STORE (rocksdb, Kafka Streams' default, or memory),
-# KS_JAVA_OPTS (the Streams app's JVM options; default none), TIMEOUT (seconds per
+# KS_JAVA_OPTS (the Streams app's JVM options; default none), SCORES_ARGS (more flags
+# for scores; by default "--commit-records 100000000", so that scores commits on the
+# 100 ms interval alone, as the Streams app does; SCORES_ARGS= measures scores' own
+# defaults, which also commit every 1000 pitches), TIMEOUT (seconds per
 # run, default 1800), PITCHKAFKA_KAFKA_JVM_OPTS (the broker's; default below).
 #
 # Each run starts a fresh process with a fresh group (application id) and output topic
@@ -24,6 +27,7 @@ N=${N:-1000000}
 REPS=${REPS:-3}
 KS_STORE=${KS_STORE:-rocksdb}
 KS_JAVA_OPTS=${KS_JAVA_OPTS:-}
+SCORES_ARGS=${SCORES_ARGS---commit-records 100000000}
 TIMEOUT=${TIMEOUT:-1800}
 export PITCHKAFKA_KAFKA_JVM_OPTS=${PITCHKAFKA_KAFKA_JVM_OPTS:--Xms1g -Xmx2g -XX:+UseG1GC}
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-scores.XXXXXX")
@@ -65,7 +69,7 @@ run_scores() {
   # sh writes its pid, then becomes scores: the pid to send SIGTERM to.
   /usr/bin/time -f '%e %U %S' -o "$work/time-ps-$r" sh -c 'echo $$ >"$0"; exec "$@"' "$pidf" \
     "$bin" --log-format json scores --brokers "$brokers" --topic "$topic" --to "games-ps-$r" --group "ps-$r" \
-    --instance a --commit-interval 100ms --stats-interval 100ms >/dev/null 2>"$log" &
+    --instance a --commit-interval 100ms --stats-interval 100ms $SCORES_ARGS >/dev/null 2>"$log" &
   local tpid=$! deadline=$((SECONDS + TIMEOUT))
   while :; do
     in=$(tail -n 5 "$log" | grep -o '"records_in":[0-9]*' | tail -1 | cut -d: -f2)
@@ -140,7 +144,7 @@ echo
 echo "## pitchkafka scores vs Kafka Streams: $N pitches, $REPS rounds"
 echo
 echo "One Apache Kafka 4.4.0 node (scripts/kafka.sh, broker JVM: $PITCHKAFKA_KAFKA_JVM_OPTS), 6 partitions;"
-echo "both exactly once, committing every 100 ms (scores also every 1000 pitches, its default);"
+echo "both exactly once, committing every 100 ms; scores's further flags: ${SCORES_ARGS:-none (its defaults, which also commit every 1000 pitches)};"
 echo "Kafka Streams 4.4.0, exactly_once_v2, 1 stream thread, $KS_STORE store with caching and changelog;"
 echo "$(nproc) cores, load average $load_before before, $load_after after."
 echo
