@@ -1599,6 +1599,7 @@ func (c *Cluster) loadPIDsLog(fsys fs, dir string) error {
 				txid:       entry.TxID,
 				txTimeout:  entry.Timeout,
 				lastActive: time.Now(),
+				lastEpoch:  -1, // not logged: a retry of a bump across a restart is fenced
 			}
 			if entry.Commit != nil {
 				pidinf.lastWasCommit = *entry.Commit

@@ -77,6 +77,13 @@ type (
 		// completed, we return success only if the retry matches
 		// (commit after commit, abort after abort).
 		lastWasCommit bool
+
+		// The epoch before the last bump this producer asked for
+		// (InitProducerId with its id and epoch, KIP-360), or -1 if a
+		// new producer took the transactional ID since: as Kafka's
+		// lastProducerEpoch, an InitProducerId with it is a retry of
+		// that bump, and one with any other stale epoch is fenced.
+		lastEpoch int16
 	}
 
 	// Independent dup-detection entry: stores (firstSeq, nextSeq,
@@ -227,9 +234,17 @@ func (pids *pids) doInitProducerID(creq *clientReq) kmsg.Response {
 			resp.ErrorCode = kerr.InvalidProducerIDMapping.Code
 			return resp
 		}
-		// Accept current or stale epoch (recovery after timeout
-		// bump). Only reject epochs above the server's.
-		if req.ProducerEpoch > pidinf.epoch {
+		// As Kafka: the current epoch is bumped, the epoch before
+		// the last bump is a retry of it and gets the current one,
+		// and any other is fenced. A zombie whose epoch a newer
+		// producer bumped (InitProducerId without an epoch) must not
+		// get a fresh epoch, which would fence the newer one.
+		if req.ProducerEpoch != pidinf.epoch {
+			if req.ProducerEpoch >= 0 && req.ProducerEpoch == pidinf.lastEpoch {
+				resp.ProducerID = pidinf.id
+				resp.ProducerEpoch = pidinf.epoch
+				return resp
+			}
 			resp.ErrorCode = kerr.ProducerFenced.Code
 			return resp
 		}
@@ -239,7 +254,11 @@ func (pids *pids) doInitProducerID(creq *clientReq) kmsg.Response {
 		if pidinf.inTx {
 			pidinf.endTx(false)
 		}
-		pidinf = pids.bumpEpoch(pidinf)
+		bumped := pids.bumpEpoch(pidinf)
+		if bumped == pidinf {
+			bumped.lastEpoch = req.ProducerEpoch
+		}
+		pidinf = bumped
 		pidinf.lastActive = time.Now()
 		resp.ProducerID = pidinf.id
 		resp.ProducerEpoch = pidinf.epoch
@@ -645,6 +664,7 @@ func (pids *pids) getOrCreateNonTx(id int64, epoch int16, t string, p int32) (*p
 			id:         id,
 			epoch:      epoch,
 			lastActive: time.Now(),
+			lastEpoch:  -1,
 		}
 		pids.ids[id] = pidinf
 	}
@@ -672,6 +692,7 @@ func (pids *pids) bumpEpoch(pidinf *pidinfo) *pidinfo {
 			txid:       pidinf.txid,
 			txTimeout:  pidinf.txTimeout,
 			lastActive: pidinf.lastActive,
+			lastEpoch:  -1,
 		}
 		pids.ids[newID] = newPidinf
 		delete(pids.ids, pidinf.id)
@@ -698,6 +719,7 @@ func (pids *pids) create(txidp *string, txTimeout int32) (int64, int16) {
 			}
 			pidinf = pids.bumpEpoch(pidinf)
 			pidinf.lastActive = time.Now()
+			pidinf.lastEpoch = -1 // a new producer: every older epoch is fenced
 			return pidinf.id, pidinf.epoch
 		}
 	}
@@ -717,6 +739,7 @@ func (pids *pids) create(txidp *string, txTimeout int32) (int64, int16) {
 		id:         id,
 		txTimeout:  txTimeout,
 		lastActive: time.Now(),
+		lastEpoch:  -1,
 	}
 	if txidp != nil {
 		pidinf.txid = *txidp
