@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -18,7 +17,7 @@ type nodeControl interface {
 }
 
 // node stops or starts a node of the embedded cluster.
-func (s *demoStage) node(_ context.Context, a web.Action) (string, error) {
+func (s *demoStage) node(a web.Action) (string, error) {
 	if s.nodes == nil {
 		return "", errors.New("the demo runs on a cluster of yours: its nodes are not the demo's to stop")
 	}

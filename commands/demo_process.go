@@ -115,8 +115,8 @@ func (p *memberProcess) wait(logs io.Reader, log zerolog.Logger) {
 	level.Str("state", p.state).Str("exit", p.exit).Msg("the process ended")
 }
 
-// noteLog marks the process running once it logs that it got partitions,
-// or was fenced.
+// noteLog marks the process running once it logs that it got partitions
+// (scores logs its restore just before).
 func (p *memberProcess) noteLog(msg string) {
 	if msg != "assigned" && msg != "restored games from games" {
 		return
@@ -191,13 +191,17 @@ func (p *memberProcess) running() bool {
 	return !p.ended() && p.state != procFrozen && p.state != procStopping
 }
 
+// frozen reports whether the process is stopped by SIGSTOP.
+func (p *memberProcess) frozen() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.state == procFrozen
+}
+
 // stop asks the process to finish, as Ctrl-C does, and waits up to
 // timeout for it; then kills it.
 func (p *memberProcess) stop(timeout time.Duration) {
-	p.mu.Lock()
-	frozen := p.state == procFrozen
-	p.mu.Unlock()
-	if frozen {
+	if p.frozen() {
 		p.signal(syscall.SIGCONT, procRunning)
 	}
 	if p.signal(syscall.SIGINT, procStopping) != nil {
@@ -215,10 +219,7 @@ func (p *memberProcess) stop(timeout time.Duration) {
 // freeze stops the process where it is (SIGSTOP): it keeps its
 // connections but sends nothing, a zombie its group gives up on.
 func (p *memberProcess) freeze() error {
-	p.mu.Lock()
-	frozen := p.state == procFrozen
-	p.mu.Unlock()
-	if frozen {
+	if p.frozen() {
 		return fmt.Errorf("%s is frozen already: thaw it", p.name)
 	}
 	return p.signal(syscall.SIGSTOP, procFrozen)
@@ -226,10 +227,7 @@ func (p *memberProcess) freeze() error {
 
 // thaw lets a frozen process go on (SIGCONT).
 func (p *memberProcess) thaw() error {
-	p.mu.Lock()
-	frozen := p.state == procFrozen
-	p.mu.Unlock()
-	if !frozen {
+	if !p.frozen() {
 		return fmt.Errorf("%s is not frozen", p.name)
 	}
 	return p.signal(syscall.SIGCONT, procRunning)

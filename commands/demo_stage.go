@@ -121,36 +121,36 @@ func (s *demoStage) addAnnouncer() (*memberProcess, error) {
 	return s.start(name, "announce", demoAnnouncers, args)
 }
 
-// startScores starts a scores processor. It takes the instance of the
-// first processor that is not running (killed, stopped, or frozen: then it
-// fences that zombie), so that its transactions are those it takes over;
-// else a new instance.
+// startScores starts a scores processor (see scoresName).
 func (s *demoStage) startScores() (*memberProcess, error) {
-	instance, name := "", ""
-	s.mu.Lock()
-	taken := map[string]bool{}
-	for _, p := range s.procs {
-		if p.kind == "scores" && p.running() {
-			taken[scoresInstance(p.name)] = true
-		}
-	}
-	for _, p := range s.procs {
-		if in := scoresInstance(p.name); p.kind == "scores" && !taken[in] {
-			instance = in
-			break
-		}
-	}
-	s.mu.Unlock()
-	if instance == "" {
-		instance = s.nextName("scores")
-		name = instance
-	} else {
-		name = s.nextIncarnation(instance)
-	}
+	instance, name := s.scoresName()
 	args := append(s.member.common("scores"), "--group", demoScores, "--to", "games", "--instance", instance,
 		"--format", string(s.member.format), "--commit-interval", "100ms", "--output", s.member.output,
 		"--stats-interval", "30s", "-X", "client.id="+name)
 	return s.start(name, "scores", demoScores, args)
+}
+
+// scoresName picks the next scores process's instance and name. It takes
+// the instance of the first processor that is not running (killed,
+// stopped, or frozen: then it fences that zombie), so that its
+// transactions are those it takes over, as that instance's next
+// incarnation (scores-1.2, scores-1.3…); else a new instance.
+func (s *demoStage) scoresName() (instance, name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	running := map[string]bool{}
+	for _, p := range s.procs {
+		if p.kind == "scores" && p.running() {
+			running[scoresInstance(p.name)] = true
+		}
+	}
+	for _, p := range s.procs {
+		if in := scoresInstance(p.name); p.kind == "scores" && !running[in] {
+			return in, in + "." + strconv.Itoa(s.incarnations(in)+1)
+		}
+	}
+	instance = s.numberLocked("scores")
+	return instance, instance
 }
 
 // scoresInstance is the instance a scores process's name stands for:
@@ -164,21 +164,24 @@ func scoresInstance(name string) string {
 func (s *demoStage) nextName(kind string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.numberLocked(kind)
+}
+
+// numberLocked is nextName, with s.mu held.
+func (s *demoStage) numberLocked(kind string) string {
 	s.numbered[kind]++
 	return kind + "-" + strconv.Itoa(s.numbered[kind])
 }
 
-// nextIncarnation names the next process of an instance: scores-1.2.
-func (s *demoStage) nextIncarnation(instance string) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 1
+// incarnations counts the processes that ran an instance, with s.mu held.
+func (s *demoStage) incarnations(instance string) int {
+	n := 0
 	for _, p := range s.procs {
 		if scoresInstance(p.name) == instance {
 			n++
 		}
 	}
-	return instance + "." + strconv.Itoa(n)
+	return n
 }
 
 // start starts a member process and adds it to the cast.
@@ -211,9 +214,9 @@ func (s *demoStage) process(name string) (*memberProcess, error) {
 }
 
 // Do carries out one of the page's actions and notes what came of it.
-func (s *demoStage) Do(ctx context.Context, a web.Action) error {
-	result, err := s.do(ctx, a)
-	note := web.ActionNote{At: time.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00"), Action: a, Result: result, OK: err == nil}
+func (s *demoStage) Do(_ context.Context, a web.Action) error {
+	result, err := s.do(a)
+	note := web.ActionNote{At: pageTime(time.Now()), Action: a, Result: result, OK: err == nil}
 	if err != nil {
 		note.Result = err.Error()
 	}
@@ -224,7 +227,7 @@ func (s *demoStage) Do(ctx context.Context, a web.Action) error {
 }
 
 // do carries out an action and says what it did.
-func (s *demoStage) do(ctx context.Context, a web.Action) (string, error) {
+func (s *demoStage) do(a web.Action) (string, error) {
 	switch a.Verb {
 	case web.VerbAddAnnouncer:
 		p, err := s.addAnnouncer()
@@ -254,7 +257,7 @@ func (s *demoStage) do(ctx context.Context, a web.Action) (string, error) {
 		s.throttle.SetRate(a.Rate)
 		return fmt.Sprintf("the publisher publishes %v pitches a second", a.Rate), nil
 	case web.VerbStopNode, web.VerbStartNode:
-		return s.node(ctx, a)
+		return s.node(a)
 	}
 	return "", fmt.Errorf("no such action %q", a.Verb)
 }
@@ -312,6 +315,9 @@ func (s *demoStage) Stage() web.Stage {
 	return st
 }
 
+// pageTime writes a time as the page reads it: UTC, to the millisecond.
+func pageTime(t time.Time) string { return t.UTC().Format(game.TimestampLayout) }
+
 // view is the process as the page shows it.
 func (p *memberProcess) view() web.Process {
 	p.mu.Lock()
@@ -319,7 +325,7 @@ func (p *memberProcess) view() web.Process {
 	v := web.Process{Name: p.name, Kind: p.kind, Group: p.group, PID: p.cmd.Process.Pid, State: p.state, Exit: p.exit,
 		SessionTimeoutMs: p.sessionTimeout.Milliseconds()}
 	if !p.goneBy.IsZero() {
-		v.GoneBy = p.goneBy.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+		v.GoneBy = pageTime(p.goneBy)
 	}
 	return v
 }

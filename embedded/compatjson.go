@@ -74,14 +74,7 @@ func (d *jsonDiff) sub() *jsonDiff {
 	return &jsonDiff{path: append([]string(nil), d.path...), inside: d.inside}
 }
 
-func (d *jsonDiff) compatible() bool {
-	for _, diff := range d.diffs {
-		if !jsonCompatibleChanges[diff.kind] {
-			return false
-		}
-	}
-	return true
-}
+func (d *jsonDiff) compatible() bool { return allCompatible(d.diffs, jsonCompatibleChanges) }
 
 func (d *jsonDiff) merge(s *jsonDiff) { d.diffs = append(d.diffs, s.diffs...) }
 

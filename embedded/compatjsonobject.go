@@ -37,7 +37,7 @@ func (d *jsonDiff) compareRequired(o, u *jsonSchema) {
 }
 
 func (d *jsonDiff) compareProperties(o, u *jsonSchema) {
-	for _, name := range sortedSchemaKeys(o.properties, u.properties) {
+	for _, name := range unionNames(o.properties, u.properties) {
 		op, up := o.properties[name], u.properties[name]
 		d.at(func() {
 			switch {
@@ -141,14 +141,7 @@ func partialPropertySchema(s *jsonSchema, name string) *jsonSchema {
 }
 
 func (d *jsonDiff) compareDependencies(o, u *jsonSchema) {
-	names := map[string]bool{}
-	for k := range o.propertyDependencies {
-		names[k] = true
-	}
-	for k := range u.propertyDependencies {
-		names[k] = true
-	}
-	for _, name := range sortedKeys(names) {
+	for _, name := range unionNames(o.propertyDependencies, u.propertyDependencies) {
 		od, oOK := o.propertyDependencies[name]
 		ud, uOK := u.propertyDependencies[name]
 		oSet, uSet := setOf(od...), setOf(ud...)
@@ -166,7 +159,7 @@ func (d *jsonDiff) compareDependencies(o, u *jsonSchema) {
 			d.add("DEPENDENCY_ARRAY_CHANGED", name)
 		}
 	}
-	for _, name := range sortedSchemaKeys(o.schemaDependencies, u.schemaDependencies) {
+	for _, name := range unionNames(o.schemaDependencies, u.schemaDependencies) {
 		os, us := o.schemaDependencies[name], u.schemaDependencies[name]
 		d.at(func() {
 			switch {

@@ -2,7 +2,6 @@ package embedded
 
 import (
 	"math/big"
-	"sort"
 	"strconv"
 )
 
@@ -205,21 +204,4 @@ func matched(match []int) int {
 		}
 	}
 	return n
-}
-
-// sortedSchemaKeys are the keys of a map of schemas, sorted.
-func sortedSchemaKeys(a, b map[string]*jsonSchema) []string {
-	keys := map[string]bool{}
-	for k := range a {
-		keys[k] = true
-	}
-	for k := range b {
-		keys[k] = true
-	}
-	out := make([]string, 0, len(keys))
-	for k := range keys {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -89,6 +89,17 @@ func protoReadIssues(reader, writer protoreflect.FileDescriptor) []compatIssue {
 // protoDifference is one difference found, at a path such as #/Pitch/3.
 type protoDifference struct{ kind, path string }
 
+// allCompatible reports whether every one of diffs is of a kind in
+// compatible.
+func allCompatible(diffs []protoDifference, compatible map[string]bool) bool {
+	for _, diff := range diffs {
+		if !compatible[diff.kind] {
+			return false
+		}
+	}
+	return true
+}
+
 // protoDiff is the state of one comparison: where it is, which messages it
 // is inside (to stop at recursive types), what it found.
 type protoDiff struct {
@@ -109,14 +120,7 @@ func (d *protoDiff) sub() *protoDiff {
 	return s
 }
 
-func (d *protoDiff) compatible() bool {
-	for _, diff := range d.diffs {
-		if !protoCompatibleChanges[diff.kind] {
-			return false
-		}
-	}
-	return true
-}
+func (d *protoDiff) compatible() bool { return allCompatible(d.diffs, protoCompatibleChanges) }
 
 func (d *protoDiff) add(kind string) {
 	d.diffs = append(d.diffs, protoDifference{kind, "#/" + strings.Join(d.path, "/")})

@@ -19,14 +19,9 @@ import (
 // them; then srfake registers it.
 func (a *registryAPI) register(w http.ResponseWriter, req *http.Request) {
 	subject := req.PathValue("subject")
-	body, err := readBody(w, req)
+	body, schema, err := readSchema(w, req)
 	if err != nil {
 		writeError(w, err)
-		return
-	}
-	var schema sr.Schema
-	if err := json.Unmarshal(body, &schema); err != nil {
-		writeError(w, errInvalidSchema("the body must be a JSON object such as {\"schema\": \"…\", \"schemaType\": \"AVRO\"}: "+err.Error()))
 		return
 	}
 	a.regMu.Lock()
@@ -39,6 +34,19 @@ func (a *registryAPI) register(w http.ResponseWriter, req *http.Request) {
 	}
 	req.Body = io.NopCloser(bytes.NewReader(body))
 	a.passOn(w, req)
+}
+
+// readSchema reads the schema a request's body carries, and the body.
+func readSchema(w http.ResponseWriter, req *http.Request) ([]byte, sr.Schema, error) {
+	var s sr.Schema
+	body, err := readBody(w, req)
+	if err != nil {
+		return nil, s, err
+	}
+	if err := json.Unmarshal(body, &s); err != nil {
+		return nil, s, errInvalidSchema("the body must be a JSON object such as {\"schema\": \"…\", \"schemaType\": \"AVRO\"}: " + err.Error())
+	}
+	return body, s, nil
 }
 
 // registered reports whether subject has the schema already.
@@ -153,14 +161,9 @@ func (a *registryAPI) compatibleWithAll(w http.ResponseWriter, req *http.Request
 // request says ?verbose=true.
 func (a *registryAPI) answerCompatibility(w http.ResponseWriter, req *http.Request, subject string, previous []*parsedSchema) {
 	verbose := req.URL.Query().Get("verbose") == "true"
-	body, err := readBody(w, req)
+	_, s, err := readSchema(w, req)
 	if err != nil {
 		writeError(w, err)
-		return
-	}
-	var s sr.Schema
-	if err := json.Unmarshal(body, &s); err != nil {
-		writeError(w, errInvalidSchema("the body must be a JSON object such as {\"schema\": \"…\", \"schemaType\": \"AVRO\"}: "+err.Error()))
 		return
 	}
 	var msgs []string

@@ -25,17 +25,18 @@ func (a *registryAPI) formatted(w http.ResponseWriter, req *http.Request) {
 
 // formattedVersion answers GET /subjects/{subject}/versions/{version}.
 func (a *registryAPI) formattedVersion(w http.ResponseWriter, req *http.Request) {
-	version, err := a.checkVersion(req)
+	path, err := a.versionPath(req)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	a.serveFormatted(w, req, subjectPath(req.PathValue("subject"), "/versions/", version))
+	a.serveFormatted(w, req, path)
 }
 
-// checkVersion checks the request's version, and that its subject exists
-// (srfake says only that the version does not).
-func (a *registryAPI) checkVersion(req *http.Request) (string, error) {
+// versionPath is the path of the request's subject version, once it has
+// checked the version, and that the subject exists (srfake says only that
+// the version does not).
+func (a *registryAPI) versionPath(req *http.Request) (string, error) {
 	version, err := parseVersion(req.PathValue("version"))
 	if err != nil {
 		return "", err
@@ -44,7 +45,7 @@ func (a *registryAPI) checkVersion(req *http.Request) (string, error) {
 	if status, _ := a.call(http.MethodGet, withQuery(subjectPath(subject, "/versions"), req), nil); status == http.StatusNotFound {
 		return "", errSubjectNotFound(subject)
 	}
-	return version, nil
+	return subjectPath(subject, "/versions/", version), nil
 }
 
 // formattedRaw answers GET /schemas/ids/{id}/schema: the schema alone.
@@ -54,12 +55,12 @@ func (a *registryAPI) formattedRaw(w http.ResponseWriter, req *http.Request) {
 
 // formattedVersionRaw answers GET /subjects/{subject}/versions/{version}/schema.
 func (a *registryAPI) formattedVersionRaw(w http.ResponseWriter, req *http.Request) {
-	version, err := a.checkVersion(req)
+	path, err := a.versionPath(req)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	a.serveFormattedRaw(w, req, subjectPath(req.PathValue("subject"), "/versions/", version))
+	a.serveFormattedRaw(w, req, path)
 }
 
 // serveFormatted gets path (with the request's query) from srfake and

@@ -100,8 +100,7 @@ func (p *pacer) isDue(n int64) bool {
 // wait blocks until pitch n is due, or ctx ends.
 func (p *pacer) wait(ctx context.Context, n int64) error {
 	for {
-		p.follow(n)
-		if !p.paused && (p.rate == 0 || !time.Now().Before(p.due(n))) {
+		if p.isDue(n) {
 			return ctx.Err()
 		}
 		if p.sleep(ctx, n) {

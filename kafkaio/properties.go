@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -104,10 +105,10 @@ func Normalize(props []Property) ([]Property, []string, error) {
 			}
 			out = append(out, login...)
 			notes = append(notes, p.From+": sasl.jaas.config read as sasl.username, sasl.password and sasl.mechanisms")
-		case contains(registryAliases, p.Key):
+		case slices.Contains(registryAliases, p.Key):
 			out = append(out, Property{Key: "schema.registry." + p.Key, Value: p.Value, From: p.From})
 			notes = append(notes, p.From+": "+p.Key+" read as schema.registry."+p.Key)
-		case contains(javaOnly, p.Key):
+		case slices.Contains(javaOnly, p.Key):
 			notes = append(notes, p.From+": "+p.Key+" is a Java client's setting, left out")
 		default:
 			out = append(out, p)
@@ -171,15 +172,6 @@ func unquote(s string) string {
 	return s
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // PropertyError is a client property librdkafka refuses: a name it does
 // not know (Unknown), or a value it cannot take.
 type PropertyError struct {
@@ -192,7 +184,7 @@ func (e *PropertyError) Error() string {
 	if e.Unknown {
 		return fmt.Sprintf("%s: no librdkafka property is named %s", e.From, e.Key)
 	}
-	return fmt.Sprintf("%s: %s=%s: %s", e.From, e.Key, redactedValue(e.Key, e.Value), e.Reason)
+	return fmt.Sprintf("%s: %s: %s", e.From, Redact(e.Key+"="+e.Value), e.Reason)
 }
 
 // quotedName finds the property librdkafka names in its reasons.
@@ -210,14 +202,6 @@ func CheckProperty(p Property) error {
 	}
 	reason := quotedName.ReplaceAllString(err.Error(), `"`+p.Key+`"`)
 	return &PropertyError{Property: p, Unknown: !known, Reason: reason}
-}
-
-// redactedValue hides a secret property's value.
-func redactedValue(key, value string) string {
-	if IsSecret(key) {
-		return "[redacted]"
-	}
-	return value
 }
 
 // consumerOnly is the set of librdkafka's properties that only a consumer

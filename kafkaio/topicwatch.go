@@ -177,7 +177,6 @@ func (w *TopicWatch) Snapshot(ctx context.Context) (TopicState, error) {
 	}
 	st.Partitions, st.Brokers = replicas(md, w.topic)
 	if st.High, st.Low, err = w.watermarks(ctx, led(st.Partitions, st.Brokers)); err != nil {
-		st.High, st.Low = nil, nil
 		return st, err
 	}
 	for _, p := range st.Partitions {

@@ -30,6 +30,22 @@ func mustReadAsGroup(tb testing.TB, cfg Config, topic, group string) {
 	}
 }
 
+// mustWatch opens a watch of topic, closed when the test ends, and takes
+// its first snapshot.
+func mustWatch(tb testing.TB, cfg Config, topic string) (*TopicWatch, TopicState) {
+	tb.Helper()
+	w, err := NewTopicWatch(context.Background(), cfg, topic)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(w.Close)
+	st, err := w.Snapshot(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return w, st
+}
+
 // A group that read the topic and left is still shown, with no member and
 // its committed offsets, and its lag grows as the topic does; a group of
 // another topic is not shown; asking again within a second asks nothing.
@@ -41,15 +57,7 @@ func TestTopicWatchSeesAGroupThatLeftAndItsLag(t *testing.T) {
 	mustReadAsGroup(t, cfg, "pitches", "radio")
 	mustReadAsGroup(t, cfg, "other", "elsewhere")
 
-	w, err := NewTopicWatch(context.Background(), cfg, "pitches")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	st, err := w.Snapshot(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, st := mustWatch(t, cfg, "pitches")
 	total := int64(0)
 	for _, h := range st.High {
 		total += h
@@ -94,15 +102,7 @@ func TestTopicWatchSeesReplicasAndLowWatermarks(t *testing.T) {
 	mustPublish(t, cfg, "pitches", 300)
 	mustDeleteRecords(t, cfg, "pitches", 0, 10)
 
-	w, err := NewTopicWatch(context.Background(), cfg, "pitches")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	st, err := w.Snapshot(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, st := mustWatch(t, cfg, "pitches")
 	var addrs []string
 	for _, br := range st.Brokers {
 		addrs = append(addrs, br.Addr)

@@ -53,7 +53,7 @@ func (c *clusterTracker) describe(p *Partition, now time.Time) {
 	p.Low = min(c.low[p.ID], p.High)
 	p.Leader, p.Replicas, p.ISR = -1, []int32{}, []int32{}
 	if ps, ok := c.partitions[p.ID]; ok {
-		p.Leader, p.Replicas, p.ISR = ps.Leader, nonNil(slices.Clone(ps.Replicas)), nonNil(slices.Clone(ps.ISR))
+		p.Leader, p.Replicas, p.ISR = ps.Leader, orEmpty(slices.Clone(ps.Replicas)), orEmpty(slices.Clone(ps.ISR))
 		p.Offline = slices.Clone(ps.Offline)
 	}
 	if m, ok := c.moves[p.ID]; ok && now.Sub(m.at) < leaderMovedFor {

@@ -29,7 +29,6 @@ type groupTracker struct {
 
 // groupHistory is what the tracker remembers of one group.
 type groupHistory struct {
-	seen bool
 	// settled is the group as it was when its last rebalance settled, or
 	// when the page first saw it; last as it was at the last look, and
 	// quietSince when it last looked different.
@@ -39,6 +38,13 @@ type groupHistory struct {
 	// manned is when the group was last seen with a member.
 	manned time.Time
 	lags   []int64
+}
+
+// newGroupHistory starts the history of a group first seen at at: settled
+// as it is.
+func newGroupHistory(g Group, at time.Time) *groupHistory {
+	s := shapeOf(g)
+	return &groupHistory{settled: s, last: s, quietSince: at}
 }
 
 func newGroupTracker() *groupTracker {
@@ -54,10 +60,11 @@ func (t *groupTracker) update(st kafkaio.TopicState) []Group {
 		g := groupView(gs, st.High, st.Low)
 		h := t.groups[g.ID]
 		if h == nil {
-			h = &groupHistory{}
+			h = newGroupHistory(g, st.At)
 			t.groups[g.ID] = h
+		} else {
+			t.notice(h, g, st.At)
 		}
-		t.notice(h, g, st.At)
 		h.lags = append(h.lags, g.Lag)
 		h.lags = h.lags[max(0, len(h.lags)-lagTrendLen):]
 		g.LagTrend = slices.Clone(h.lags)
@@ -89,7 +96,7 @@ func groupView(gs kafkaio.GroupState, high, low map[int32]int64) Group {
 	owner := map[int32]string{}
 	for _, m := range gs.Members {
 		name := memberName(m)
-		g.Members = append(g.Members, Member{Name: name, Host: m.Host, Partitions: nonNil(m.Partitions)})
+		g.Members = append(g.Members, Member{Name: name, Host: m.Host, Partitions: orEmpty(m.Partitions)})
 		for _, p := range m.Partitions {
 			owner[p] = name
 		}
@@ -139,13 +146,6 @@ func memberName(m kafkaio.GroupMember) string {
 		return id
 	}
 	return m.ClientID + "·" + id
-}
-
-func nonNil(ps []int32) []int32 {
-	if ps == nil {
-		return []int32{}
-	}
-	return ps
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

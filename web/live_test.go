@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -82,7 +83,7 @@ func TestGamesLeftByStoppedRunsAreStale(t *testing.T) {
 			want = append(want, "")
 		}
 		got := kinds(v)
-		if v.stale != 45 || len(got) != 49 || !equal(got[:4], want[:4]) {
+		if v.stale != 45 || len(got) != 49 || !slices.Equal(got[:4], want[:4]) {
 			t.Fatalf("games %q, %d stale; want the live run's 4 first, then the 45 of the stopped runs", got, v.stale)
 		}
 		for i, k := range got[4:] {
@@ -95,18 +96,6 @@ func TestGamesLeftByStoppedRunsAreStale(t *testing.T) {
 			t.Errorf("stale games from runs %d … %d, want the latest run's first", seedOf(v.games[4].GamePK), seedOf(v.games[48].GamePK))
 		}
 	}
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // When every publisher pauses, nothing folds: time is the pitches' own,
@@ -156,7 +145,7 @@ func TestFinishedGamesFoldBeyondFour(t *testing.T) {
 			want = append(want, "9 final folded")
 		}
 	}
-	if !equal(got, want) || v.finished != finalsSent+3 {
+	if !slices.Equal(got, want) || v.finished != finalsSent+3 {
 		t.Fatalf("games %q, %d finished; want %q, %d finished", got, v.finished, want, finalsSent+3)
 	}
 	for i := len(got) - finalsSent + 1; i < len(got); i++ {

@@ -78,10 +78,6 @@ func (s groupShape) done() bool {
 // notice follows the group's rebalances from one look to the next.
 func (t *groupTracker) notice(h *groupHistory, g Group, at time.Time) {
 	now := shapeOf(g)
-	if !h.seen {
-		h.seen, h.settled, h.last, h.quietSince = true, now, now, at
-		return
-	}
 	if now.state != h.last.state || !now.sameMembers(h.last) {
 		h.quietSince = at
 	}

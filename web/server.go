@@ -448,18 +448,7 @@ func (s *Server) state() State {
 	}
 	s.mu.Unlock()
 	st.At = now.UTC().Format(time.RFC3339)
-	if st.Brokers == nil {
-		st.Brokers = []Broker{}
-	}
-	if st.Games == nil {
-		st.Games = []Game{}
-	}
-	if st.Groups == nil {
-		st.Groups = []Group{}
-	}
-	if st.Changes == nil {
-		st.Changes = []Change{}
-	}
+	st.Brokers, st.Games, st.Groups, st.Changes = orEmpty(st.Brokers), orEmpty(st.Games), orEmpty(st.Groups), orEmpty(st.Changes)
 	return st
 }
 

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -243,16 +242,12 @@ func tokenOf(tb testing.TB, url string) string {
 
 func get(tb testing.TB, url string) (string, int) {
 	tb.Helper()
-	resp, err := http.Get(url)
+	req, err := http.NewRequest("GET", url, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return string(b), resp.StatusCode
+	status, body := do(tb, req)
+	return body, status
 }
 
 // post posts body to url with the given headers and returns the status
@@ -266,6 +261,13 @@ func post(tb testing.TB, url, body string, headers map[string]string) (int, stri
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
+	status, reply := do(tb, req)
+	return status, strings.TrimSpace(reply)
+}
+
+// do sends req and returns the status and the body.
+func do(tb testing.TB, req *http.Request) (int, string) {
+	tb.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		tb.Fatal(err)
@@ -275,5 +277,5 @@ func post(tb testing.TB, url, body string, headers map[string]string) (int, stri
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return resp.StatusCode, string(bytes.TrimSpace(b))
+	return resp.StatusCode, string(b)
 }
