@@ -165,13 +165,40 @@ func existingTopic(ctx context.Context, c *kafka.Consumer, cfg Config, topic str
 	return tm, nil
 }
 
-// watermarks asks the partition's leader for its low and high offsets.
+// watermarks asks the partition's leader for its low and high offsets. A
+// partition whose leader is moving or not yet elected (a topic just
+// created, on Apache Kafka) is asked again until the timeout:
+// librdkafka's QueryWatermarkOffsets asks once.
 func watermarks(c *kafka.Consumer, cfg Config, topic string, partition int32) (low, high int64, err error) {
-	low, high, err = c.QueryWatermarkOffsets(topic, partition, int(cfg.timeout().Milliseconds()))
-	if err != nil {
-		return 0, 0, fmt.Errorf("read offsets of %s/%d: %w", topic, partition, err)
+	deadline := time.Now().Add(cfg.timeout())
+	for {
+		left := time.Until(deadline)
+		low, high, err = c.QueryWatermarkOffsets(topic, partition, int(max(left, time.Millisecond).Milliseconds()))
+		if err == nil {
+			return low, high, nil
+		}
+		if !leaderMoving(err) || left < watermarksRetry {
+			return 0, 0, fmt.Errorf("read offsets of %s/%d: %w", topic, partition, err)
+		}
+		time.Sleep(watermarksRetry)
 	}
-	return low, high, nil
+}
+
+// watermarksRetry is how long watermarks waits before asking again.
+const watermarksRetry = 100 * time.Millisecond
+
+// leaderMoving reports whether err says the partition's leader is not
+// where the client asked, or not elected yet: worth asking again.
+func leaderMoving(err error) bool {
+	var ke kafka.Error
+	if !errors.As(err, &ke) {
+		return false
+	}
+	switch ke.Code() {
+	case kafka.ErrNotLeaderForPartition, kafka.ErrLeaderNotAvailable, kafka.ErrUnknownTopicOrPart:
+		return true
+	}
+	return false
 }
 
 // withAdmin runs fn with an admin client on connections of its own.

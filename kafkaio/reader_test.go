@@ -2,6 +2,8 @@ package kafkaio
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -87,5 +89,27 @@ func TestOnceOnALogWhoseStartIsAboveZero(t *testing.T) {
 	}
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("took %v", d)
+	}
+}
+
+// Reading a partition's offsets asks again while its leader moves or is
+// not elected yet (Apache Kafka, just after creating a topic, answered
+// NOT_LEADER_OR_FOLLOWER and scores failed), and not for other errors.
+func TestWatermarksAskAgainWhileTheLeaderMoves(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{kafka.NewError(kafka.ErrNotLeaderForPartition, "not leader", false), true},
+		{kafka.NewError(kafka.ErrLeaderNotAvailable, "no leader", false), true},
+		{kafka.NewError(kafka.ErrUnknownTopicOrPart, "unknown", false), true},
+		{fmt.Errorf("wrapped: %w", kafka.NewError(kafka.ErrNotLeaderForPartition, "not leader", false)), true},
+		{kafka.NewError(kafka.ErrTopicAuthorizationFailed, "denied", false), false},
+		{kafka.NewError(kafka.ErrTimedOut, "timed out", false), false},
+		{errors.New("not a Kafka error"), false},
+	} {
+		if got := leaderMoving(tc.err); got != tc.want {
+			t.Errorf("leaderMoving(%v) = %v, want %v", tc.err, got, tc.want)
+		}
 	}
 }
