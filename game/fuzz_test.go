@@ -36,6 +36,7 @@ func FuzzDecode(f *testing.F) {
 // schema forbids.
 func assertDecodesAsEncodingJSON(t *testing.T, data []byte) {
 	t.Helper()
+	assertInOrderAgrees(t, data)
 	got, err := Decode(data)
 	if err != nil {
 		return

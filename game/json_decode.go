@@ -32,8 +32,11 @@ func Decode(data []byte) (Pitch, error) {
 		return p, fmt.Errorf("%w: empty value", ErrInvalidPitch)
 	}
 	d := decoder{data: data, vocab: vocabulary()}
-	if err := d.pitch(&p); err != nil {
-		return Pitch{}, fmt.Errorf("%w: %v", ErrInvalidPitch, err)
+	if !d.inOrder(&p) {
+		p, d = Pitch{}, decoder{data: data, vocab: d.vocab}
+		if err := d.pitch(&p); err != nil {
+			return Pitch{}, fmt.Errorf("%w: %v", ErrInvalidPitch, err)
+		}
 	}
 	// The decoder has found every string valid UTF-8 already.
 	if err := p.validate(false); err != nil {
@@ -260,79 +263,79 @@ func (d *decoder) field(p *Pitch, f int) (err error) {
 		return err
 	}
 	switch f {
-	case 0: // schema
+	case fieldSchema:
 		p.Schema, err = d.text()
-	case 1: // ts
+	case fieldTS:
 		p.TS, err = d.time()
-	case 2: // game_pk
+	case fieldGamePK:
 		p.GamePK, err = d.int()
-	case 3: // game_seq
+	case fieldGameSeq:
 		p.GameSeq, err = d.smallInt()
-	case 4: // game_date
+	case fieldGameDate:
 		p.GameDate, err = d.text()
-	case 5: // home_team
+	case fieldHomeTeam:
 		p.HomeTeam, err = d.text()
-	case 6: // away_team
+	case fieldAwayTeam:
 		p.AwayTeam, err = d.text()
-	case 7: // inning
+	case fieldInning:
 		p.Inning, err = d.smallInt()
-	case 8: // inning_topbot
+	case fieldInningTopBot:
 		p.InningTopBot, err = d.text()
-	case 9: // at_bat_number
+	case fieldAtBatNumber:
 		p.AtBatNumber, err = d.smallInt()
-	case 10: // pitch_number
+	case fieldPitchNumber:
 		p.PitchNumber, err = d.smallInt()
-	case 11: // pitcher
+	case fieldPitcher:
 		p.Pitcher, err = d.int()
-	case 12: // pitcher_name
+	case fieldPitcherName:
 		p.PitcherName, err = d.text()
-	case 13: // batter
+	case fieldBatter:
 		p.Batter, err = d.int()
-	case 14: // batter_name
+	case fieldBatterName:
 		p.BatterName, err = d.text()
-	case 15: // p_throws
+	case fieldPThrows:
 		p.PThrows, err = d.text()
-	case 16: // stand
+	case fieldStand:
 		p.Stand, err = d.text()
-	case 17: // balls
+	case fieldBalls:
 		p.Balls, err = d.smallInt()
-	case 18: // strikes
+	case fieldStrikes:
 		p.Strikes, err = d.smallInt()
-	case 19: // outs_when_up
+	case fieldOutsWhenUp:
 		p.OutsWhenUp, err = d.smallInt()
-	case 20: // on_1b
+	case fieldOn1B:
 		p.On1B, err = d.int()
-	case 21: // on_2b
+	case fieldOn2B:
 		p.On2B, err = d.int()
-	case 22: // on_3b
+	case fieldOn3B:
 		p.On3B, err = d.int()
-	case 23: // home_score
+	case fieldHomeScore:
 		p.HomeScore, err = d.smallInt()
-	case 24: // away_score
+	case fieldAwayScore:
 		p.AwayScore, err = d.smallInt()
-	case 25: // pitch_type
+	case fieldPitchType:
 		p.PitchType, err = d.text()
-	case 26: // pitch_name
+	case fieldPitchName:
 		p.PitchName, err = d.text()
-	case 27: // release_speed
+	case fieldReleaseSpeed:
 		p.ReleaseSpeed, err = d.float()
-	case 28: // type
+	case fieldType:
 		p.Type, err = d.text()
-	case 29: // description
+	case fieldDescription:
 		p.Description, err = d.text()
-	case 30: // bb_type
+	case fieldBBType:
 		p.BBType, err = d.text()
-	case 31: // events
+	case fieldEvents:
 		p.Events, err = d.text()
-	case 32: // des
+	case fieldDes:
 		p.Des, err = d.text()
-	case 33: // post_home_score
+	case fieldPostHomeScore:
 		p.PostHomeScore, err = d.smallInt()
-	case 34: // post_away_score
+	case fieldPostAwayScore:
 		p.PostAwayScore, err = d.smallInt()
-	case 35: // game_over
+	case fieldGameOver:
 		p.GameOver, err = d.bool()
-	case 36: // partial
+	case fieldPartial:
 		p.Partial, err = d.bool()
 	default:
 		err = d.skip(0)

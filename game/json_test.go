@@ -4,9 +4,11 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -297,5 +299,32 @@ func TestSpecialBytesFindsEveryByteAStringMustEscape(t *testing.T) {
 			w[i] = byte(rng.IntN(256))
 		}
 		check(w)
+	}
+}
+
+func TestSpeedsAreWrittenAsStrconvWritesThem(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 11))
+	speeds := []float64{0.1, 0.05, 0.15, 95.25, 95.35, 99.95, 99.94999999, 100, 105.3, 1e5 - 0.1, 1e5, 1e6, -3.2,
+		math.NaN(), math.Inf(1), math.SmallestNonzeroFloat64, 1e-7}
+	for range 100000 {
+		tenths := float64(rng.IntN(2000))
+		speeds = append(speeds, tenths/10, tenths/10+rng.Float64()*1e-6, (tenths+0.5)/10, rng.Float64()*200)
+	}
+	for _, mph := range speeds {
+		want := "null"
+		if mph != 0 {
+			want = strconv.FormatFloat(mph, 'f', 1, 64)
+		}
+		if got := string(appendSpeed(nil, mph)); got != want {
+			t.Fatalf("speed %v written %s, strconv writes %s", mph, got, want)
+		}
+	}
+}
+
+func TestNumbersAreWrittenAsStrconvWritesThem(t *testing.T) {
+	for _, v := range []int64{-101, -100, -99, -10, -9, -1, 0, 1, 9, 10, 11, 42, 99, 100, 101, 999, 1 << 40, math.MaxInt64, math.MinInt64} {
+		if got, want := string(appendNumber(nil, v)), strconv.FormatInt(v, 10); got != want {
+			t.Errorf("%d written %s", v, got)
+		}
 	}
 }

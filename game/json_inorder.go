@@ -1,0 +1,205 @@
+package game
+
+// inOrderKeys are the keys as AppendJSON writes them, each with the byte
+// before it: the object's brace for the first, a comma for the others.
+var inOrderKeys = func() []string {
+	keys := make([]string, len(quotedFields))
+	for i, q := range quotedFields {
+		keys[i] = "," + q
+	}
+	keys[0] = "{" + quotedFields[0]
+	return keys
+}()
+
+// Field numbers: the indexes of schemaFields, which field and inOrder
+// read.
+const (
+	fieldSchema = iota
+	fieldTS
+	fieldGamePK
+	fieldGameSeq
+	fieldGameDate
+	fieldHomeTeam
+	fieldAwayTeam
+	fieldInning
+	fieldInningTopBot
+	fieldAtBatNumber
+	fieldPitchNumber
+	fieldPitcher
+	fieldPitcherName
+	fieldBatter
+	fieldBatterName
+	fieldPThrows
+	fieldStand
+	fieldBalls
+	fieldStrikes
+	fieldOutsWhenUp
+	fieldOn1B
+	fieldOn2B
+	fieldOn3B
+	fieldHomeScore
+	fieldAwayScore
+	fieldPitchType
+	fieldPitchName
+	fieldReleaseSpeed
+	fieldType
+	fieldDescription
+	fieldBBType
+	fieldEvents
+	fieldDes
+	fieldPostHomeScore
+	fieldPostAwayScore
+	fieldGameOver
+	fieldPartial
+)
+
+// inOrder reads a record written as AppendJSON writes one: every field of
+// the schema in its order, no space, no field the schema does not have,
+// and partial last if at all. It is the decoder's fast path. It reads what
+// pitch would read into p, the same values by the same primitives, but
+// without the general loop's whitespace, lookups and per-field dispatch,
+// which were most of decoding's time. It returns false as soon as the
+// record departs from that form, valid or not; the caller then decodes
+// the record afresh with pitch, which also says what is wrong with a bad
+// one.
+func (d *decoder) inOrder(p *Pitch) bool {
+	ok := d.keyOf(fieldSchema) && d.textInto(&p.Schema) &&
+		d.keyOf(fieldTS) && d.timeInto(p) &&
+		d.keyOf(fieldGamePK) && d.int64Into(&p.GamePK) &&
+		d.keyOf(fieldGameSeq) && d.intInto(&p.GameSeq) &&
+		d.keyOf(fieldGameDate) && d.textInto(&p.GameDate) &&
+		d.keyOf(fieldHomeTeam) && d.textInto(&p.HomeTeam) &&
+		d.keyOf(fieldAwayTeam) && d.textInto(&p.AwayTeam) &&
+		d.keyOf(fieldInning) && d.intInto(&p.Inning) &&
+		d.keyOf(fieldInningTopBot) && d.textInto(&p.InningTopBot) &&
+		d.keyOf(fieldAtBatNumber) && d.intInto(&p.AtBatNumber) &&
+		d.keyOf(fieldPitchNumber) && d.intInto(&p.PitchNumber) &&
+		d.keyOf(fieldPitcher) && d.int64Into(&p.Pitcher) &&
+		d.keyOf(fieldPitcherName) && d.textInto(&p.PitcherName) &&
+		d.keyOf(fieldBatter) && d.int64Into(&p.Batter) &&
+		d.keyOf(fieldBatterName) && d.textInto(&p.BatterName) &&
+		d.keyOf(fieldPThrows) && d.textInto(&p.PThrows) &&
+		d.keyOf(fieldStand) && d.textInto(&p.Stand) &&
+		d.keyOf(fieldBalls) && d.intInto(&p.Balls) &&
+		d.keyOf(fieldStrikes) && d.intInto(&p.Strikes) &&
+		d.keyOf(fieldOutsWhenUp) && d.intInto(&p.OutsWhenUp) &&
+		d.keyOf(fieldOn1B) && d.int64Into(&p.On1B) &&
+		d.keyOf(fieldOn2B) && d.int64Into(&p.On2B) &&
+		d.keyOf(fieldOn3B) && d.int64Into(&p.On3B) &&
+		d.keyOf(fieldHomeScore) && d.intInto(&p.HomeScore) &&
+		d.keyOf(fieldAwayScore) && d.intInto(&p.AwayScore) &&
+		d.keyOf(fieldPitchType) && d.textInto(&p.PitchType) &&
+		d.keyOf(fieldPitchName) && d.textInto(&p.PitchName) &&
+		d.keyOf(fieldReleaseSpeed) && d.floatInto(&p.ReleaseSpeed) &&
+		d.keyOf(fieldType) && d.textInto(&p.Type) &&
+		d.keyOf(fieldDescription) && d.textInto(&p.Description) &&
+		d.keyOf(fieldBBType) && d.textInto(&p.BBType) &&
+		d.keyOf(fieldEvents) && d.textInto(&p.Events) &&
+		d.keyOf(fieldDes) && d.textInto(&p.Des) &&
+		d.keyOf(fieldPostHomeScore) && d.intInto(&p.PostHomeScore) &&
+		d.keyOf(fieldPostAwayScore) && d.intInto(&p.PostAwayScore) &&
+		d.keyOf(fieldGameOver) && d.boolInto(&p.GameOver)
+	if ok && d.keyOf(fieldPartial) {
+		ok = d.boolInto(&p.Partial)
+	}
+	return ok && d.pos == len(d.data)-1 && d.data[d.pos] == '}'
+}
+
+// keyOf consumes field f's key, with the byte before it and the colon
+// after, if it comes next.
+func (d *decoder) keyOf(f int) bool {
+	k := inOrderKeys[f]
+	if len(d.data)-d.pos < len(k) || string(d.data[d.pos:d.pos+len(k)]) != k {
+		return false
+	}
+	d.pos += len(k)
+	return true
+}
+
+// next is the byte at the decoder's position, or 0 at the end.
+func (d *decoder) next() byte {
+	if d.pos < len(d.data) {
+		return d.data[d.pos]
+	}
+	return 0
+}
+
+// skipNull consumes a null if one comes next: the field keeps its value.
+func (d *decoder) skipNull() bool {
+	if d.next() != 'n' {
+		return false
+	}
+	return d.literal("null") == nil
+}
+
+func (d *decoder) textInto(s *string) bool {
+	switch d.next() {
+	case 'n':
+		return d.skipNull()
+	case '"':
+		v, err := d.string()
+		*s = v
+		return err == nil
+	}
+	return false
+}
+
+func (d *decoder) timeInto(p *Pitch) bool {
+	if d.next() == 'n' {
+		return d.skipNull()
+	}
+	t, err := d.time()
+	p.TS = t
+	return err == nil
+}
+
+func (d *decoder) int64Into(v *int64) bool {
+	if d.next() == 'n' {
+		return d.skipNull()
+	}
+	n, end, ok := leadingInt(d.data, d.pos)
+	if !ok || end < len(d.data) && (d.data[end] == '.' || d.data[end] == 'e' || d.data[end] == 'E') {
+		return false
+	}
+	*v, d.pos = n, end
+	return true
+}
+
+// intInto reads what smallInt reads: a whole number within int32's range.
+func (d *decoder) intInto(v *int) bool {
+	var n int64
+	if !d.int64Into(&n) || n != int64(int32(n)) {
+		return false
+	}
+	*v = int(n)
+	return true
+}
+
+// floatInto reads a plain decimal; anything needing strconv goes the
+// general way.
+func (d *decoder) floatInto(v *float64) bool {
+	if d.next() == 'n' {
+		return d.skipNull()
+	}
+	b, err := d.number()
+	if err != nil {
+		return false
+	}
+	f, ok := simpleDecimal(b)
+	*v = f
+	return ok
+}
+
+func (d *decoder) boolInto(v *bool) bool {
+	switch d.next() {
+	case 't':
+		*v = true
+		return d.literal("true") == nil
+	case 'f':
+		*v = false
+		return d.literal("false") == nil
+	case 'n':
+		return d.skipNull()
+	}
+	return false
+}
