@@ -80,3 +80,23 @@ func TestInOrderDeclinesAnyOtherForm(t *testing.T) {
 		})
 	}
 }
+
+func TestInOrderKeyMatchesItselfAlone(t *testing.T) {
+	for f, k := range inOrderKeys {
+		text := []byte(`,"` + schemaFields[f] + `":`)
+		if f == 0 {
+			text[0] = '{'
+		}
+		data := append(append([]byte(nil), text...), `"value",`...)
+		if !k.at(data) || k.len != len(text) {
+			t.Fatalf("key %s does not match itself", text)
+		}
+		for i := range text {
+			changed := append([]byte(nil), data...)
+			changed[i] ^= 0x20 // another letter's case, a space for a NUL, ...
+			if k.at(changed) {
+				t.Errorf("key %s matches %s", text, changed[:len(text)])
+			}
+		}
+	}
+}
