@@ -843,8 +843,8 @@ func (d *decoder) time() (time.Time, error) {
 	if raw == nil {
 		raw = []byte(d.unescaped)
 	}
-	var t time.Time
-	if err := t.UnmarshalText(raw); err != nil { // the strict RFC 3339 of time.Time's JSON form
+	t, err := parseTimestamp(raw)
+	if err != nil {
 		return time.Time{}, fmt.Errorf("%s is not an RFC 3339 time", clip(string(raw)))
 	}
 	return t, nil

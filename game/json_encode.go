@@ -127,6 +127,12 @@ func appendSpeed(b []byte, mph float64) []byte {
 	if mph == 0 {
 		return append(b, "null"...)
 	}
+	return appendTenths(b, mph)
+}
+
+// appendTenths writes mph with one decimal, as strconv's 'f' format with
+// precision 1 writes it.
+func appendTenths(b []byte, mph float64) []byte {
 	tenths := math.Round(mph * 10)
 	if !(tenths >= 1 && tenths < 1e6 && math.Abs(mph*10-tenths) <= 1e-6) { // NaN too
 		return strconv.AppendFloat(b, mph, 'f', 1, 64)

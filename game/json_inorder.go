@@ -149,12 +149,19 @@ func (d *decoder) inOrder(p *Pitch) bool {
 // keyOf consumes field f's key, with the byte before it and the colon
 // after, if it comes next.
 func (d *decoder) keyOf(f int) bool {
+	end, ok := keyEnd(d.data, d.pos, f)
+	d.pos = end
+	return ok
+}
+
+// keyEnd returns where field f's key, as inOrderKeys has it, ends if
+// data holds it from pos on; otherwise pos and false.
+func keyEnd(data []byte, pos, f int) (int, bool) {
 	k := &inOrderKeys[f]
-	if len(d.data)-d.pos < max(k.len, 8) || !k.at(d.data[d.pos:]) {
-		return false
+	if len(data)-pos < max(k.len, 8) || !k.at(data[pos:]) {
+		return pos, false
 	}
-	d.pos += k.len
-	return true
+	return pos + k.len, true
 }
 
 // next is the byte at the decoder's position, or 0 at the end.

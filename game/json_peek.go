@@ -11,23 +11,23 @@ func PeekOrder(data []byte) (PitchOrder, bool) {
 	s := peeker{data: data}
 	var o PitchOrder
 	var ts []byte
-	ok := s.literal(`{"schema":`) && s.skipValue() &&
-		s.literal(`,"ts":`) && s.plainString(&ts) &&
-		s.literal(`,"game_pk":`) && s.int(&o.GamePK) &&
-		s.literal(`,"game_seq":`) && s.smallInt(&o.GameSeq)
-	for _, name := range peekSkipped {
-		ok = ok && s.literal(name) && s.skipValue()
+	ok := s.key(fieldSchema) && s.skipValue() &&
+		s.key(fieldTS) && s.plainString(&ts) &&
+		s.key(fieldGamePK) && s.int(&o.GamePK) &&
+		s.key(fieldGameSeq) && s.smallInt(&o.GameSeq)
+	for f := fieldGameSeq + 1; f < fieldPitcher; f++ { // game_date to pitch_number
+		ok = ok && s.key(f) && s.skipValue()
 	}
-	ok = ok && s.literal(`,"pitcher":`) && s.int(&o.Pitcher)
-	if !ok || o.TS.UnmarshalText(ts) != nil {
+	ok = ok && s.key(fieldPitcher) && s.int(&o.Pitcher)
+	if !ok {
+		return PitchOrder{}, false
+	}
+	var err error
+	if o.TS, err = parseTimestamp(ts); err != nil {
 		return PitchOrder{}, false
 	}
 	return o, true
 }
-
-// peekSkipped are the keys AppendJSON writes between game_seq and pitcher.
-var peekSkipped = []string{`,"game_date":`, `,"home_team":`, `,"away_team":`, `,"inning":`,
-	`,"inning_topbot":`, `,"at_bat_number":`, `,"pitch_number":`}
 
 // peeker reads the start of a record as AppendJSON writes it; each method
 // returns false at anything else.
@@ -36,12 +36,12 @@ type peeker struct {
 	pos  int
 }
 
-func (s *peeker) literal(lit string) bool {
-	if len(s.data)-s.pos < len(lit) || string(s.data[s.pos:s.pos+len(lit)]) != lit {
-		return false
-	}
-	s.pos += len(lit)
-	return true
+// key consumes field f's key as AppendJSON writes it, with the byte
+// before it and the colon after (see inOrderKeys).
+func (s *peeker) key(f int) bool {
+	end, ok := keyEnd(s.data, s.pos, f)
+	s.pos = end
+	return ok
 }
 
 // plainString reads a string that holds no escape or control character.

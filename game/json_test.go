@@ -328,3 +328,18 @@ func TestNumbersAreWrittenAsStrconvWritesThem(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPeekOrder measures reading a record's order alone, as
+// last-pitch does for every record.
+func BenchmarkPeekOrder(b *testing.B) {
+	ps := samplePitches(b, 1, 1024)
+	data := make([][]byte, len(ps))
+	for i := range ps {
+		data[i] = ps[i].AppendJSON(nil)
+	}
+	for i := 0; b.Loop(); i++ {
+		if _, ok := PeekOrder(data[i&1023]); !ok {
+			b.Fatalf("PeekOrder declined %s", data[i&1023])
+		}
+	}
+}

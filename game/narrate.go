@@ -30,17 +30,17 @@ func appendPitchLine(b []byte, p *Pitch) []byte {
 	b = append(b, ' ')
 	b = appendHalfInning(b, p)
 	b = append(b, ' ')
-	b = strconv.AppendInt(b, int64(p.Balls), 10)
+	b = appendNumber(b, int64(p.Balls))
 	b = append(b, '-')
-	b = strconv.AppendInt(b, int64(p.Strikes), 10)
+	b = appendNumber(b, int64(p.Strikes))
 	b = append(b, ", "...)
 	b = append(b, outsPhrase(p.OutsWhenUp)...)
 	b = append(b, ", "...)
 	b = append(b, RunnersPhrase(p)...)
 	b = append(b, ", "...)
-	b = strconv.AppendInt(b, int64(p.AwayScore), 10)
+	b = appendNumber(b, int64(p.AwayScore))
 	b = append(b, '-')
-	b = strconv.AppendInt(b, int64(p.HomeScore), 10)
+	b = appendNumber(b, int64(p.HomeScore))
 	b = append(b, "] "...)
 	if p.PitcherName == "" {
 		b = strconv.AppendInt(append(b, "pitcher "...), p.Pitcher, 10)
@@ -48,7 +48,7 @@ func appendPitchLine(b []byte, p *Pitch) []byte {
 	b = append(b, p.PitcherName...)
 	if p.ReleaseSpeed > 0 {
 		b = append(b, ' ')
-		b = strconv.AppendFloat(b, p.ReleaseSpeed, 'f', 1, 64)
+		b = appendTenths(b, p.ReleaseSpeed)
 		b = append(b, " mph"...)
 	}
 	if p.PitchName != "" {
