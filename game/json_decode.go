@@ -735,6 +735,12 @@ func (d *decoder) int() (int64, error) {
 // anything else it reads nothing and returns false.
 func (d *decoder) plainInt() (int64, bool) {
 	d.ws()
+	return d.plainIntHere()
+}
+
+// plainIntHere is plainInt at the decoder's position, with no whitespace
+// before the number.
+func (d *decoder) plainIntHere() (int64, bool) {
 	v, i, ok := leadingInt(d.data, d.pos)
 	if !ok || i < len(d.data) && (d.data[i] == '.' || d.data[i] == 'e' || d.data[i] == 'E') {
 		return 0, false
@@ -767,11 +773,15 @@ func leadingInt(data []byte, i int) (v int64, end int, ok bool) {
 
 func (d *decoder) smallInt() (int, error) {
 	v, err := d.int()
-	if v > math.MaxInt32 || v < math.MinInt32 {
+	if !fitsInt32(v) {
 		return 0, fmt.Errorf("number %d out of range", v)
 	}
 	return int(v), err
 }
+
+// fitsInt32 reports whether v is within int32's range, that of the
+// schema's small numbers.
+func fitsInt32(v int64) bool { return v >= math.MinInt32 && v <= math.MaxInt32 }
 
 // float reads a number. Plain decimals such as 93.1 are read directly,
 // exactly as strconv would round them; anything else goes to strconv.

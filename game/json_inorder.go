@@ -1,6 +1,9 @@
 package game
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"time"
+)
 
 // inOrderKeys are the keys as AppendJSON writes them, each with the byte
 // before it: the object's brace for the first, a comma for the others.
@@ -105,7 +108,7 @@ const (
 // one.
 func (d *decoder) inOrder(p *Pitch) bool {
 	ok := d.keyOf(fieldSchema) && d.textInto(&p.Schema) &&
-		d.keyOf(fieldTS) && d.timeInto(p) &&
+		d.keyOf(fieldTS) && d.timeInto(&p.TS) &&
 		d.keyOf(fieldGamePK) && d.int64Into(&p.GamePK) &&
 		d.keyOf(fieldGameSeq) && d.intInto(&p.GameSeq) &&
 		d.keyOf(fieldGameDate) && d.textInto(&p.GameDate) &&
@@ -172,13 +175,9 @@ func (d *decoder) next() byte {
 	return 0
 }
 
-// skipNull consumes a null if one comes next: the field keeps its value.
-func (d *decoder) skipNull() bool {
-	if d.next() != 'n' {
-		return false
-	}
-	return d.literal("null") == nil
-}
+// skipNull consumes the null its caller saw coming (an n): the field
+// keeps its value.
+func (d *decoder) skipNull() bool { return d.literal("null") == nil }
 
 func (d *decoder) textInto(s *string) bool {
 	switch d.next() {
@@ -192,12 +191,12 @@ func (d *decoder) textInto(s *string) bool {
 	return false
 }
 
-func (d *decoder) timeInto(p *Pitch) bool {
+func (d *decoder) timeInto(t *time.Time) bool {
 	if d.next() == 'n' {
 		return d.skipNull()
 	}
-	t, err := d.time()
-	p.TS = t
+	var err error
+	*t, err = d.time()
 	return err == nil
 }
 
@@ -205,18 +204,17 @@ func (d *decoder) int64Into(v *int64) bool {
 	if d.next() == 'n' {
 		return d.skipNull()
 	}
-	n, end, ok := leadingInt(d.data, d.pos)
-	if !ok || end < len(d.data) && (d.data[end] == '.' || d.data[end] == 'e' || d.data[end] == 'E') {
-		return false
+	n, ok := d.plainIntHere()
+	if ok {
+		*v = n
 	}
-	*v, d.pos = n, end
-	return true
+	return ok
 }
 
 // intInto reads what smallInt reads: a whole number within int32's range.
 func (d *decoder) intInto(v *int) bool {
 	var n int64
-	if !d.int64Into(&n) || n != int64(int32(n)) {
+	if !d.int64Into(&n) || !fitsInt32(n) {
 		return false
 	}
 	*v = int(n)

@@ -109,7 +109,7 @@ func (s *peeker) int(v *int64) bool {
 // smallInt reads a whole number that fits an int32, as Decode's game_seq.
 func (s *peeker) smallInt(v *int) bool {
 	var n int64
-	if !s.int(&n) || n > 1<<31-1 || n < -1<<31 {
+	if !s.int(&n) || !fitsInt32(n) {
 		return false
 	}
 	*v = int(n)

@@ -70,14 +70,18 @@ func tooFarAhead(ts time.Time) bool {
 // validateText checks every string is within its limit and, if checkUTF8,
 // valid UTF-8.
 func (p *Pitch) validateText(checkUTF8 bool) error {
-	if !checkUTF8 && p.longestText() <= MaxTextLength && len(p.Des) <= MaxDesLength {
-		return nil // the common case, checked without naming each field
-	}
 	texts := [...]struct{ name, value string }{
 		{"schema", p.Schema}, {"game_date", p.GameDate}, {"home_team", p.HomeTeam}, {"away_team", p.AwayTeam},
 		{"inning_topbot", p.InningTopBot}, {"pitcher_name", p.PitcherName}, {"batter_name", p.BatterName},
 		{"p_throws", p.PThrows}, {"stand", p.Stand}, {"pitch_type", p.PitchType}, {"pitch_name", p.PitchName},
 		{"type", p.Type}, {"description", p.Description}, {"bb_type", p.BBType}, {"events", p.Events},
+	}
+	longest := 0
+	for _, t := range texts {
+		longest = max(longest, len(t.value))
+	}
+	if !checkUTF8 && longest <= MaxTextLength && len(p.Des) <= MaxDesLength {
+		return nil // the common case, checked without naming each field
 	}
 	for _, t := range texts {
 		if err := checkText(t.name, t.value, MaxTextLength, checkUTF8); err != nil {
@@ -85,13 +89,6 @@ func (p *Pitch) validateText(checkUTF8 bool) error {
 		}
 	}
 	return checkText("des", p.Des, MaxDesLength, checkUTF8)
-}
-
-// longestText is the length in bytes of the longest string but des.
-func (p *Pitch) longestText() int {
-	return max(len(p.Schema), len(p.GameDate), len(p.HomeTeam), len(p.AwayTeam), len(p.InningTopBot),
-		len(p.PitcherName), len(p.BatterName), len(p.PThrows), len(p.Stand), len(p.PitchType),
-		len(p.PitchName), len(p.Type), len(p.Description), len(p.BBType), len(p.Events))
 }
 
 func checkText(name, s string, limit int, checkUTF8 bool) error {
@@ -136,9 +133,6 @@ func (p *Pitch) validateSituation() error {
 }
 
 func (p *Pitch) validateNumbers() error {
-	if p.numbersInRange() {
-		return nil // the common case, checked without naming each field
-	}
 	ranges := [...]struct {
 		name      string
 		v, lo, hi int64
@@ -160,16 +154,6 @@ func (p *Pitch) validateNumbers() error {
 		return fmt.Errorf("release_speed %g out of range %d–%d mph", v, MinReleaseSpeed, MaxReleaseSpeed)
 	}
 	return nil
-}
-
-// numbersInRange reports whether every number is within the range
-// validateNumbers checks it against.
-func (p *Pitch) numbersInRange() bool {
-	negative := int64(p.Inning|p.AtBatNumber|p.PitchNumber|p.HomeScore|p.AwayScore|p.PostHomeScore|p.PostAwayScore|
-		p.Balls|p.Strikes|p.OutsWhenUp) | p.Batter | p.On1B | p.On2B | p.On3B
-	v := p.ReleaseSpeed
-	return negative >= 0 && p.Balls <= 3 && p.Strikes <= 2 && p.OutsWhenUp <= 2 &&
-		(v == 0 || v >= MinReleaseSpeed && v <= MaxReleaseSpeed)
 }
 
 // The range of release_speed, in mph, as the schema has it.
